@@ -1,0 +1,32 @@
+"""The two SMS shapes every SMS adapter (CLI, HTTP simulator, SMPP) exchanges with the dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MoMessage:
+    """A mobile-originated SMS: a subscriber (``sender``) writes to a service number."""
+
+    sender: str
+    recipient: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MtMessage:
+    """A mobile-terminated SMS: a service number (``sender``) writes to a subscriber.
+
+    ``text`` is one segment of at most 70 UCS-2 code units; long replies arrive as
+    several messages, in order.
+    """
+
+    sender: str
+    recipient: str
+    text: str
+
+
+MoHandler = Callable[[MoMessage], Sequence[MtMessage]]
+"""Handles one MO in its own committed transaction and returns the replies to send."""

@@ -1,4 +1,4 @@
-"""The two SMS shapes every SMS adapter (CLI, HTTP simulator, SMPP) exchanges with the dispatcher."""
+"""The two SMS shapes that every SMS adapter (CLI, HTTP, SMPP) exchanges with the dispatcher."""
 
 from __future__ import annotations
 

@@ -1,0 +1,22 @@
+"""Configuration from the environment (``TELCARE_*``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TELCARE_")
+
+    database_url: str = "sqlite:///telcare.db"
+    bus_url: str = "inprocess://"
+    province: str = "HQ"
+    secret_key: str = "dev-only-change-me"
+    reminders_default_on: bool = True
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

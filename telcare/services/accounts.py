@@ -1,0 +1,143 @@
+"""Prepaid accounts: every balance change is one ledger entry, posted idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from telcare.domain.ledger import EntryKind, apply_delta, signed_amount
+from telcare.domain.msisdn import normalise_msisdn
+from telcare.services import lookups
+from telcare.services.idempotency import check_key, run_once
+from telcare.store.models import Account, LedgerEntry
+from telcare.store.uow import Database, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    entry_id: int
+    msisdn: str
+    kind: str
+    amount_fen: int  # signed delta
+    balance_fen: int
+    replayed: bool
+
+    @classmethod
+    def from_result(cls, result: dict[str, Any]) -> Posting:
+        return cls(**{k: result[k] for k in cls.__slots__})
+
+
+def post_entry(
+    session: Session,
+    account: Account,
+    kind: EntryKind,
+    delta_fen: int,
+    *,
+    reason: str = "",
+    reference: str | None = None,
+    allow_negative: bool = False,
+) -> LedgerEntry:
+    """Append one entry and move the (locked) account's running balance with it."""
+    account.balance_fen = apply_delta(account.balance_fen, delta_fen, allow_negative=allow_negative)
+    entry = LedgerEntry(
+        account_id=account.id,
+        kind=kind.value,
+        amount_fen=delta_fen,
+        balance_after_fen=account.balance_fen,
+        reason=reason[:200],
+        reference=reference,
+        created_at=datetime.now(UTC),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def post(
+    db: Database,
+    msisdn: str,
+    kind: EntryKind,
+    amount_fen: int,
+    *,
+    idempotency_key: str,
+    reason: str = "",
+    credit: bool | None = None,
+    allow_negative: bool = False,
+) -> Posting:
+    """Post ``amount_fen`` (positive) of ``kind`` to the subscriber's account, once per key.
+
+    Everything is validated before the transaction opens, so a refused request
+    writes nothing.
+    """
+    number = normalise_msisdn(msisdn)
+    delta = signed_amount(kind, amount_fen, credit=credit)
+    check_key(idempotency_key)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        sub = lookups.subscriber(uow.session, number)
+        account = lookups.account_for_update(uow.session, sub.id)
+        entry = post_entry(
+            uow.session, account, kind, delta, reason=reason, allow_negative=allow_negative
+        )
+        return {
+            "entry_id": entry.id,
+            "msisdn": number,
+            "kind": kind.value,
+            "amount_fen": delta,
+            "balance_fen": account.balance_fen,
+        }
+
+    payload = {"msisdn": number, "kind": kind.value, "delta": delta, "reason": reason}
+    return Posting.from_result(run_once(db, f"ledger.{kind.value}", idempotency_key, payload, work))
+
+
+def recharge(
+    db: Database, msisdn: str, amount_fen: int, *, idempotency_key: str, reason: str = "recharge"
+) -> Posting:
+    return post(
+        db, msisdn, EntryKind.RECHARGE, amount_fen, idempotency_key=idempotency_key, reason=reason
+    )
+
+
+def charge(
+    db: Database, msisdn: str, amount_fen: int, *, idempotency_key: str, reason: str = "charge"
+) -> Posting:
+    return post(
+        db, msisdn, EntryKind.CHARGE, amount_fen, idempotency_key=idempotency_key, reason=reason
+    )
+
+
+def refund(
+    db: Database, msisdn: str, amount_fen: int, *, idempotency_key: str, reason: str = "refund"
+) -> Posting:
+    return post(
+        db, msisdn, EntryKind.REFUND, amount_fen, idempotency_key=idempotency_key, reason=reason
+    )
+
+
+def adjust(
+    db: Database, msisdn: str, amount_fen: int, *, credit: bool, idempotency_key: str, reason: str
+) -> Posting:
+    return post(
+        db,
+        msisdn,
+        EntryKind.ADJUSTMENT,
+        amount_fen,
+        credit=credit,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        allow_negative=True,
+    )
+
+
+def ledger_sum(session: Session, account_id: int) -> int:
+    total = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(
+            LedgerEntry.account_id == account_id
+        )
+    )
+    return int(total or 0)

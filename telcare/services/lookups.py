@@ -1,0 +1,51 @@
+"""Loading the aggregates use cases start from, with the domain's errors for misses."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from telcare.domain import catalog
+from telcare.domain.errors import UnknownProduct, UnknownSubscriber
+from telcare.domain.msisdn import normalise_msisdn
+from telcare.store.models import Account, Product, Subscriber
+
+
+def subscriber(session: Session, msisdn: str, *, allow_closed: bool = False) -> Subscriber:
+    number = normalise_msisdn(msisdn)
+    found = session.scalar(select(Subscriber).where(Subscriber.msisdn == number))
+    if found is None or (found.status == "closed" and not allow_closed):
+        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+    return found
+
+
+def account_for_update(session: Session, subscriber_id: int) -> Account:
+    """The subscriber's account, row-locked until the transaction ends (PostgreSQL)."""
+    return session.scalars(
+        select(Account).where(Account.subscriber_id == subscriber_id).with_for_update()
+    ).one()
+
+
+def product(session: Session, code: str) -> catalog.Product:
+    row = session.get(Product, code.upper())
+    if row is None or not row.active:
+        raise UnknownProduct("product.unknown", code=code)
+    return to_domain(row)
+
+
+def to_domain(row: Product) -> catalog.Product:
+    return catalog.Product(
+        code=row.code,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        kind=catalog.ProductKind(row.kind),
+        price_fen=row.price_fen,
+        period=catalog.Period(row.period),
+        validity_days=row.validity_days,
+        allowance=catalog.Allowance(row.data_kb, row.voice_min, row.sms),
+        brands=frozenset(catalog.Brand(b) for b in row.brands),
+        provinces=frozenset(row.provinces) if row.provinces is not None else None,
+        charged=row.charged,
+        description_zh=row.description_zh,
+        description_en=row.description_en,
+    )

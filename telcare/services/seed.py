@@ -1,0 +1,284 @@
+"""Reference data (provinces, catalog, tariffs) and the demo operator. Both idempotent."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from telcare.domain import catalog
+from telcare.domain.ledger import EntryKind, PointsKind
+from telcare.domain.msisdn import is_msisdn
+from telcare.domain.provinces import HEADQUARTERS, PROVINCES
+from telcare.services.accounts import post_entry
+from telcare.services.hashing import hash_secret
+from telcare.store import models as m
+from telcare.store.uow import Database
+
+DEMO_SUBSCRIBERS = 2000
+_CMCC_PREFIXES = (
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "147",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "178",
+    "182",
+    "183",
+    "184",
+    "187",
+    "188",
+    "198",
+)
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    msisdn: str
+    brand: catalog.Brand
+    province: str
+    language: str
+    balance_fen: int
+    points: int
+    name: str
+
+
+FIXTURES = (
+    Fixture("13800138000", catalog.Brand.GOTONE, "BJ", "zh", 10000, 5000, "张伟"),
+    Fixture("13900139000", catalog.Brand.MZONE, "GD", "en", 3000, 800, "Li Na"),
+    Fixture("13700137000", catalog.Brand.EASYOWN, "SH", "zh", 50, 0, "王芳"),
+)
+STAFF = (("hq-admin", "admin", "HQ"), ("bj-agent", "agent", "BJ"), ("gd-agent", "agent", "GD"))
+DEMO_CARD = ("1000000000000001", "123456", 5000)
+DEMO_GIFT_PROVINCES = ("BJ", "SH", "GD", "ZJ", "SC", "JS")
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    staff_passwords: dict[str, str] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def seed_reference(db: Database) -> SeedReport:
+    """Provinces, products and tariff prices; existing rows are left as they are."""
+    report = SeedReport()
+    with db.uow() as uow:
+        s = uow.session
+        for p in (*PROVINCES, HEADQUARTERS):
+            if s.get(m.Province, p.code) is None:
+                s.add(m.Province(code=p.code, name_zh=p.name_zh, name_en=p.name_en))
+                report.count("provinces")
+        for prod in catalog.SEED_PRODUCTS:
+            if s.get(m.Product, prod.code) is None:
+                s.add(_product_row(prod))
+                report.count("products")
+        have = {(t.code, t.valid_from) for t in s.scalars(select(m.TariffPrice))}
+        for t in catalog.SEED_TARIFFS:
+            if (t.code, t.valid_from) not in have:
+                s.add(
+                    m.TariffPrice(
+                        code=t.code,
+                        service=t.service.value,
+                        unit=t.unit,
+                        fen_per_unit=t.fen_per_unit,
+                        valid_from=t.valid_from,
+                        valid_to=t.valid_to,
+                        name_zh=t.name_zh,
+                        name_en=t.name_en,
+                    )
+                )
+                report.count("tariff prices")
+        uow.commit()
+    return report
+
+
+def seed_demo(db: Database, subscribers: int = DEMO_SUBSCRIBERS) -> SeedReport:
+    """The demo operator of the design notes plus ``subscribers`` generated lines."""
+    report = seed_reference(db)
+    now = datetime.now(UTC)
+    with db.uow() as uow:
+        s = uow.session
+        existing = set(s.scalars(select(m.Subscriber.msisdn)))
+        for fx in FIXTURES:
+            if fx.msisdn not in existing:
+                _add_subscriber(s, fx, now)
+                existing.add(fx.msisdn)
+                report.count("subscribers")
+        for fx in generated_fixtures(subscribers - len(FIXTURES)):
+            if fx.msisdn not in existing:
+                _add_subscriber(s, fx, now)
+                report.count("subscribers")
+        _seed_partners_and_stock(s, report, now)
+        uow.commit()
+    return report
+
+
+def generated_fixtures(n: int) -> list[Fixture]:
+    """The same ``n`` generated subscribers every time (a fixed seed), fixtures excluded."""
+    rng = random.Random(20261125)
+    taken = {fx.msisdn for fx in FIXTURES}
+    out: list[Fixture] = []
+    while len(out) < n:
+        fx = _random_fixture(rng)
+        if fx.msisdn not in taken and is_msisdn(fx.msisdn):
+            taken.add(fx.msisdn)
+            out.append(fx)
+    return out
+
+
+def _random_fixture(rng: random.Random) -> Fixture:
+    msisdn = rng.choice(_CMCC_PREFIXES) + f"{rng.randrange(10**8):08d}"
+    brand = rng.choices(list(catalog.Brand), weights=(2, 5, 3))[0]
+    province = rng.choice(PROVINCES).code
+    language = "en" if rng.random() < 0.05 else "zh"
+    balance = rng.randrange(0, 30000)
+    points = rng.randrange(0, 8000)
+    name = (
+        rng.choice(_SURNAMES)
+        + rng.choice(_GIVEN)
+        + (rng.choice(_GIVEN) if rng.random() < 0.5 else "")
+    )
+    return Fixture(msisdn, brand, province, language, balance, points, name)
+
+
+def _add_subscriber(s: Session, fx: Fixture, now: datetime) -> None:
+    customer = m.Customer(name=fx.name, province_code=fx.province, created_at=now)
+    s.add(customer)
+    s.flush()
+    sub = m.Subscriber(
+        msisdn=fx.msisdn,
+        customer_id=customer.id,
+        brand=fx.brand.value,
+        province_code=fx.province,
+        status="active",
+        language=fx.language,
+        created_at=now,
+    )
+    s.add(sub)
+    s.flush()
+    account = m.Account(subscriber_id=sub.id, balance_fen=0, points=0)
+    s.add(account)
+    s.flush()
+    if fx.balance_fen:
+        post_entry(s, account, EntryKind.RECHARGE, fx.balance_fen, reason="opening balance")
+    if fx.points:
+        account.points = fx.points
+        s.add(
+            m.PointsEntry(
+                account_id=account.id,
+                kind=PointsKind.ADJUSTMENT.value,
+                points=fx.points,
+                points_after=fx.points,
+                reason="opening points",
+                created_at=now,
+            )
+        )
+    s.add(
+        m.Subscription(
+            subscriber_id=sub.id,
+            product_code=catalog.BASE_PLAN_FOR_BRAND[fx.brand],
+            state="active",
+            starts_at=now,
+            ends_at=None,
+            created_at=now,
+        )
+    )
+
+
+def _seed_partners_and_stock(s: Session, report: SeedReport, now: datetime) -> None:
+    for username, role, province in STAFF:
+        if s.get(m.StaffUser, username) is None:
+            password = secrets.token_urlsafe(9)
+            s.add(
+                m.StaffUser(
+                    username=username,
+                    role=role,
+                    province_code=province,
+                    password_hash=hash_secret(password),
+                    created_at=now,
+                )
+            )
+            report.staff_passwords[username] = password
+            report.count("staff")
+    number, pin, face = DEMO_CARD
+    if s.get(m.RechargeCard, number) is None:
+        s.add(
+            m.RechargeCard(
+                number=number,
+                pin_hash=hash_secret(pin),
+                face_value_fen=face,
+                batch="DEMO-2026",
+                status="unused",
+            )
+        )
+        report.count("recharge cards")
+    if s.get(m.Gift, "G001") is None:
+        s.add(
+            m.Gift(
+                code="G001",
+                name_zh="中国移动定制保温杯",
+                name_en="China Mobile thermos",
+                points=1000,
+                physical=True,
+            )
+        )
+        s.flush()
+        for province in DEMO_GIFT_PROVINCES:
+            s.add(m.GiftStock(gift_code="G001", province_code=province, quantity=50))
+        report.count("gifts")
+    if s.get(m.ServiceProvider, "1066000001") is None:
+        s.add(
+            m.ServiceProvider(
+                access_code="1066000001", name="悦听音乐", status="active", created_at=now
+            )
+        )
+        s.flush()
+        s.add(
+            m.SpService(
+                access_code="1066000001",
+                code="YY",
+                name_zh="悦听音乐包",
+                name_en="Music pack",
+                price_fen=300,
+                period="monthly",
+            )
+        )
+        report.count("service providers")
+
+
+def _product_row(p: catalog.Product) -> m.Product:
+    return m.Product(
+        code=p.code,
+        name_zh=p.name_zh,
+        name_en=p.name_en,
+        kind=p.kind.value,
+        price_fen=p.price_fen,
+        period=p.period.value,
+        validity_days=p.validity_days,
+        data_kb=p.allowance.data_kb,
+        voice_min=p.allowance.voice_min,
+        sms=p.allowance.sms,
+        brands=sorted(b.value for b in p.brands),
+        provinces=sorted(p.provinces) if p.provinces is not None else None,
+        charged=p.charged,
+        active=True,
+        description_zh=p.description_zh,
+        description_en=p.description_en,
+    )

@@ -1,0 +1,245 @@
+"""SQLAlchemy 2 ORM models. Money columns are BIGINT fen; unit prices are exact NUMERIC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = BigInteger  # integer fen
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+class Province(Base):
+    __tablename__ = "province"
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(20))
+    name_en: Mapped[str] = mapped_column(String(40))
+
+
+class Customer(Base):
+    """The party who owns one or more subscriptions (lines)."""
+
+    __tablename__ = "customer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    created_at: Mapped[datetime]
+
+
+class Subscriber(Base):
+    """One mobile line (MSISDN) with its brand, home province, status and language."""
+
+    __tablename__ = "subscriber"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    msisdn: Mapped[str] = mapped_column(String(11), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    brand: Mapped[str] = mapped_column(String(10))
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+    created_at: Mapped[datetime]
+    account: Mapped[Account] = relationship(back_populates="subscriber", uselist=False)
+    __table_args__ = (
+        CheckConstraint("status in ('active','barred','closed')", name="status"),
+        CheckConstraint("language in ('zh','en')", name="language"),
+    )
+
+
+class Account(Base):
+    """A prepaid account. ``balance_fen`` is the running sum of its ledger, kept in the
+    same transaction as each entry so that the row lock serialises concurrent changes."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), unique=True)
+    balance_fen: Mapped[int] = mapped_column(Money, default=0)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    barring_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    subscriber: Mapped[Subscriber] = relationship(back_populates="account")
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entry"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    amount_fen: Mapped[int] = mapped_column(Money)  # signed delta
+    balance_after_fen: Mapped[int] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    __table_args__ = (
+        CheckConstraint("amount_fen <> 0", name="nonzero"),
+        CheckConstraint("kind in ('recharge','charge','refund','adjustment')", name="kind"),
+        Index("ix_ledger_entry_account_created", "account_id", "created_at"),
+    )
+
+
+class PointsEntry(Base):
+    __tablename__ = "points_entry"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    points: Mapped[int] = mapped_column(BigInteger)  # signed delta
+    points_after: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    __table_args__ = (
+        CheckConstraint("points <> 0", name="nonzero"),
+        Index("ix_points_entry_account_created", "account_id", "created_at"),
+    )
+
+
+class Product(Base):
+    __tablename__ = "product"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(12))
+    price_fen: Mapped[int] = mapped_column(Money)
+    period: Mapped[str] = mapped_column(String(10))
+    validity_days: Mapped[int | None] = mapped_column(Integer)
+    data_kb: Mapped[int] = mapped_column(BigInteger, default=0)
+    voice_min: Mapped[int] = mapped_column(Integer, default=0)
+    sms: Mapped[int] = mapped_column(Integer, default=0)
+    brands: Mapped[list[str]] = mapped_column(JSON)
+    provinces: Mapped[list[str] | None] = mapped_column(JSON)
+    charged: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (CheckConstraint("price_fen >= 0", name="price"),)
+
+
+class TariffPrice(Base):
+    """A dated standard unit price; superseded prices stay, so history rates correctly."""
+
+    __tablename__ = "tariff_price"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    service: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str] = mapped_column(String(8))
+    fen_per_unit: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    name_zh: Mapped[str] = mapped_column(String(60), default="")
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    __table_args__ = (UniqueConstraint("code", "valid_from"),)
+
+
+class Subscription(Base):
+    __tablename__ = "subscription"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"))
+    product_code: Mapped[str] = mapped_column(ForeignKey("product.code"))
+    state: Mapped[str] = mapped_column(String(10), default="active")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    __table_args__ = (
+        CheckConstraint("state in ('pending','active','cancelled','expired')", name="state"),
+        Index("ix_subscription_subscriber_state", "subscriber_id", "state"),
+    )
+
+
+class IdempotencyRecord(Base):
+    """One row per idempotency key: the first request's fingerprint and its result."""
+
+    __tablename__ = "idempotency_record"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class RechargeCard(Base):
+    __tablename__ = "recharge_card"
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    face_value_fen: Mapped[int] = mapped_column(Money)
+    batch: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="unused")
+    used_by: Mapped[str | None] = mapped_column(String(11))
+    used_at: Mapped[datetime | None]
+    __table_args__ = (
+        CheckConstraint("status in ('unused','used','frozen')", name="status"),
+        CheckConstraint("face_value_fen > 0", name="face_value"),
+    )
+
+
+class Gift(Base):
+    __tablename__ = "gift"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(80))
+    points: Mapped[int] = mapped_column(Integer)
+    physical: Mapped[bool] = mapped_column(Boolean)
+
+
+class GiftStock(Base):
+    __tablename__ = "gift_stock"
+    gift_code: Mapped[str] = mapped_column(ForeignKey("gift.code"), primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity"),)
+
+
+class ServiceProvider(Base):
+    __tablename__ = "service_provider"
+    access_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    created_at: Mapped[datetime]
+
+
+class SpService(Base):
+    __tablename__ = "sp_service"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    access_code: Mapped[str] = mapped_column(ForeignKey("service_provider.access_code"))
+    code: Mapped[str] = mapped_column(String(20))
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(80))
+    price_fen: Mapped[int] = mapped_column(Money)
+    period: Mapped[str] = mapped_column(String(10))
+    __table_args__ = (UniqueConstraint("access_code", "code"),)

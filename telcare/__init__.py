@@ -1,3 +1,3 @@
-"""Telcare: customer-service and service-quality platform for a mobile operator."""
+"""Telcare: customer service and service quality for a mobile operator."""
 
 __version__ = "0.1.0"

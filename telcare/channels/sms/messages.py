@@ -13,6 +13,7 @@ class MoMessage:
     sender: str
     recipient: str
     text: str
+    message_id: str | None = None  # the SMSC's id; makes redeliveries idempotent
 
 
 @dataclass(frozen=True, slots=True)

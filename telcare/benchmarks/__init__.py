@@ -1,0 +1,1 @@
+"""Benchmarks run by `telcare bench NAME`; each module has ``run() -> dict``."""

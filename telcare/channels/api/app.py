@@ -1,0 +1,39 @@
+"""The ASGI application: API routers, pages and the SMS simulator over one database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from telcare import __version__
+from telcare.channels.api import problems, sms_simulator
+from telcare.channels.sms.dispatcher import SmsDispatcher
+from telcare.channels.web import pages
+from telcare.config import get_settings
+from telcare.store.uow import Database
+
+STATIC = Path(__file__).parent.parent / "web" / "static"
+
+
+def create_app(db: Database | None = None) -> FastAPI:
+    """Build the app; ``db`` defaults to ``TELCARE_DATABASE_URL``."""
+    db = db or Database(get_settings().database_url)
+    app = FastAPI(
+        title="Telcare",
+        version=__version__,
+        description="Customer service and service quality for a mobile operator.",
+    )
+    app.state.db = db
+    app.state.dispatcher = SmsDispatcher(db)
+    problems.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages.router)
+    app.include_router(sms_simulator.router)
+
+    @app.get("/api/health", tags=["operations"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

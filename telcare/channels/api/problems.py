@@ -1,0 +1,62 @@
+"""RFC 9457 (formerly 7807) problem bodies for every error the API returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import render
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://telcare.invalid/problems/"
+
+
+def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    body = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _lang(request: Request) -> str:
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "zh"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(
+            exc.status,
+            exc.code,
+            exc.code.replace("-", " "),
+            render(exc.key, _lang(request), **exc.params),
+            code=exc.code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        return problem(
+            422,
+            "invalid-request",
+            "invalid request",
+            "The request does not match the schema.",
+            errors=errors,
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not-found",
+            405: "method-not-allowed",
+        }.get(exc.status_code, "http-error")
+        response = problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response

@@ -1,0 +1,146 @@
+"""The ``telcare`` command (Typer + Rich)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from telcare import __version__
+from telcare.config import get_settings
+
+if TYPE_CHECKING:
+    from telcare.store.uow import Database
+
+app = typer.Typer(
+    help="Telcare: customer service and service quality for a mobile operator.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"telcare {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Telcare: customer service and service quality for a mobile operator."""
+
+
+def _database() -> Database:
+    from telcare.store.uow import Database  # imported late: --help stays fast
+
+    return Database(get_settings().database_url)
+
+
+@app.command()
+def init(
+    demo: Annotated[bool, typer.Option(help="Seed the demo operator.")] = False,
+    subscribers: Annotated[int, typer.Option(help="Generated demo subscribers.")] = 2000,
+) -> None:
+    """Migrate the database and seed reference data (and, with --demo, the demo operator)."""
+    from telcare.services.seed import seed_demo, seed_reference
+    from telcare.store.migrate import upgrade
+
+    settings = get_settings()
+    db = _database()
+    with console.status("迁移数据库 Migrating…"):
+        upgrade(settings.database_url, db.engine)
+    with console.status("写入数据 Seeding…"):
+        report = seed_demo(db, subscribers) if demo else seed_reference(db)
+    table = Table("created", "rows", title=f"telcare init → {settings.database_url}")
+    for what, n in report.created.items():
+        table.add_row(what, str(n))
+    if not report.created:
+        table.add_row("(nothing new)", "0")
+    console.print(table)
+    for username, password in report.staff_passwords.items():
+        console.print(f"staff [bold]{username}[/] password: [bold]{password}[/]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the API, the pages and the SMS simulator."""
+    import uvicorn
+
+    from telcare.channels.api.app import create_app
+
+    uvicorn.run(create_app(_database()), host=host, port=port)
+
+
+@app.command()
+def sms(
+    sender: Annotated[str, typer.Argument(metavar="FROM")],
+    recipient: Annotated[str, typer.Argument(metavar="TO")],
+    text: Annotated[str, typer.Argument(metavar="TEXT")],
+) -> None:
+    """Deliver one mobile-originated SMS; print each reply as TO_NUMBER<TAB>TEXT."""
+    from telcare.channels.sms.dispatcher import SmsDispatcher
+    from telcare.channels.sms.messages import MoMessage
+
+    db = _database()
+    _require_migrated(db)
+    for reply in SmsDispatcher(db).handle(
+        MoMessage(sender, recipient, text, message_id=f"cli-{uuid.uuid4()}")
+    ):
+        typer.echo(f"{reply.sender}\t{reply.text}")
+
+
+def _require_migrated(db: Database) -> None:
+    from sqlalchemy import inspect
+
+    if not inspect(db.engine).has_table("alembic_version"):
+        console.print(
+            "[red]数据库未初始化，请先运行 telcare init --demo[/] "
+            "(database not initialised: run `telcare init --demo`)"
+        )
+        raise typer.Exit(2)
+
+
+@app.command()
+def bench(
+    name: Annotated[str, typer.Argument(help="Benchmark name, e.g. spam.")],
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line.")] = False,
+) -> None:
+    """Run a benchmark; with --json the last line is one JSON object of its figures."""
+    import telcare.benchmarks as benchmarks
+
+    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__))
+    if name not in names:
+        console.print(f"[red]unknown benchmark {name!r}[/]; known: {', '.join(names)}")
+        raise typer.Exit(2)
+    figures = importlib.import_module(f"telcare.benchmarks.{name}").run()
+    table = Table("figure", "value", title=f"bench {name}")
+    for key, value in figures.items():
+        table.add_row(key, f"{value:,.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
+    if as_json:
+        typer.echo(json.dumps(figures, sort_keys=True))
+
+
+try:  # the anti-spam sub-commands live with the classifier
+    from telcare.antispam.cli import app as spam_app
+except ImportError:  # pragma: no cover - only while the classifier is absent
+    spam_app = None
+if spam_app is not None:
+    app.add_typer(spam_app, name="spam", help="Train, run and evaluate the spam classifier.")

@@ -68,6 +68,7 @@ class Subscriber(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
     language: Mapped[str] = mapped_column(String(2), default="zh")
+    data_reminder: Mapped[bool | None] = mapped_column(Boolean)  # None: operator default
     created_at: Mapped[datetime]
     account: Mapped[Account] = relationship(back_populates="subscriber", uselist=False)
     __table_args__ = (
@@ -243,3 +244,38 @@ class SpService(Base):
     price_fen: Mapped[int] = mapped_column(Money)
     period: Mapped[str] = mapped_column(String(10))
     __table_args__ = (UniqueConstraint("access_code", "code"),)
+
+
+class PendingConfirmation(Base):
+    """An action waiting for the subscriber's ``Y`` (one per subscriber)."""
+
+    __tablename__ = "pending_confirmation"
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class SecretAttempt(Base):
+    """Failed secret checks (card PINs, one-time codes) per subscriber per day."""
+
+    __tablename__ = "secret_attempt"
+    msisdn: Mapped[str] = mapped_column(String(11), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OneTimeCode(Base):
+    """A login code sent by SMS: hashed, expiring, single use."""
+
+    __tablename__ = "one_time_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    msisdn: Mapped[str] = mapped_column(String(11), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer, default=0)

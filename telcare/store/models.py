@@ -279,3 +279,22 @@ class OneTimeCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboundSms(Base):
+    """The outbox of notifications (MT SMS not sent as a direct reply).
+
+    ``dedupe_key`` makes each notification at most once; ``not_before`` holds a
+    message back (quiet hours); a sender drains rows with ``sent_at`` unset.
+    """
+
+    __tablename__ = "outbound_sms"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    sender: Mapped[str] = mapped_column(String(21))
+    recipient: Mapped[str] = mapped_column(String(21))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    not_before: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_outbound_sms_due", "sent_at", "not_before"),)

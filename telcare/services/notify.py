@@ -1,0 +1,82 @@
+"""Notifications by SMS through the outbox: queued in the caller's transaction.
+
+Every proactive SMS (reminders, barring notices, acknowledgements) is written here
+in the same transaction as the fact it reports, and drained by :func:`due` /
+:func:`mark_sent` from whichever adapter delivers MT messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from telcare.domain.sms_segments import segment
+from telcare.store.models import OutboundSms
+from telcare.store.uow import Database
+
+SELFCARE_NUMBER = "10086"
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One segment of a queued notification (``outbox_id`` is shared by its segments)."""
+
+    outbox_id: int
+    sender: str
+    recipient: str
+    text: str
+
+
+def queue_sms(
+    session: Session,
+    recipient: str,
+    text: str,
+    *,
+    dedupe_key: str,
+    sender: str = SELFCARE_NUMBER,
+    not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Queue one SMS unless ``dedupe_key`` was queued before; True if queued."""
+    if session.scalar(select(OutboundSms.id).where(OutboundSms.dedupe_key == dedupe_key)):
+        return False
+    now = now or datetime.now(UTC)
+    session.add(
+        OutboundSms(
+            dedupe_key=dedupe_key,
+            sender=sender,
+            recipient=recipient,
+            text=text,
+            created_at=now,
+            not_before=not_before or now,
+        )
+    )
+    session.flush()
+    return True
+
+
+def due(db: Database, now: datetime | None = None, limit: int = 500) -> list[Outgoing]:
+    """Queued messages whose time has come, oldest first, split into segments."""
+    now = now or datetime.now(UTC)
+    with db.uow() as uow:
+        rows = uow.session.scalars(
+            select(OutboundSms)
+            .where(OutboundSms.sent_at.is_(None), OutboundSms.not_before <= now)
+            .order_by(OutboundSms.id)
+            .limit(limit)
+        ).all()
+        return [
+            Outgoing(row.id, row.sender, row.recipient, part)
+            for row in rows
+            for part in segment(row.text)
+        ]
+
+
+def mark_sent(db: Database, ids: list[int], now: datetime | None = None) -> None:
+    with db.uow() as uow:
+        for row in uow.session.scalars(select(OutboundSms).where(OutboundSms.id.in_(ids))):
+            row.sent_at = now or datetime.now(UTC)
+        uow.commit()

@@ -6,8 +6,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from telcare.store.all_models import Base
 from telcare.store.migrate import alembic_config
-from telcare.store.models import Base
 from telcare.store.uow import Database
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from telcare.store.all_models import Base
 from telcare.store.db import make_engine
-from telcare.store.models import Base
 
 config = context.config
 engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))

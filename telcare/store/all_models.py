@@ -1,0 +1,6 @@
+"""Every ORM module, imported so that ``Base.metadata`` knows every table (Alembic, tests)."""
+
+from telcare.store import models
+from telcare.store.models import Base
+
+__all__ = ["Base", "models"]

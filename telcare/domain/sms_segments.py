@@ -1,0 +1,75 @@
+"""Splitting a reply into SMS segments of at most ``limit`` UCS-2 (UTF-16) code units.
+
+Rule: fill each segment greedily; when the text does not end inside it, cut after the
+last whitespace or punctuation mark (not an opening bracket or quote) that leaves
+the segment at least ``limit - slack(limit)`` units long, else cut at the limit. A
+character outside the BMP (two units) is never split, nor is a high/low surrogate
+pair that arrives as two code points. Nothing is added or removed: the segments
+joined are the text.
+
+Bound: every segment but the last has at least ``limit - slack(limit)`` units, so
+``len(segment(text, limit)) <= ceil(ucs2_units(text) / (limit - slack(limit)))``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MIN_LIMIT = 2
+
+
+def ucs2_units(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units (what an SMS's 70-character limit counts)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def slack(limit: int) -> int:
+    """How many units short of ``limit`` a segment may end to break at punctuation."""
+    return max(1, limit // 5)
+
+
+def _units(ch: str) -> int:
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
+def _breaks_after(ch: str) -> bool:
+    if ch.isspace():
+        return True
+    cat = unicodedata.category(ch)
+    return cat[0] == "P" and cat not in ("Ps", "Pi")
+
+
+def _pair_inside(text: str, cut: int) -> bool:
+    """True when ``cut`` falls between a high and a low surrogate code point."""
+    return (
+        0 < cut < len(text)
+        and "\ud800" <= text[cut - 1] <= "\udbff"
+        and "\udc00" <= text[cut] <= "\udfff"
+    )
+
+
+def segment(text: str, limit: int = 70) -> list[str]:
+    """``text`` in order, as segments of at most ``limit`` UTF-16 units (``[]`` for ``""``).
+
+    Raises ValueError when ``limit`` is below 2 (a non-BMP character could not fit).
+    """
+    if limit < MIN_LIMIT:
+        raise ValueError(f"limit must be at least {MIN_LIMIT}, not {limit}")
+    floor = limit - slack(limit)
+    segments: list[str] = []
+    start, size = 0, len(text)
+    while start < size:
+        end, units, soft = start, 0, 0
+        while end < size and units + _units(text[end]) <= limit:
+            units += _units(text[end])
+            end += 1
+            if units >= floor and _breaks_after(text[end - 1]):
+                soft = end
+        if end < size:
+            if soft:
+                end = soft
+            elif _pair_inside(text, end) and end - 1 > start:
+                end -= 1
+        segments.append(text[start:end])
+        start = end
+    return segments

@@ -1,8 +1,9 @@
 """Splitting a reply into SMS segments of at most ``limit`` UCS-2 (UTF-16) code units.
 
 Rule: fill each segment greedily; when the text does not end inside it, cut after the
-last whitespace or punctuation mark (not an opening bracket or quote) that leaves
-the segment at least ``limit - slack(limit)`` units long, else cut at the limit. A
+last whitespace or punctuation mark (not an opening bracket or quote, nor one inside
+an ASCII word or number such as ``88.00``) that leaves the segment at least
+``limit - slack(limit)`` units long, else cut at the limit. A
 character outside the BMP (two units) is never split, nor is a high/low surrogate
 pair that arrives as two code points. Nothing is added or removed: the segments
 joined are the text.
@@ -32,11 +33,24 @@ def _units(ch: str) -> int:
     return 2 if ord(ch) > 0xFFFF else 1
 
 
-def _breaks_after(ch: str) -> bool:
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _breaks_after(text: str, end: int) -> bool:
+    """May a segment end at ``end`` (after ``text[end - 1]``)?
+
+    After whitespace, or after punctuation that is not an opening bracket/quote and
+    does not sit inside an ASCII word or number (``88.00``, ``5.00/month``, ``e-mail``).
+    """
+    ch = text[end - 1]
     if ch.isspace():
         return True
     cat = unicodedata.category(ch)
-    return cat[0] == "P" and cat not in ("Ps", "Pi")
+    if cat[0] != "P" or cat in ("Ps", "Pi"):
+        return False
+    inside = end >= 2 and end < len(text) and _ascii_alnum(text[end - 2])
+    return not (inside and _ascii_alnum(text[end]))
 
 
 def _pair_inside(text: str, cut: int) -> bool:
@@ -63,7 +77,7 @@ def segment(text: str, limit: int = 70) -> list[str]:
         while end < size and units + _units(text[end]) <= limit:
             units += _units(text[end])
             end += 1
-            if units >= floor and _breaks_after(text[end - 1]):
+            if units >= floor and _breaks_after(text, end):
                 soft = end
         if end < size:
             if soft:

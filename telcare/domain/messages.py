@@ -50,8 +50,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "尊敬的客户，您的账户余额为{balance}元。【中国移动】",
         "Your balance is {balance} yuan. [China Mobile]",
     ),
-    "sms.points": ("尊敬的客户，您当前可用积分为{points}分。【中国移动】",
-                   "You have {points} points. [China Mobile]"),
+    "sms.points": (
+        "尊敬的客户，您当前可用积分为{points}分。【中国移动】",
+        "You have {points} points. [China Mobile]",
+    ),
     "sms.packages": ("您当前办理的套餐：{packages}。【中国移动】", "Your packages: {packages}."),
     "sms.help": (
         "回复CXYE查余额，CXLL查流量，CXTC查套餐，CXJF查积分，KT+代码开通，QX+代码取消，"

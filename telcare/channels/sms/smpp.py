@@ -358,6 +358,11 @@ class SmppGateway:
         """Whether a session is currently bound."""
         return self._bound.is_set()
 
+    @property
+    def pending_mt(self) -> int:
+        """MT messages queued or still awaiting their submit_sm_resp."""
+        return len(self._outbox) + len(set(map(id, list(self._inflight.values()))))
+
     def wait_bound(self, timeout: float | None = None) -> bool:
         """Block until a session is bound (or ``timeout``); return whether it is."""
         return self._bound.wait(timeout)
@@ -400,12 +405,14 @@ class SmppGateway:
                     self.backoff.reset()
                     self._serve(client, wake_r)
                 except (LinkError, exceptions.ConnectionError, OSError) as exc:
-                    logger.warning("SMPP link to %s:%s lost: %s", self.host, self.port, exc)
+                    logger.warning("SMPP link to %s:%s lost: %r", self.host, self.port, exc)
                 except exceptions.PDUError as exc:
                     logger.error("SMPP bind to %s:%s refused: %s", self.host, self.port, exc)
                 finally:
                     self._bound.clear()
                     self._requeue_inflight()
+                    # the session is over whatever smpplib thinks; spare its "bound" warning
+                    client.state = consts.SMPP_CLIENT_STATE_OPEN
                     with contextlib.suppress(Exception):
                         client.disconnect()
                 if not self._stop.is_set():

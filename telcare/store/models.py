@@ -258,6 +258,15 @@ class PendingConfirmation(Base):
     expires_at: Mapped[datetime]
 
 
+class MenuSnapshot(Base):
+    """The numbered list a subscriber last saw (``0000``), so ``QX<n>`` means what they read."""
+
+    __tablename__ = "menu_snapshot"
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), primary_key=True)
+    items: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
 class SecretAttempt(Base):
     """Failed secret checks (card PINs, one-time codes) per subscriber per day."""
 

@@ -17,7 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "one_time_code",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -41,6 +40,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("msisdn", "purpose", "day", name=op.f("pk_secret_attempt")),
     )
     op.create_table(
+        "menu_snapshot",
+        sa.Column("subscriber_id", sa.Integer(), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["subscriber_id"],
+            ["subscriber.id"],
+            name=op.f("fk_menu_snapshot_subscriber_id_subscriber"),
+        ),
+        sa.PrimaryKeyConstraint("subscriber_id", name=op.f("pk_menu_snapshot")),
+    )
+    op.create_table(
         "pending_confirmation",
         sa.Column("subscriber_id", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
@@ -60,11 +71,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("subscriber", schema=None) as batch_op:
         batch_op.drop_column("data_reminder")
 
     op.drop_table("pending_confirmation")
+    op.drop_table("menu_snapshot")
     op.drop_table("secret_attempt")
     with op.batch_alter_table("one_time_code", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_one_time_code_msisdn"))

@@ -352,22 +352,27 @@ def phone_number(raw: str) -> str | None:
 
 # --- 10086 ------------------------------------------------------------------------------
 
-_WHOLE: dict[str, Command] = {}
-for _words, _command in (
-    (("", "HELP", "帮助", "菜单", "0"), Help()),
-    (("CXYE", "YE", "余额", "查余额", "查询余额", "话费", "查话费", "查询话费"), QueryBalance()),
-    (("CXLL", "流量", "查流量", "查询流量"), QueryUsage()),
-    (("CXTC", "套餐", "查套餐", "查询套餐"), QueryPackages()),
-    (("CXJF", "积分", "查积分", "查询积分"), QueryPoints()),
-    (("0000", "00000", "退订"), ListSubscriptions()),
-    (("QXALL",), CancelAll()),
-    (("KTLLTX", "开通流量提醒"), ReminderOn()),
-    (("QXLLTX", "取消流量提醒", "关闭流量提醒"), ReminderOff()),
-    (("Y", "YES", "是", "确认"), Confirm()),
-    (("N", "NO", "否", "取消"), Decline()),
-):
-    for _word in _words:
-        _WHOLE[_word] = _command
+_WHOLE: dict[str, Command] = {
+    word: command
+    for words, command in (
+        (("", "HELP", "帮助", "菜单", "0"), Help()),
+        (
+            ("CXYE", "YE", "余额", "查余额", "查询余额", "话费", "查话费", "查询话费"),
+            QueryBalance(),
+        ),
+        (("CXLL", "流量", "查流量", "查询流量"), QueryUsage()),
+        (("CXTC", "套餐", "查套餐", "查询套餐"), QueryPackages()),
+        (("CXJF", "积分", "查积分", "查询积分"), QueryPoints()),
+        (("0000", "00000", "退订"), ListSubscriptions()),
+        (("QXALL",), CancelAll()),
+        (("KTLLTX", "开通流量提醒"), ReminderOn()),
+        (("QXLLTX", "取消流量提醒", "关闭流量提醒"), ReminderOff()),
+        (("Y", "YES", "是", "确认"), Confirm()),
+        (("N", "NO", "否", "取消"), Decline()),
+    )
+    for word in words
+}
+"""Whole messages (separators removed) that are a command by themselves; checked first."""
 
 
 def _subscribe(rest_key: str, _rest: str) -> Command:
@@ -380,10 +385,10 @@ def _cancel(rest_key: str, rest: str) -> Command:
     if compact.isascii() and compact.isdigit():
         if not _INDEX_LIST.fullmatch(_strip(rest)):
             return Malformed("QX", HINT_QX_INDEX)
-        numbers = [int(n) for n in re.findall(r"[0-9]+", rest)]
-        if any(not 1 <= n <= MAX_INDEX for n in numbers):
+        found = re.findall(r"[0-9]+", rest)
+        if any(len(n) > 3 or not 1 <= int(n) <= MAX_INDEX for n in found):
             return Malformed("QX", HINT_QX_INDEX)
-        return CancelNumbered(tuple(dict.fromkeys(numbers)))
+        return CancelNumbered(tuple(dict.fromkeys(int(n) for n in found)))
     code = _code(rest_key)
     return Cancel(code) if code else Malformed("QX", HINT_QX)
 
@@ -413,17 +418,17 @@ def _redeem(rest_key: str, _rest: str) -> Command:
     return Redeem(code) if code else Malformed("DH", HINT_DH)
 
 
-def _block(rest_key: str, rest: str) -> Command:
+def _block(_rest_key: str, rest: str) -> Command:
     number = phone_number(rest)
     return BlockSender(number) if number else Malformed("LH", HINT_LH)
 
 
-def _unblock(rest_key: str, rest: str) -> Command:
+def _unblock(_rest_key: str, rest: str) -> Command:
     number = phone_number(rest)
     return UnblockSender(number) if number else Malformed("QXLH", HINT_QXLH)
 
 
-def _block_keyword(rest_key: str, rest: str) -> Command:
+def _block_keyword(_rest_key: str, rest: str) -> Command:
     word = " ".join(_strip(rest, "ZPC", ascii_symbols=True).split()).casefold()
     if not word:
         return Malformed("LHGJZ", HINT_LHGJZ)

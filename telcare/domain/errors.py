@@ -69,3 +69,31 @@ class IdempotencyConflict(Conflict):
 class Forbidden(DomainError):
     code = "forbidden"
     status = 403
+
+
+class NothingPending(NotFound):
+    code = "nothing-pending"
+
+
+class ConfirmationExpired(Conflict):
+    code = "confirmation-expired"
+
+
+class AlreadySubscribed(Conflict):
+    code = "already-subscribed"
+
+
+class NotSubscribed(NotFound):
+    code = "not-subscribed"
+
+
+class Locked(DomainError):
+    """Too many failed attempts; try again later."""
+
+    code = "locked"
+    status = 429
+
+
+class WrongSecret(DomainError):
+    code = "wrong-secret"
+    status = 403

@@ -45,7 +45,62 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "province.unknown": ("未知省份{code}。", "Unknown province {code}."),
     "language.unknown": ("不支持的语言{value}。", "Unsupported language {value}."),
+    # orders and cards
+    "order.nothing_pending": ("您没有待确认的业务。", "You have nothing waiting for confirmation."),
+    "order.expired": (
+        "{code}的确认已超过24小时，已失效，请重新办理。",
+        "The confirmation for {code} expired after 24 hours; please order again.",
+    ),
+    "order.already": ("您已订购{code}，无需重复办理。", "You already have {code}."),
+    "order.not_subscribed": ("您未订购{code}。", "You do not have {code}."),
+    "order.base_plan_change": (
+        "主套餐变更请到营业厅或网上营业厅办理。",
+        "Base plans are changed at a shop or in the online hall.",
+    ),
+    "order.base_plan_cancel": ("主套餐不能退订。", "A base plan cannot be cancelled."),
+    "order.menu_missing": (
+        "请先发送0000查询可退订的业务。",
+        "Send 0000 first to list what you can cancel.",
+    ),
+    "order.menu_index": (
+        "序号{index}无效，请回复1至{count}之间的序号。",
+        "Number {index} is not on the list (1 to {count}).",
+    ),
+    "order.no_paid": ("您当前没有付费业务。", "You have no paid subscriptions."),
+    "card.locked": (
+        "今日充值卡密码错误已达{limit}次，请明日再试。",
+        "{limit} wrong card PINs today; please try again tomorrow.",
+    ),
+    "card.wrong": (
+        "充值卡号或密码错误，今日还可尝试{left}次。",
+        "Wrong card number or PIN; {left} attempts left today.",
+    ),
+    "card.used": ("该充值卡已被使用。", "This card has already been used."),
+    "idempotency.bad_key": ("请求编号无效。", "The idempotency key is invalid."),
     # SMS replies
+    "sms.confirm_ask": (
+        "您将订购{name}，资费{price}元{per}。请在24小时内回复Y确认，回复N取消。",
+        "You are ordering {name} at {price} yuan{per}. Reply Y within 24 hours "
+        "to confirm, N to cancel.",
+    ),
+    "sms.per_month": ("/月", "/month"),
+    "sms.per_days": ("（{days}天有效）", " for {days} days"),
+    "sms.confirm_replaced": ("此前待确认的{old}已被取代。", "This replaces your pending {old}."),
+    "sms.subscribed": (
+        "您已成功订购{name}，扣费{price}元，当前余额{balance}元。",
+        "{name} is on. {price} yuan charged; balance {balance} yuan.",
+    ),
+    "sms.subscribed_free": ("您已成功开通{name}。", "{name} is on."),
+    "sms.declined": ("您已放弃订购{name}，未扣费。", "{name} was not ordered; nothing charged."),
+    "sms.cancelled": ("您已退订{name}，{date}起生效。", "{name} is cancelled from {date}."),
+    "sms.menu": (
+        "您订购的付费业务：{items}。回复QX+序号退订（如QX1），回复QXALL全部退订。",
+        "Your paid services: {items}. Reply QX+number to cancel (e.g. QX1), QXALL for all.",
+    ),
+    "sms.recharged": (
+        "充值成功，金额{amount}元，当前余额{balance}元。",
+        "Recharged {amount} yuan; balance {balance} yuan.",
+    ),
     "sms.balance": (
         "尊敬的客户，您的账户余额为{balance}元。【中国移动】",
         "Your balance is {balance} yuan. [China Mobile]",

@@ -9,7 +9,9 @@ SMSC redelivers it.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
+from datetime import datetime
 
 from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.domain import sms_grammar as g
@@ -17,7 +19,8 @@ from telcare.domain.errors import DomainError, UnknownSubscriber
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.sms_segments import segment
-from telcare.services import selfcare
+from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import cards, orders, selfcare
 from telcare.store.uow import Database
 
 log = logging.getLogger(__name__)
@@ -36,22 +39,45 @@ class SmsDispatcher:
             g.QueryBalance: self._balance,
             g.QueryPoints: self._points,
             g.QueryPackages: self._packages,
+            g.Subscribe: self._subscribe,
+            g.Confirm: self._confirm,
+            g.Decline: self._decline,
+            g.Cancel: self._cancel,
+            g.ListSubscriptions: self._menu,
+            g.CancelNumbered: self._cancel_numbered,
+            g.CancelAll: self._cancel_numbered,
+            g.Recharge: self._recharge,
+            g.Malformed: self._malformed,
         }
 
     def handle(self, mo: MoMessage) -> list[MtMessage]:
         if mo.recipient != SELFCARE_NUMBER:
             log.info("no service on %s; MO from %s dropped", mo.recipient, mo.sender)
             return []
+        return self._reply(mo, self.selfcare_text(mo))
+
+    def selfcare_text(self, mo: MoMessage) -> str:
+        """The reply to a message sent to 10086, before segmentation."""
         lang = selfcare.language_of(self.db, mo.sender)
         command = g.parse(mo.text)
         handler = self._commands.get(type(command))
         try:
-            text = handler(mo, command, lang) if handler else render("sms.help", lang)
+            return handler(mo, command, lang) if handler else render("sms.help", lang)
         except UnknownSubscriber:
-            text = render("sms.not_subscriber", lang)
+            return render("sms.not_subscriber", lang)
         except DomainError as err:
-            text = render(err.key, lang, **err.params)
+            return render(err.key, lang, **err.params)
+
+    @staticmethod
+    def _reply(mo: MoMessage, text: str) -> list[MtMessage]:
         return [MtMessage(mo.recipient, mo.sender, part) for part in segment(text)]
+
+    @staticmethod
+    def _key(mo: MoMessage) -> str:
+        """The idempotency key of an MO: its SMSC id, so a redelivery has no second effect."""
+        return f"sms:{mo.message_id}" if mo.message_id else f"sms:{uuid.uuid4()}"
+
+    # --- queries ------------------------------------------------------------------
 
     def _balance(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
         info = selfcare.overview(self.db, mo.sender)
@@ -65,3 +91,91 @@ class SmsDispatcher:
         items = selfcare.packages(self.db, mo.sender)
         listing = "；".join(f"{p.name(lang)}({p.code}) {fen_to_yuan(p.price_fen)}" for p in items)
         return render("sms.packages", lang, packages=listing or "-")
+
+    # --- orders -------------------------------------------------------------------
+
+    def _subscribe(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+        assert isinstance(cmd, g.Subscribe)
+        outcome = orders.request_subscription(self.db, mo.sender, cmd.code, channel="sms")
+        if isinstance(outcome, orders.Subscribed):
+            return render("sms.subscribed_free", lang, name=outcome.offer.name(lang))
+        text = render(
+            "sms.confirm_ask",
+            lang,
+            name=outcome.offer.name(lang),
+            price=fen_to_yuan(outcome.offer.price_fen),
+            per=render("sms.per_month", lang),
+        )
+        if outcome.replaced is not None:
+            text = render("sms.confirm_replaced", lang, old=outcome.replaced.name(lang)) + text
+        return text
+
+    def _confirm(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+        done = orders.confirm(self.db, mo.sender)
+        return render(
+            "sms.subscribed",
+            lang,
+            name=done.offer.name(lang),
+            price=fen_to_yuan(done.offer.price_fen),
+            balance=fen_to_yuan(done.balance_fen),
+        )
+
+    def _decline(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+        offer = orders.decline(self.db, mo.sender)
+        return render("sms.declined", lang, name=offer.name(lang))
+
+    def _cancel(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+        assert isinstance(cmd, g.Cancel)
+        return self._cancelled(lang, [orders.cancel(self.db, mo.sender, cmd.code)])
+
+    def _menu(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+        offers = orders.paid_menu(self.db, mo.sender)
+        if not offers:
+            return render("order.no_paid", lang)
+        sep, label = ("; ", "({}) ") if lang == "en" else ("；", "【{}】")
+        items = sep.join(
+            f"{label.format(i)}{o.name(lang)} {fen_to_yuan(o.price_fen)}{_per(o, lang)}"
+            for i, o in enumerate(offers, 1)
+        )
+        return render("sms.menu", lang, items=items)
+
+    def _cancel_numbered(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+        indexes = cmd.indexes if isinstance(cmd, g.CancelNumbered) else None
+        return self._cancelled(lang, orders.cancel_from_menu(self.db, mo.sender, indexes))
+
+    @staticmethod
+    def _cancelled(lang: str, done: list[orders.Cancelled]) -> Reply:
+        if not done:
+            return render("order.no_paid", lang)
+        return " ".join(
+            render("sms.cancelled", lang, name=c.offer.name(lang), date=_day(c.effective_at))
+            for c in done
+        )
+
+    # --- money --------------------------------------------------------------------
+
+    def _recharge(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+        assert isinstance(cmd, g.Recharge)
+        posting = cards.recharge_with_card(
+            self.db, mo.sender, cmd.card, cmd.pin, idempotency_key=self._key(mo)
+        )
+        return render(
+            "sms.recharged",
+            lang,
+            amount=fen_to_yuan(posting.amount_fen),
+            balance=fen_to_yuan(posting.balance_fen),
+        )
+
+    def _malformed(self, _mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+        assert isinstance(cmd, g.Malformed)
+        return render(cmd.hint_key, lang)
+
+
+def _per(offer: orders.Offer, lang: str) -> str:
+    if offer.period == "monthly":
+        return render("sms.per_month", lang)
+    return render("sms.per_days", lang, days=offer.validity_days)
+
+
+def _day(when: datetime) -> str:
+    return when.astimezone(OPERATOR_TZ).date().isoformat()

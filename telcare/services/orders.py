@@ -1,0 +1,319 @@
+"""Subscribing and cancelling packages, with double confirmation for anything charged.
+
+Every channel goes through :func:`request_subscription` then :func:`confirm`:
+SMS answers ``Y``, the business hall shows a confirm button, the API confirms
+the order. Nothing is charged before the confirmation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from telcare.domain import subscriptions as rules
+from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
+from telcare.domain.errors import (
+    AlreadySubscribed,
+    ConfirmationExpired,
+    InvalidInput,
+    NotEligible,
+    NothingPending,
+    NotSubscribed,
+)
+from telcare.domain.ledger import EntryKind
+from telcare.services import lookups
+from telcare.services.accounts import post_entry
+from telcare.services.idempotency import run_once
+from telcare.store import models as m
+from telcare.store.uow import Database, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    code: str
+    name_zh: str
+    name_en: str
+    price_fen: int
+    period: str = "monthly"
+    validity_days: int | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    @classmethod
+    def of(cls, p: Product | m.Product) -> Offer:
+        period = p.period.value if isinstance(p, Product) else p.period
+        return cls(p.code, p.name_zh, p.name_en, p.price_fen, period, p.validity_days)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A charged order waiting for the subscriber's confirmation."""
+
+    offer: Offer
+    expires_at: datetime
+    replaced: Offer | None  # the earlier pending order this one replaced
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    offer: Offer
+    subscription_id: int
+    balance_fen: int
+    ends_at: datetime | None
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    offer: Offer
+    effective_at: datetime
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def request_subscription(
+    db: Database, msisdn: str, code: str, *, channel: str, now: datetime | None = None
+) -> Pending | Subscribed:
+    """Start an order: charged products wait for confirmation, free ones take effect."""
+    now = _now(now)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        product = lookups.product(uow.session, code)
+        _check_can_subscribe(uow.session, sub, product, now)
+        if not product.needs_confirmation:
+            done = _subscribe(uow.session, sub, product, now)
+            uow.commit()
+            return done
+        previous = uow.session.get(m.PendingConfirmation, sub.id)
+        replaced = None
+        if previous is not None:
+            if not rules.confirmation_expired(previous.created_at, now):
+                replaced = Offer(**previous.payload["offer"])
+            uow.session.delete(previous)
+            uow.session.flush()
+        offer = Offer.of(product)
+        uow.session.add(
+            m.PendingConfirmation(
+                subscriber_id=sub.id,
+                action="subscribe",
+                payload={"offer": asdict(offer)},
+                channel=channel,
+                created_at=now,
+                expires_at=now + rules.CONFIRMATION_TTL,
+            )
+        )
+        uow.commit()
+        return Pending(offer, now + rules.CONFIRMATION_TTL, replaced)
+
+
+def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending | None:
+    """The subscriber's unexpired pending order, if any."""
+    now = _now(now)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        row = uow.session.get(m.PendingConfirmation, sub.id)
+        if row is None or rules.confirmation_expired(row.created_at, now):
+            return None
+        return Pending(Offer(**row.payload["offer"]), row.expires_at, None)
+
+
+def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed:
+    """Carry out the pending order: charge and subscribe, exactly once."""
+    now = _now(now)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        row = uow.session.get(m.PendingConfirmation, sub.id)
+        if row is None:
+            raise NothingPending("order.nothing_pending")
+        if rules.confirmation_expired(row.created_at, now):
+            uow.session.delete(row)
+            uow.commit()
+            raise ConfirmationExpired("order.expired", code=row.payload["offer"]["code"])
+        key = f"confirm:{sub.id}:{row.created_at.timestamp():.6f}"
+        code = row.payload["offer"]["code"]
+        subscriber_id = sub.id
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        s = uow.session
+        sub = s.get(m.Subscriber, subscriber_id)
+        if s.get(m.PendingConfirmation, subscriber_id) is None:
+            raise NothingPending("order.nothing_pending")
+        product = lookups.product(s, code)
+        _check_can_subscribe(s, sub, product, now)
+        done = _subscribe(s, sub, product, now)
+        s.execute(
+            delete(m.PendingConfirmation).where(
+                m.PendingConfirmation.subscriber_id == subscriber_id
+            )
+        )
+        result = asdict(done)
+        result["ends_at"] = done.ends_at.isoformat() if done.ends_at else None
+        return result
+
+    result = run_once(db, "order.confirm", key, {"code": code}, work)
+    ends = result["ends_at"]
+    return Subscribed(
+        Offer(**result["offer"]),
+        result["subscription_id"],
+        result["balance_fen"],
+        datetime.fromisoformat(ends) if ends else None,
+        result["replayed"],
+    )
+
+
+def decline(db: Database, msisdn: str) -> Offer:
+    """Drop the pending order (the subscriber answered ``N``)."""
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        row = uow.session.get(m.PendingConfirmation, sub.id)
+        if row is None:
+            raise NothingPending("order.nothing_pending")
+        offer = Offer(**row.payload["offer"])
+        uow.session.delete(row)
+        uow.commit()
+        return offer
+
+
+def cancel(db: Database, msisdn: str, code: str, *, now: datetime | None = None) -> Cancelled:
+    """Cancel a package at the end of this month (it is paid for until then)."""
+    now = _now(now)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        product = lookups.product(uow.session, code)
+        row = _open_subscription(uow.session, sub.id, product.code, now)
+        if row is None:
+            raise NotSubscribed("order.not_subscribed", code=product.code)
+        done = _cancel_row(row, product, now)
+        uow.commit()
+        return done
+
+
+def paid_menu(db: Database, msisdn: str, *, now: datetime | None = None) -> list[Offer]:
+    """Every paid monthly subscription still renewing, numbered from 1 (the ``0000`` list).
+
+    The list is remembered, so a later ``QX<n>`` cancels what the subscriber read.
+    """
+    now = _now(now)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        rows = _paid_open(uow.session, sub.id, now)
+        snapshot = uow.session.get(m.MenuSnapshot, sub.id)
+        items = [{"subscription_id": s.id, **asdict(Offer.of(p))} for s, p in rows]
+        if snapshot is None:
+            uow.session.add(m.MenuSnapshot(subscriber_id=sub.id, items=items, created_at=now))
+        else:
+            snapshot.items, snapshot.created_at = items, now
+        uow.commit()
+        return [Offer.of(p) for _, p in rows]
+
+
+def cancel_from_menu(
+    db: Database, msisdn: str, indexes: tuple[int, ...] | None, *, now: datetime | None = None
+) -> list[Cancelled]:
+    """Cancel the numbered items of the last ``0000`` list (``None``: every paid one)."""
+    now = _now(now)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        if indexes is None:
+            chosen = [s.id for s, _ in _paid_open(uow.session, sub.id, now)]
+        else:
+            snapshot = uow.session.get(m.MenuSnapshot, sub.id)
+            if snapshot is None or rules.confirmation_expired(snapshot.created_at, now):
+                raise NothingPending("order.menu_missing")
+            items = snapshot.items
+            bad = [i for i in indexes if not 1 <= i <= len(items)]
+            if bad:
+                raise InvalidInput("order.menu_index", index=bad[0], count=len(items))
+            chosen = [items[i - 1]["subscription_id"] for i in dict.fromkeys(indexes)]
+        if not chosen:
+            raise NotSubscribed("order.no_paid")
+        done = []
+        for row in uow.session.scalars(select(m.Subscription).where(m.Subscription.id.in_(chosen))):
+            if row.state == "active" and row.ends_at is None:
+                done.append(_cancel_row(row, lookups.product(uow.session, row.product_code), now))
+        uow.commit()
+        return done
+
+
+# --- inside a transaction -----------------------------------------------------------
+
+
+def _check_can_subscribe(s: Session, sub: m.Subscriber, product: Product, now: datetime) -> None:
+    check_eligible(product, Brand(sub.brand), sub.province_code)
+    if _open_subscription(s, sub.id, product.code, now) is not None:
+        raise AlreadySubscribed("order.already", code=product.code)
+    if product.kind is ProductKind.BASE_PLAN:
+        raise NotEligible("order.base_plan_change", code=product.code)
+
+
+def _subscribe(s: Session, sub: m.Subscriber, product: Product, now: datetime) -> Subscribed:
+    account = lookups.account_for_update(s, sub.id)
+    if product.charged and product.price_fen > 0:
+        post_entry(
+            s,
+            account,
+            EntryKind.CHARGE,
+            -product.price_fen,
+            reason=f"订购 {product.code} {product.name_zh}",
+            reference=product.code,
+        )
+    row = m.Subscription(
+        subscriber_id=sub.id,
+        product_code=product.code,
+        state="active",
+        starts_at=now,
+        ends_at=rules.ends_at(product, now),
+        created_at=now,
+    )
+    s.add(row)
+    s.flush()
+    return Subscribed(Offer.of(product), row.id, account.balance_fen, row.ends_at)
+
+
+def _cancel_row(row: m.Subscription, product: Product, now: datetime) -> Cancelled:
+    if product.kind is ProductKind.BASE_PLAN:
+        raise NotEligible("order.base_plan_cancel", code=product.code)
+    row.state = "cancelled"
+    row.ends_at = rules.month_end(now)
+    return Cancelled(Offer.of(product), row.ends_at)
+
+
+def _open_subscription(
+    s: Session, subscriber_id: int, code: str, now: datetime
+) -> m.Subscription | None:
+    """The subscriber's subscription to ``code`` that is in force and still renewing."""
+    for row in s.scalars(
+        select(m.Subscription).where(
+            m.Subscription.subscriber_id == subscriber_id,
+            m.Subscription.product_code == code,
+            m.Subscription.state == "active",
+        )
+    ):
+        if rules.in_force(row.starts_at, row.ends_at, now):
+            return row
+    return None
+
+
+def _paid_open(
+    s: Session, subscriber_id: int, now: datetime
+) -> list[tuple[m.Subscription, m.Product]]:
+    rows = s.execute(
+        select(m.Subscription, m.Product)
+        .join(m.Product, m.Product.code == m.Subscription.product_code)
+        .where(
+            m.Subscription.subscriber_id == subscriber_id,
+            m.Subscription.state == "active",
+            m.Product.charged.is_(True),
+            m.Product.price_fen > 0,
+            m.Product.kind != ProductKind.BASE_PLAN.value,
+        )
+        .order_by(m.Subscription.id)
+    ).all()
+    return [(sub, p) for sub, p in rows if rules.in_force(sub.starts_at, sub.ends_at, now)]

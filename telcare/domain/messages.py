@@ -77,6 +77,27 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "card.used": ("该充值卡已被使用。", "This card has already been used."),
     "idempotency.bad_key": ("请求编号无效。", "The idempotency key is invalid."),
+    # login and access
+    "login.code_sms": (
+        "您的网上营业厅登录验证码为{code}，5分钟内有效，请勿泄露。【中国移动】",
+        "Your online hall login code is {code}, valid 5 minutes. Do not share it.",
+    ),
+    "login.too_many_codes": (
+        "验证码请求过于频繁，请稍后再试。",
+        "Too many codes requested; please wait a little.",
+    ),
+    "login.code_expired": (
+        "验证码已失效，请重新获取。",
+        "The code has expired; ask for a new one.",
+    ),
+    "login.code_locked": (
+        "验证码错误次数过多，请重新获取。",
+        "Too many wrong tries; ask for a new code.",
+    ),
+    "login.code_wrong": ("验证码错误，还可尝试{left}次。", "Wrong code; {left} tries left."),
+    "login.staff_wrong": ("用户名或密码错误。", "Wrong username or password."),
+    "login.token_invalid": ("登录已失效，请重新登录。", "Your session has expired; log in again."),
+    "access.denied": ("无权查看该信息。", "You may not see this."),
     # SMS replies
     "sms.confirm_ask": (
         "您将订购{name}，资费{price}元{per}。请在24小时内回复Y确认，回复N取消。",

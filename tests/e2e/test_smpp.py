@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -383,6 +388,83 @@ def test_with_the_real_dispatcher(smsc: SmscSimulator, gateway: GatewayFactory, 
     submits = smsc.wait_for_submits(1)
     assert submits[0].destination_addr == SUBSCRIBER and submits[0].source_addr == "10086"
     assert "100.00" in "".join(sm.text for sm in submits)
+
+
+def test_serve_returns_after_stop(smsc: SmscSimulator) -> None:
+    gw = SmppGateway(smsc.host, smsc.port, "telcare", "secret", Recorder())
+    runner = threading.Thread(target=gw.serve)
+    runner.start()
+    try:
+        bound(smsc, gw)
+    finally:
+        gw.stop(WAIT)
+        runner.join(WAIT)
+    assert not runner.is_alive() and smsc.counters["unbinds_received"] == 1
+
+
+GATEWAY_PROCESS = """
+from telcare.channels.sms.messages import MtMessage
+from telcare.channels.sms.smpp import SmppGateway
+echo = lambda mo: [MtMessage(mo.recipient, mo.sender, "echo " + mo.text)]
+SmppGateway.from_env(echo).serve()
+"""
+
+
+def test_gateway_process_stops_gracefully_on_sigterm(smsc: SmscSimulator) -> None:
+    env = {
+        **os.environ,
+        "TELCARE_SMPP_HOST": smsc.host,
+        "TELCARE_SMPP_PORT": str(smsc.port),
+        "TELCARE_SMPP_SYSTEM_ID": "telcare",
+        "TELCARE_SMPP_PASSWORD": "secret",
+    }
+    proc = subprocess.Popen([sys.executable, "-c", GATEWAY_PROCESS], env=env)
+    try:
+        assert smsc.wait_bound(1, timeout=20)
+        smsc.deliver(SUBSCRIBER, "10086", "CXYE")
+        assert [sm.text for sm in smsc.wait_for_submits(1)] == ["echo CXYE"]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=WAIT) == 0
+        assert smsc.counters["unbinds_received"] == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_simulator_demo_command(smsc: SmscSimulator) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "telcare.channels.sms.smsc_sim", "--port", "0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    gw = None
+    try:
+        banner = lines.get(timeout=20)
+        port = int(banner.split(";")[0].rsplit(":", 1)[1])
+        gw = SmppGateway("127.0.0.1", port, "telcare", "secret", Recorder(lambda mo: ["好的"]))
+        gw.start()
+        assert gw.wait_bound(WAIT)
+        assert proc.stdin is not None
+        proc.stdin.write(f"{SUBSCRIBER} 10086 余额\n")
+        proc.stdin.flush()
+        assert lines.get(timeout=WAIT).strip() == f"MT 10086 -> {SUBSCRIBER}: 好的"
+    finally:
+        if gw is not None:
+            gw.stop(WAIT)
+        proc.stdin.close()  # type: ignore[union-attr]
+        try:
+            proc.wait(timeout=WAIT)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()  # type: ignore[union-attr]
 
 
 # ------------------------------------------------------------------ codecs and policy

@@ -23,6 +23,7 @@ import logging
 import os
 import random
 import select
+import signal
 import socket
 import threading
 import time
@@ -389,6 +390,27 @@ class SmppGateway:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 logger.warning("SMPP gateway thread did not stop within %.1fs", timeout)
+
+    def serve(self) -> None:
+        """Run in the foreground until Ctrl-C or SIGTERM (or :meth:`stop`), then unbind.
+
+        Meant for a CLI command; SIGTERM is only hooked when called from the main thread.
+        """
+        thread = self.start()
+        stop_requested = threading.Event()
+        previous: Any = None
+        in_main = threading.current_thread() is threading.main_thread()
+        if in_main:
+            previous = signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
+        try:
+            while thread.is_alive() and not stop_requested.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            logger.info("interrupted")
+        finally:
+            if in_main:
+                signal.signal(signal.SIGTERM, previous)
+            self.stop()
 
     def run_forever(self) -> None:
         """Connect, bind, serve; on any failure reconnect with back-off; return after stop()."""

@@ -1,0 +1,140 @@
+"""``telcare spam``: train, classify and evaluate the spam classifier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from telcare.antispam.model import DEFAULT_MODEL_PATH, SpamModel
+from telcare.antispam.training import DEFAULT_DATA_DIR, LANGS, Metrics, compute_metrics, load_tsv
+
+app = typer.Typer(help="Spam SMS classifier.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+BATCH = 2000
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _table(title: str, rows: dict[str, Metrics]) -> Table:
+    table = Table(title=title)
+    table.add_column("set")
+    for col in ("accuracy", "precision", "recall", "F1", "MCC", "ham FPR", "n"):
+        table.add_column(col, justify="right")
+    for name, m in rows.items():
+        table.add_row(
+            name,
+            f"{m.accuracy:.2%}",
+            f"{m.precision:.2%}",
+            f"{m.recall:.2%}",
+            f"{m.f1:.4f}",
+            f"{m.mcc:.4f}",
+            f"{m.fpr:.3%}",
+            str(m.n),
+        )
+    return table
+
+
+@app.command()
+def train(
+    data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder with zh_train.tsv, en_train.tsv."),
+    out_path: Path = typer.Option(DEFAULT_MODEL_PATH, "--out", help="Model file (.skops)."),
+    folds: int = typer.Option(5, min=0, help="Cross-validation folds (0: skip)."),
+    limit: int | None = typer.Option(None, help="Use only the first N lines per file."),
+) -> None:
+    """Fit the model, cross-validate it and write it with its metrics."""
+    from telcare.antispam.training import train as fit
+
+    for lang in LANGS:
+        if not (data_dir / f"{lang}_train.tsv").is_file():
+            err.print(f"[red]missing {data_dir / f'{lang}_train.tsv'}[/red]")
+            raise typer.Exit(2)
+    with _progress() as bar:
+        task = bar.add_task("training", total=len(LANGS) * (1 + (folds if folds >= 2 else 0)))
+        models, metrics = fit(
+            data_dir,
+            folds=folds,
+            limit=limit,
+            step=lambda d: bar.update(task, advance=1, description=d),
+        )
+    meta = SpamModel(models).save(out_path, metrics)
+    if metrics:
+        out.print(_table(f"{folds}-fold cross-validation", metrics))
+    out.print(f"wrote {out_path} ({meta['bytes'] / 1e6:.1f} MB, version {meta['version']})")
+
+
+@app.command()
+def classify(
+    text: str,
+    model: Path | None = typer.Option(None, help="Model file (default: packaged)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Print the label and spam score of TEXT."""
+    verdict = SpamModel.load(model).classify(text)
+    if as_json:
+        out.print_json(
+            json.dumps({"label": verdict.label, "score": verdict.score, "lang": verdict.lang})
+        )
+    else:
+        out.print(f"{verdict.label} {verdict.score:.4f}")
+
+
+@app.command("eval")
+def evaluate(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="spam|ham<TAB>text file."),
+    as_json: bool = typer.Option(False, "--json", help="End with one JSON line of metrics."),
+    model: Path | None = typer.Option(None, help="Model file (default: packaged)."),
+) -> None:
+    """Score a labelled TSV file: accuracy, precision, recall, F1, MCC, ham FPR."""
+    spam_model = SpamModel.load(model)
+    texts, labels = load_tsv(file)
+    pred = np.zeros(len(texts), dtype=bool)
+    langs = np.empty(len(texts), dtype=object)
+    with _progress() as bar:
+        task = bar.add_task("classifying", total=len(texts))
+        for i in range(0, len(texts), BATCH):
+            verdicts = spam_model.classify_many(texts[i : i + BATCH])
+            pred[i : i + BATCH] = [v.is_spam for v in verdicts]
+            langs[i : i + BATCH] = [v.lang for v in verdicts]
+            bar.update(task, advance=len(verdicts))
+    overall = compute_metrics(labels, pred)
+    rows = {"all": overall}
+    for lang in LANGS:
+        mask = langs == lang
+        if mask.any() and not mask.all():
+            rows[lang] = compute_metrics(labels[mask], pred[mask])
+    out.print(_table(f"{file.name} · model {spam_model.version}", rows))
+    if as_json:
+        print(json.dumps(overall.as_dict()), flush=True)
+
+
+@app.command("compare-zh")
+def compare_zh(
+    data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder with zh_train.tsv."),
+    folds: int = typer.Option(5, min=2, help="Cross-validation folds."),
+) -> None:
+    """Compare jieba word tokens with character n-grams on zh_train.tsv (slow)."""
+    from telcare.antispam.compare import compare_zh_tokenizers
+
+    with _progress() as bar:
+        task = bar.add_task("comparing", total=None)
+        results = compare_zh_tokenizers(
+            data_dir / "zh_train.tsv", folds, step=lambda d: bar.update(task, description=d)
+        )
+    out.print(_table(f"zh_train.tsv, {folds}-fold CV", results))

@@ -104,10 +104,11 @@ class SmsDispatcher:
             lang,
             name=outcome.offer.name(lang),
             price=fen_to_yuan(outcome.offer.price_fen),
-            per=render("sms.per_month", lang),
+            per=_per(outcome.offer, lang),
         )
         if outcome.replaced is not None:
-            text = render("sms.confirm_replaced", lang, old=outcome.replaced.name(lang)) + text
+            replaced = render("sms.confirm_replaced", lang, old=outcome.replaced.name(lang))
+            text = f"{replaced} {text}" if lang == "en" else replaced + text
         return text
 
     def _confirm(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:

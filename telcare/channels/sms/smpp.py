@@ -382,10 +382,16 @@ class SmppGateway:
         self._thread.start()
         return self._thread
 
-    def stop(self, timeout: float | None = 10.0) -> None:
-        """Ask the loop to unbind and exit (callable from any thread); join a started thread."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Ask the loop to unbind and exit (callable from any thread); join a started thread.
+
+        The default ``timeout`` covers the worst case: draining replies, then the unbind, each
+        bounded by ``response_timeout``.
+        """
         self._stop.set()
         self._wake()
+        if timeout is None:
+            timeout = 2 * self.response_timeout + 1.0
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
             if self._thread.is_alive():

@@ -1,0 +1,289 @@
+"""Queries and small actions for the online business hall (web), beside the shared services.
+
+The hall calls :mod:`selfcare`, :mod:`orders`, :mod:`cards` and :mod:`auth` for
+every rule; this module adds what only a web page needs: the catalog a subscriber
+may order from, the ledger history with filters and paging, the recent outbound
+SMS of a line (the simulator page), and form-level idempotency for the order
+steps whose services have no key of their own (a double-submitted confirm or
+cancel replays the first result instead of reporting "nothing pending").
+
+Until :mod:`telcare.services.charging` offers it, :func:`set_data_reminder`
+writes the opt-in flag ``Subscriber.data_reminder`` here (see ``docs/web.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from telcare.config import get_settings
+from telcare.domain import catalog
+from telcare.domain.errors import DomainError, InvalidInput, NothingPending, NotSubscribed
+from telcare.domain.ledger import EntryKind
+from telcare.domain.msisdn import normalise_msisdn
+from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import lookups, orders, selfcare
+from telcare.services.idempotency import check_key, fingerprint, run_once
+from telcare.store import models as m
+from telcare.store.uow import Database, UnitOfWork
+
+MAX_PAGE = 100
+
+
+# --- catalog ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    """One product a subscriber may order (base plans are changed in a shop)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    price_fen: int
+    period: str
+    validity_days: int | None
+    data_kb: int
+    voice_min: int
+    sms: int
+    description_zh: str
+    description_en: str
+    needs_confirmation: bool
+    subscribed: bool
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_zh
+
+
+def eligible_offers(db: Database, msisdn: str) -> list[CatalogItem]:
+    """Active add-ons and promotions the subscriber's brand and province may take."""
+    in_force = {p.code for p in selfcare.packages(db, msisdn)}
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        rows = uow.session.scalars(
+            select(m.Product).where(m.Product.active.is_(True)).order_by(m.Product.code)
+        ).all()
+        products = catalog.eligible_products(
+            (lookups.to_domain(r) for r in rows), catalog.Brand(sub.brand), sub.province_code
+        )
+    return [
+        CatalogItem(
+            code=p.code,
+            name_zh=p.name_zh,
+            name_en=p.name_en,
+            kind=p.kind.value,
+            price_fen=p.price_fen,
+            period=p.period.value,
+            validity_days=p.validity_days,
+            data_kb=p.allowance.data_kb,
+            voice_min=p.allowance.voice_min,
+            sms=p.allowance.sms,
+            description_zh=p.description_zh,
+            description_en=p.description_en,
+            needs_confirmation=p.needs_confirmation,
+            subscribed=p.code in in_force,
+        )
+        for p in sorted(products, key=lambda p: (p.price_fen, p.code))
+        if p.kind is not catalog.ProductKind.BASE_PLAN
+    ]
+
+
+# --- ledger history -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    entry_id: int
+    created_at: datetime
+    kind: str
+    amount_fen: int  # signed delta
+    balance_after_fen: int
+    reason: str
+
+
+def ledger_history(
+    db: Database,
+    msisdn: str,
+    kind: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[LedgerRow], int]:
+    """One page of the subscriber's ledger, newest first, and the number of matching rows.
+
+    ``since`` and ``until`` are operator-local days, both included.
+    """
+    if kind is not None and kind not in {k.value for k in EntryKind}:
+        raise InvalidInput("hall.bad_kind", value=kind)
+    if since and until and since > until:
+        raise InvalidInput("hall.bad_range")
+    offset, limit = max(offset, 0), min(max(limit, 1), MAX_PAGE)
+    with db.uow() as uow:
+        sub = lookups.subscriber(uow.session, msisdn)
+        where = [m.LedgerEntry.account_id == sub.account.id]
+        if kind:
+            where.append(m.LedgerEntry.kind == kind)
+        if since:
+            where.append(m.LedgerEntry.created_at >= _day_start(since))
+        if until:
+            where.append(m.LedgerEntry.created_at < _day_start(until + timedelta(days=1)))
+        total = uow.session.scalar(select(func.count()).select_from(m.LedgerEntry).where(*where))
+        rows = uow.session.scalars(
+            select(m.LedgerEntry)
+            .where(*where)
+            .order_by(m.LedgerEntry.created_at.desc(), m.LedgerEntry.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [
+            LedgerRow(r.id, r.created_at, r.kind, r.amount_fen, r.balance_after_fen, r.reason)
+            for r in rows
+        ], int(total or 0)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=OPERATOR_TZ).astimezone(UTC)
+
+
+# --- outbound SMS (the simulator page) ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SentSms:
+    created_at: datetime
+    sender: str
+    recipient: str
+    text: str
+
+
+def recent_sms(db: Database, msisdn: str, limit: int = 10) -> list[SentSms]:
+    """The latest notifications queued for ``msisdn`` (login codes, reminders), newest first."""
+    number = normalise_msisdn(msisdn)
+    with db.uow() as uow:
+        rows = uow.session.scalars(
+            select(m.OutboundSms)
+            .where(m.OutboundSms.recipient == number)
+            .order_by(m.OutboundSms.id.desc())
+            .limit(min(max(limit, 1), MAX_PAGE))
+        ).all()
+        return [SentSms(r.created_at, r.sender, r.recipient, r.text) for r in rows]
+
+
+# --- data-usage reminder ----------------------------------------------------------------
+
+
+def data_reminder(db: Database, msisdn: str) -> bool:
+    """Whether the subscriber gets data-usage reminders (unset: the operator default)."""
+    with db.uow() as uow:
+        flag = lookups.subscriber(uow.session, msisdn).data_reminder
+    return get_settings().reminders_default_on if flag is None else flag
+
+
+def set_data_reminder(db: Database, msisdn: str, on: bool, *, idempotency_key: str) -> bool:
+    """Switch data-usage reminders on or off (the web's fallback for ``KTLLTX``/``QXLLTX``)."""
+    number = normalise_msisdn(msisdn)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        lookups.subscriber(uow.session, number).data_reminder = on
+        return {"on": on}
+
+    result = run_once(db, "reminder.set", idempotency_key, {"msisdn": number, "on": on}, work)
+    return bool(result["on"])
+
+
+# --- order steps with a form key ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDone:
+    """What a confirm or cancel did, as the page shows it (also when replayed)."""
+
+    action: str  # "subscribed" or "cancelled"
+    code: str
+    name_zh: str
+    name_en: str
+    price_fen: int
+    balance_fen: int | None
+    effective_at: datetime | None
+    replayed: bool = False
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+def confirm_order(db: Database, msisdn: str, *, idempotency_key: str) -> OrderDone:
+    """Confirm the pending order (:func:`orders.confirm`); the same form key replays."""
+
+    def call() -> OrderDone:
+        done = orders.confirm(db, msisdn)
+        o = done.offer
+        return OrderDone(
+            "subscribed", o.code, o.name_zh, o.name_en, o.price_fen, done.balance_fen, done.ends_at
+        )
+
+    return _once(db, "web.order.confirm", idempotency_key, msisdn, call, NothingPending)
+
+
+def cancel_package(db: Database, msisdn: str, code: str, *, idempotency_key: str) -> OrderDone:
+    """Cancel a package at month end (:func:`orders.cancel`); the same form key replays."""
+
+    def call() -> OrderDone:
+        done = orders.cancel(db, msisdn, code)
+        o = done.offer
+        return OrderDone(
+            "cancelled", o.code, o.name_zh, o.name_en, o.price_fen, None, done.effective_at
+        )
+
+    return _once(db, "web.order.cancel", idempotency_key, msisdn, call, NotSubscribed)
+
+
+def _once(
+    db: Database,
+    operation: str,
+    key: str,
+    msisdn: str,
+    call: Callable[[], OrderDone],
+    repeat_error: type[DomainError],
+) -> OrderDone:
+    """Run ``call``; if it fails with ``repeat_error`` and ``key`` already succeeded, replay.
+
+    The service itself makes the effect happen once (the pending order or the
+    subscription is consumed); the key only lets a repeated form show the first
+    outcome instead of an error.
+    """
+    check_key(key)
+    payload = {"msisdn": normalise_msisdn(msisdn)}
+    try:
+        done = call()
+    except repeat_error:
+        earlier = _recorded(db, operation, key, payload)
+        if earlier is None:
+            raise
+        return earlier
+    result = {
+        **{f: getattr(done, f) for f in OrderDone.__slots__ if f != "replayed"},
+        "effective_at": done.effective_at.isoformat() if done.effective_at else None,
+    }
+    run_once(db, operation, key, payload, lambda _uow: result)
+    return done
+
+
+def _recorded(db: Database, operation: str, key: str, payload: dict[str, Any]) -> OrderDone | None:
+    with db.uow() as uow:
+        row = uow.session.get(m.IdempotencyRecord, key)
+        if row is None or row.fingerprint != fingerprint(operation, payload) or not row.result:
+            return None
+        r = dict(row.result)
+    when = r.pop("effective_at")
+    return OrderDone(
+        **r, effective_at=datetime.fromisoformat(when) if when else None, replayed=True
+    )

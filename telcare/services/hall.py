@@ -3,9 +3,9 @@
 The hall calls :mod:`selfcare`, :mod:`orders`, :mod:`cards` and :mod:`auth` for
 every rule; this module adds what only a web page needs: the catalog a subscriber
 may order from, the ledger history with filters and paging, the recent outbound
-SMS of a line (the simulator page), and form-level idempotency for the order
-steps whose services have no key of their own (a double-submitted confirm or
-cancel replays the first result instead of reporting "nothing pending").
+SMS of a line (the simulator page), and form-level idempotency keys for the
+order steps, whose services take none (a double-submitted order, confirm, decline
+or cancel replays the first outcome).
 
 Until :mod:`telcare.services.charging` offers it, :func:`set_data_reminder`
 writes the opt-in flag ``Subscriber.data_reminder`` here (see ``docs/web.md``).
@@ -22,7 +22,13 @@ from sqlalchemy import func, select
 
 from telcare.config import get_settings
 from telcare.domain import catalog
-from telcare.domain.errors import DomainError, InvalidInput, NothingPending, NotSubscribed
+from telcare.domain.errors import (
+    DomainError,
+    IdempotencyConflict,
+    InvalidInput,
+    NothingPending,
+    NotSubscribed,
+)
 from telcare.domain.ledger import EntryKind
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -204,44 +210,81 @@ def set_data_reminder(db: Database, msisdn: str, on: bool, *, idempotency_key: s
 
 
 @dataclass(frozen=True, slots=True)
-class OrderDone:
-    """What a confirm or cancel did, as the page shows it (also when replayed)."""
+class OrderStep:
+    """What one order step did, as the page shows it (also when replayed).
 
-    action: str  # "subscribed" or "cancelled"
+    ``action`` is ``pending`` (waiting for confirmation), ``subscribed``,
+    ``declined`` or ``cancelled``; ``effective_at`` is when a pending order
+    expires, a one-off package ends or a cancellation takes effect.
+    """
+
+    action: str
     code: str
     name_zh: str
     name_en: str
     price_fen: int
-    balance_fen: int | None
-    effective_at: datetime | None
+    period: str
+    validity_days: int | None
+    balance_fen: int | None = None
+    effective_at: datetime | None = None
+    replaced: str | None = None  # code of an earlier pending order this one replaced
     replayed: bool = False
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
 
-def confirm_order(db: Database, msisdn: str, *, idempotency_key: str) -> OrderDone:
-    """Confirm the pending order (:func:`orders.confirm`); the same form key replays."""
+def _step(action: str, o: orders.Offer, **more: Any) -> OrderStep:
+    return OrderStep(
+        action, o.code, o.name_zh, o.name_en, o.price_fen, o.period, o.validity_days, **more
+    )
 
-    def call() -> OrderDone:
+
+def request_order(db: Database, msisdn: str, code: str, *, idempotency_key: str) -> OrderStep:
+    """Start an order (:func:`orders.request_subscription` on the ``web`` channel)."""
+
+    def call() -> OrderStep:
+        out = orders.request_subscription(db, msisdn, code, channel="web")
+        if isinstance(out, orders.Subscribed):
+            return _step(
+                "subscribed", out.offer, balance_fen=out.balance_fen, effective_at=out.ends_at
+            )
+        replaced = out.replaced.code if out.replaced else None
+        return _step("pending", out.offer, effective_at=out.expires_at, replaced=replaced)
+
+    return _once(db, "web.order.request", idempotency_key, msisdn, call, None)
+
+
+def confirm_order(db: Database, msisdn: str, *, idempotency_key: str) -> OrderStep:
+    """Confirm the pending order (:func:`orders.confirm`): charge and subscribe once."""
+
+    def call() -> OrderStep:
         done = orders.confirm(db, msisdn)
-        o = done.offer
-        return OrderDone(
-            "subscribed", o.code, o.name_zh, o.name_en, o.price_fen, done.balance_fen, done.ends_at
+        return _step(
+            "subscribed", done.offer, balance_fen=done.balance_fen, effective_at=done.ends_at
         )
 
     return _once(db, "web.order.confirm", idempotency_key, msisdn, call, NothingPending)
 
 
-def cancel_package(db: Database, msisdn: str, code: str, *, idempotency_key: str) -> OrderDone:
-    """Cancel a package at month end (:func:`orders.cancel`); the same form key replays."""
+def decline_order(db: Database, msisdn: str, *, idempotency_key: str) -> OrderStep:
+    """Drop the pending order (:func:`orders.decline`); nothing is charged."""
+    return _once(
+        db,
+        "web.order.decline",
+        idempotency_key,
+        msisdn,
+        lambda: _step("declined", orders.decline(db, msisdn)),
+        NothingPending,
+    )
 
-    def call() -> OrderDone:
+
+def cancel_package(db: Database, msisdn: str, code: str, *, idempotency_key: str) -> OrderStep:
+    """Cancel a package at month end (:func:`orders.cancel`)."""
+
+    def call() -> OrderStep:
         done = orders.cancel(db, msisdn, code)
-        o = done.offer
-        return OrderDone(
-            "cancelled", o.code, o.name_zh, o.name_en, o.price_fen, None, done.effective_at
-        )
+        return _step("cancelled", done.offer, effective_at=done.effective_at)
 
     return _once(db, "web.order.cancel", idempotency_key, msisdn, call, NotSubscribed)
 
@@ -251,39 +294,45 @@ def _once(
     operation: str,
     key: str,
     msisdn: str,
-    call: Callable[[], OrderDone],
-    repeat_error: type[DomainError],
-) -> OrderDone:
-    """Run ``call``; if it fails with ``repeat_error`` and ``key`` already succeeded, replay.
+    call: Callable[[], OrderStep],
+    repeat_error: type[DomainError] | None,
+) -> OrderStep:
+    """Run ``call`` once per form ``key``: a repeated form replays the first outcome.
 
-    The service itself makes the effect happen once (the pending order or the
-    subscription is consumed); the key only lets a repeated form show the first
-    outcome instead of an error.
+    The order services make each effect happen once by themselves (a pending
+    order or a subscription is consumed); the key lets a double submit show the
+    first outcome instead of a second order or a "nothing pending" error, also
+    when the two requests race (``repeat_error`` is what the loser gets).
     """
     check_key(key)
     payload = {"msisdn": normalise_msisdn(msisdn)}
+    earlier = _recorded(db, operation, key, payload)
+    if earlier is not None:
+        return earlier
     try:
-        done = call()
-    except repeat_error:
+        step = call()
+    except DomainError as err:
+        if repeat_error is None or not isinstance(err, repeat_error):
+            raise
         earlier = _recorded(db, operation, key, payload)
         if earlier is None:
             raise
         return earlier
-    result = {
-        **{f: getattr(done, f) for f in OrderDone.__slots__ if f != "replayed"},
-        "effective_at": done.effective_at.isoformat() if done.effective_at else None,
-    }
+    result = {f: getattr(step, f) for f in OrderStep.__slots__ if f != "replayed"}
+    result["effective_at"] = step.effective_at.isoformat() if step.effective_at else None
     run_once(db, operation, key, payload, lambda _uow: result)
-    return done
+    return step
 
 
-def _recorded(db: Database, operation: str, key: str, payload: dict[str, Any]) -> OrderDone | None:
+def _recorded(db: Database, operation: str, key: str, payload: dict[str, Any]) -> OrderStep | None:
     with db.uow() as uow:
         row = uow.session.get(m.IdempotencyRecord, key)
-        if row is None or row.fingerprint != fingerprint(operation, payload) or not row.result:
+        if row is None or not row.result:
             return None
+        if row.fingerprint != fingerprint(operation, payload):
+            raise IdempotencyConflict("idempotency.conflict")
         r = dict(row.result)
     when = r.pop("effective_at")
-    return OrderDone(
+    return OrderStep(
         **r, effective_at=datetime.fromisoformat(when) if when else None, replayed=True
     )

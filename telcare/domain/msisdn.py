@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -12,11 +13,13 @@ _SHAPE = re.compile(r"1[3-9]\d{9}")
 _PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
 
 
+@lru_cache(maxsize=65536)
 def normalise_msisdn(raw: str) -> str:
     """Return the 11-digit national form of ``raw`` or raise :class:`InvalidMsisdn`.
 
     Accepts ``+86``/``86``/``0086`` prefixes and spaces or dashes; the number must be
-    a valid Chinese mobile number according to ``phonenumbers``.
+    a valid Chinese mobile number according to ``phonenumbers`` (cached: it is on
+    every request's path and numbers repeat).
     """
     if not isinstance(raw, str):
         raise InvalidMsisdn("msisdn.invalid", value=repr(raw))

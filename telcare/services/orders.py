@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from telcare.domain import subscriptions as rules
@@ -27,9 +26,8 @@ from telcare.domain.errors import (
 from telcare.domain.ledger import EntryKind
 from telcare.services import lookups
 from telcare.services.accounts import post_entry
-from telcare.services.idempotency import run_once
 from telcare.store import models as m
-from telcare.store.uow import Database, UnitOfWork
+from telcare.store.uow import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +63,6 @@ class Subscribed:
     subscription_id: int
     balance_fen: int
     ends_at: datetime | None
-    replayed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,47 +122,32 @@ def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending |
 
 
 def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed:
-    """Carry out the pending order: charge and subscribe, exactly once."""
+    """Carry out the pending order: charge and subscribe, exactly once.
+
+    The pending row is the idempotency guard: it is locked, acted on and deleted in
+    one transaction, so a repeated or concurrent confirmation finds nothing pending.
+    """
     now = _now(now)
     with db.uow() as uow:
-        sub = lookups.subscriber(uow.session, msisdn)
-        row = uow.session.get(m.PendingConfirmation, sub.id)
+        s = uow.session
+        sub = lookups.subscriber(s, msisdn)
+        row = s.scalars(
+            select(m.PendingConfirmation)
+            .where(m.PendingConfirmation.subscriber_id == sub.id)
+            .with_for_update()
+        ).one_or_none()
         if row is None:
             raise NothingPending("order.nothing_pending")
-        if rules.confirmation_expired(row.created_at, now):
-            uow.session.delete(row)
-            uow.commit()
-            raise ConfirmationExpired("order.expired", code=row.payload["offer"]["code"])
-        key = f"confirm:{sub.id}:{row.created_at.timestamp():.6f}"
         code = row.payload["offer"]["code"]
-        subscriber_id = sub.id
-
-    def work(uow: UnitOfWork) -> dict[str, Any]:
-        s = uow.session
-        sub = s.get(m.Subscriber, subscriber_id)
-        if s.get(m.PendingConfirmation, subscriber_id) is None:
-            raise NothingPending("order.nothing_pending")
+        s.delete(row)
+        if rules.confirmation_expired(row.created_at, now):
+            uow.commit()
+            raise ConfirmationExpired("order.expired", code=code)
         product = lookups.product(s, code)
         _check_can_subscribe(s, sub, product, now)
         done = _subscribe(s, sub, product, now)
-        s.execute(
-            delete(m.PendingConfirmation).where(
-                m.PendingConfirmation.subscriber_id == subscriber_id
-            )
-        )
-        result = asdict(done)
-        result["ends_at"] = done.ends_at.isoformat() if done.ends_at else None
-        return result
-
-    result = run_once(db, "order.confirm", key, {"code": code}, work)
-    ends = result["ends_at"]
-    return Subscribed(
-        Offer(**result["offer"]),
-        result["subscription_id"],
-        result["balance_fen"],
-        datetime.fromisoformat(ends) if ends else None,
-        result["replayed"],
-    )
+        uow.commit()
+        return done
 
 
 def decline(db: Database, msisdn: str) -> Offer:

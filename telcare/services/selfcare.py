@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from telcare.domain.catalog import Brand
-from telcare.domain.errors import DomainError
+from telcare.domain.errors import UnknownSubscriber
+from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
-from telcare.store.models import Product, Subscription
+from telcare.store.models import Account, Product, Subscriber, Subscription
 from telcare.store.uow import Database
 
 
@@ -41,26 +42,25 @@ class PackageInForce:
 
 
 def overview(db: Database, msisdn: str) -> Overview:
-    """Balance, points and identity of one subscriber."""
+    """Balance, points and identity of one subscriber (one query: the SMS hot path)."""
+    number = normalise_msisdn(msisdn)
     with db.uow() as uow:
-        sub = lookups.subscriber(uow.session, msisdn)
-        return Overview(
-            msisdn=sub.msisdn,
-            brand=Brand(sub.brand),
-            province=sub.province_code,
-            language=sub.language,
-            status=sub.status,
-            balance_fen=sub.account.balance_fen,
-            points=sub.account.points,
-        )
-
-
-def language_of(db: Database, msisdn: str) -> str:
-    """The subscriber's reply language; ``zh`` for anyone unknown."""
-    try:
-        return overview(db, msisdn).language
-    except DomainError:  # an unknown sender still gets a zh reply
-        return "zh"
+        row = uow.session.execute(
+            select(
+                Subscriber.msisdn,
+                Subscriber.brand,
+                Subscriber.province_code,
+                Subscriber.language,
+                Subscriber.status,
+                Account.balance_fen,
+                Account.points,
+            )
+            .join(Account, Account.subscriber_id == Subscriber.id)
+            .where(Subscriber.msisdn == number, Subscriber.status != "closed")
+        ).one_or_none()
+    if row is None:
+        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+    return Overview(row[0], Brand(row[1]), *row[2:])
 
 
 def packages(db: Database, msisdn: str) -> list[PackageInForce]:

@@ -15,12 +15,13 @@ from datetime import datetime
 
 from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.domain import sms_grammar as g
-from telcare.domain.errors import DomainError, UnknownSubscriber
+from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.sms_segments import segment
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import cards, orders, selfcare
+from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class SmsDispatcher:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._commands: dict[type, Callable[[MoMessage, g.Command, str], Reply]] = {
+        self._commands: dict[type, Callable[[MoMessage, g.Command, Overview], Reply]] = {
             g.QueryBalance: self._balance,
             g.QueryPoints: self._points,
             g.QueryPackages: self._packages,
@@ -58,15 +59,18 @@ class SmsDispatcher:
 
     def selfcare_text(self, mo: MoMessage) -> str:
         """The reply to a message sent to 10086, before segmentation."""
-        lang = selfcare.language_of(self.db, mo.sender)
         command = g.parse(mo.text)
+        try:
+            who = selfcare.overview(self.db, mo.sender)
+        except (UnknownSubscriber, InvalidMsisdn):
+            return render("sms.not_subscriber")
         handler = self._commands.get(type(command))
         try:
-            return handler(mo, command, lang) if handler else render("sms.help", lang)
+            return handler(mo, command, who) if handler else render("sms.help", who.language)
         except UnknownSubscriber:
-            return render("sms.not_subscriber", lang)
+            return render("sms.not_subscriber", who.language)
         except DomainError as err:
-            return render(err.key, lang, **err.params)
+            return render(err.key, who.language, **err.params)
 
     @staticmethod
     def _reply(mo: MoMessage, text: str) -> list[MtMessage]:
@@ -79,22 +83,22 @@ class SmsDispatcher:
 
     # --- queries ------------------------------------------------------------------
 
-    def _balance(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
-        info = selfcare.overview(self.db, mo.sender)
-        return render("sms.balance", lang, balance=fen_to_yuan(info.balance_fen))
+    def _balance(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        return render("sms.balance", who.language, balance=fen_to_yuan(who.balance_fen))
 
-    def _points(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
-        info = selfcare.overview(self.db, mo.sender)
-        return render("sms.points", lang, points=info.points)
+    def _points(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        return render("sms.points", who.language, points=who.points)
 
-    def _packages(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+    def _packages(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         items = selfcare.packages(self.db, mo.sender)
         listing = "；".join(f"{p.name(lang)}({p.code}) {fen_to_yuan(p.price_fen)}" for p in items)
         return render("sms.packages", lang, packages=listing or "-")
 
     # --- orders -------------------------------------------------------------------
 
-    def _subscribe(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+    def _subscribe(self, mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         assert isinstance(cmd, g.Subscribe)
         outcome = orders.request_subscription(self.db, mo.sender, cmd.code, channel="sms")
         if isinstance(outcome, orders.Subscribed):
@@ -111,7 +115,8 @@ class SmsDispatcher:
             text = f"{replaced} {text}" if lang == "en" else replaced + text
         return text
 
-    def _confirm(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+    def _confirm(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         done = orders.confirm(self.db, mo.sender)
         return render(
             "sms.subscribed",
@@ -121,15 +126,18 @@ class SmsDispatcher:
             balance=fen_to_yuan(done.balance_fen),
         )
 
-    def _decline(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+    def _decline(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         offer = orders.decline(self.db, mo.sender)
         return render("sms.declined", lang, name=offer.name(lang))
 
-    def _cancel(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+    def _cancel(self, mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         assert isinstance(cmd, g.Cancel)
         return self._cancelled(lang, [orders.cancel(self.db, mo.sender, cmd.code)])
 
-    def _menu(self, mo: MoMessage, _cmd: g.Command, lang: str) -> Reply:
+    def _menu(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         offers = orders.paid_menu(self.db, mo.sender)
         if not offers:
             return render("order.no_paid", lang)
@@ -140,7 +148,8 @@ class SmsDispatcher:
         )
         return render("sms.menu", lang, items=items)
 
-    def _cancel_numbered(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+    def _cancel_numbered(self, mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         indexes = cmd.indexes if isinstance(cmd, g.CancelNumbered) else None
         return self._cancelled(lang, orders.cancel_from_menu(self.db, mo.sender, indexes))
 
@@ -155,7 +164,8 @@ class SmsDispatcher:
 
     # --- money --------------------------------------------------------------------
 
-    def _recharge(self, mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+    def _recharge(self, mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         assert isinstance(cmd, g.Recharge)
         posting = cards.recharge_with_card(
             self.db, mo.sender, cmd.card, cmd.pin, idempotency_key=self._key(mo)
@@ -167,7 +177,8 @@ class SmsDispatcher:
             balance=fen_to_yuan(posting.balance_fen),
         )
 
-    def _malformed(self, _mo: MoMessage, cmd: g.Command, lang: str) -> Reply:
+    def _malformed(self, _mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:
+        lang = who.language
         assert isinstance(cmd, g.Malformed)
         return render(cmd.hint_key, lang)
 

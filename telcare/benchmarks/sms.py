@@ -1,0 +1,124 @@
+"""`telcare bench sms`: MO commands end to end through the dispatcher, effects committed.
+
+Measures CXYE-type queries on SQLite and PostgreSQL, and KT+Y subscriptions
+(a charged pack, confirmed) on PostgreSQL, each from one client thread, and the
+p99 latency of a query on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+
+from telcare.channels.sms.dispatcher import SmsDispatcher
+from telcare.channels.sms.messages import MoMessage
+from telcare.services.seed import seed_demo
+from telcare.store import models as m
+from telcare.store.migrate import upgrade
+from telcare.store.uow import Database
+
+PG_URL = os.environ.get("TELCARE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+QUERIES = 5000
+SUBSCRIPTIONS = 1000
+
+
+def run(queries: int = QUERIES, subscriptions: int = SUBSCRIPTIONS) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, _database(f"sqlite:///{Path(tmp) / 'b.db'}") as db:
+        rate, _ = _queries(db, queries)
+        figures["query_per_s_sqlite"] = rate
+    try:
+        with _pg_schema() as url, _database(url) as db:
+            rate, p99 = _queries(db, queries)
+            figures["query_per_s_postgresql"] = rate
+            figures["query_p99_ms"] = p99
+            figures["subscribe_per_s_postgresql"] = _subscriptions(db, subscriptions)
+    except Exception as exc:
+        print(f"PostgreSQL part skipped: {exc}")
+        for key in ("query_per_s_postgresql", "query_p99_ms", "subscribe_per_s_postgresql"):
+            figures[key] = math.nan
+    return figures
+
+
+@contextmanager
+def _database(url: str) -> Iterator[Database]:
+    db = Database(url)
+    upgrade(url, db.engine)
+    seed_demo(db, subscribers=max(SUBSCRIPTIONS, 2000))
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def _pg_schema() -> Iterator[str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _numbers(db: Database) -> list[str]:
+    with db.uow() as uow:
+        return list(uow.session.scalars(select(m.Subscriber.msisdn).order_by(m.Subscriber.id)))
+
+
+def _timed(calls: list[Callable[[], object]]) -> tuple[float, list[float]]:
+    latencies = []
+    start = time.perf_counter()
+    for call in calls:
+        t0 = time.perf_counter()
+        call()
+        latencies.append(time.perf_counter() - t0)
+    return time.perf_counter() - start, latencies
+
+
+def _p99_ms(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)] * 1000
+
+
+def _queries(db: Database, n: int) -> tuple[float, float]:
+    dispatcher = SmsDispatcher(db)
+    numbers = _numbers(db)
+    calls = [
+        (
+            lambda msisdn=numbers[i % len(numbers)]: dispatcher.handle(
+                MoMessage(msisdn, "10086", "CXYE")
+            )
+        )
+        for i in range(n)
+    ]
+    calls[0]()  # warm up
+    elapsed, latencies = _timed(calls)
+    return n / elapsed, _p99_ms(latencies)
+
+
+def _subscriptions(db: Database, n: int) -> float:
+    dispatcher = SmsDispatcher(db)
+    numbers = _numbers(db)[:n]
+
+    def order(msisdn: str) -> None:
+        ask = dispatcher.handle(MoMessage(msisdn, "10086", "KTG3YH"))
+        done = dispatcher.handle(MoMessage(msisdn, "10086", "Y", message_id=f"b-{msisdn}"))
+        assert ask and done
+
+    elapsed, _ = _timed([lambda x=msisdn: order(x) for msisdn in numbers])
+    return len(numbers) / elapsed

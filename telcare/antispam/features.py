@@ -52,7 +52,8 @@ def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, 
     """Return ``(rows, cols, counts)`` of distinct (message, bucket) pairs."""
     n_docs = len(texts)
     joined = "".join(f"{_START}{t}{_END}" for t in texts)
-    c = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    raw = joined.encode("utf-32-le", "surrogatepass")
+    c = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
     lens = np.fromiter((len(t) + 2 for t in texts), dtype=np.int64, count=n_docs)
     doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
     rows: list[np.ndarray] = []

@@ -175,8 +175,13 @@ def fit_lang(
     for tr, te in folds.split(texts, y):
         margins[te] = _fit_svm(list(texts[tr]), y[tr], cfg).decision(list(texts[te]))
     lr = LogisticRegression(C=100.0).fit(margins.reshape(-1, 1), y)
+    platt = (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
+    if platt[0] <= 0:  # degenerate (tiny or separable data): plain logistic of the margin
+        platt = (1.0, 0.0)
     model = _fit_svm(norm_texts, y, cfg)
-    model.platt = (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
+    model.platt = platt
+    # Label at the SVM boundary (margin 0): precision-first, keeps the ham FPR low.
+    model.threshold = float(1.0 / (1.0 + np.exp(-platt[1])))
     return model
 
 
@@ -203,6 +208,15 @@ def predict_scores(models: dict[str, LangModel], norm_texts: Sequence[str]) -> n
     return route_and_score(models, norm_texts)[0]
 
 
+def predict_labels(
+    models: dict[str, LangModel], norm_texts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and spam flags, each text judged by its language's threshold."""
+    scores, langs = route_and_score(models, norm_texts)
+    cuts = np.array([models[lang].threshold for lang in langs], dtype=float)
+    return scores, scores >= cuts
+
+
 @dataclass
 class CVResult:
     """Out-of-fold scores and metrics for one language file."""
@@ -225,13 +239,14 @@ def cross_validate(
     """Stratified k-fold CV of the routed model: ``lang`` is refitted per fold, ``other`` fixed."""
     texts = np.asarray(norm_texts, dtype=object)
     scores = np.zeros(len(y))
+    pred = np.zeros(len(y), dtype=bool)
     skf = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for k, (tr, te) in enumerate(skf.split(texts, y), 1):
-        model = fit_lang(list(texts[tr]), y[tr], CONFIGS[lang], seed=seed)
-        scores[te] = predict_scores({**other, lang: model}, list(texts[te]))
+        models = {**other, lang: fit_lang(list(texts[tr]), y[tr], CONFIGS[lang], seed=seed)}
+        scores[te], pred[te] = predict_labels(models, list(texts[te]))
         if step:
             step(f"{lang} fold {k}/{folds}")
-    return CVResult(lang, compute_metrics(y, scores >= DEFAULT_THRESHOLD), scores, y)
+    return CVResult(lang, compute_metrics(y, pred), scores, y)
 
 
 def train(

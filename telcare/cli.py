@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from telcare import __version__
+from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.config import get_settings
 
 if TYPE_CHECKING:
@@ -96,7 +97,6 @@ def sms(
 ) -> None:
     """Deliver one mobile-originated SMS; print each reply as TO_NUMBER<TAB>TEXT."""
     from telcare.channels.sms.dispatcher import SmsDispatcher
-    from telcare.channels.sms.messages import MoMessage
 
     db = _database()
     _require_migrated(db)
@@ -104,6 +104,37 @@ def sms(
         MoMessage(sender, recipient, text, message_id=f"cli-{uuid.uuid4()}")
     ):
         typer.echo(f"{reply.sender}\t{reply.text}")
+
+
+@app.command()
+def smpp(
+    drain_every: Annotated[float, typer.Option(help="Seconds between outbox drains.")] = 1.0,
+) -> None:
+    """Bind to the SMSC (TELCARE_SMPP_*): answer MOs and deliver the notification outbox."""
+    import threading
+
+    from telcare.channels.sms.dispatcher import SmsDispatcher
+    from telcare.channels.sms.smpp import SmppGateway
+    from telcare.services import notify
+
+    db = _database()
+    _require_migrated(db)
+    gateway = SmppGateway.from_env(SmsDispatcher(db).handle)
+    stop = threading.Event()
+
+    def drain() -> None:
+        while not stop.wait(drain_every):
+            due = notify.due(db)
+            for message in due:
+                gateway.send(MtMessage(message.sender, message.recipient, message.text))
+            if due:
+                notify.mark_sent(db, sorted({m.outbox_id for m in due}))
+
+    threading.Thread(target=drain, name="outbox-drain", daemon=True).start()
+    try:
+        gateway.serve()
+    finally:
+        stop.set()
 
 
 def _require_migrated(db: Database) -> None:

@@ -1,0 +1,46 @@
+"""`telcare smpp` as a real process: commands over SMPP and the outbox delivered."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from telcare.channels.sms.smsc_sim import SmscSimulator
+from telcare.services import notify
+from telcare.store.uow import Database
+
+
+def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> None:
+    with sqlite_db.uow() as uow:
+        notify.queue_sms(uow.session, "13900139000", "Your data reminder", dedupe_key="t-1")
+        uow.commit()
+    with SmscSimulator() as smsc:
+        env = {
+            **os.environ,
+            "TELCARE_DATABASE_URL": str(sqlite_db.engine.url),
+            "TELCARE_SMPP_HOST": smsc.host,
+            "TELCARE_SMPP_PORT": str(smsc.port),
+            "TELCARE_SMPP_SYSTEM_ID": "telcare",
+            "TELCARE_SMPP_PASSWORD": "secret",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "telcare", "smpp", "--drain-every", "0.2"],
+            env=env,
+            cwd=Path(__file__).parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            smsc.deliver("13800138000", "10086", "CXYE")
+            submits = smsc.wait_for_submits(2, timeout=30)
+            texts = {(s.destination_addr, s.text) for s in submits}
+            assert ("13900139000", "Your data reminder") in texts
+            assert any(to == "13800138000" and "100.00" in text for to, text in texts)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output = proc.communicate(timeout=20)[0]
+        assert proc.returncode == 0, output
+    assert notify.due(sqlite_db) == []  # marked sent

@@ -29,14 +29,23 @@ log = logging.getLogger(__name__)
 SELFCARE_NUMBER = "10086"
 
 Reply = str
+CommandHandler = Callable[[MoMessage, g.Command, Overview], Reply]
+NumberHandler = Callable[[MoMessage, Overview], Reply | None]
+"""Answers everything sent to one service number; ``None`` means no reply."""
 
 
 class SmsDispatcher:
-    """Turns mobile-originated SMS into service calls and replies."""
+    """Turns mobile-originated SMS into service calls and replies.
+
+    Capabilities plug in with :meth:`on_command` (a 10086 command), :meth:`on_number`
+    (a whole service number such as 10086999) and :meth:`on_prefix` (SP access codes).
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._commands: dict[type, Callable[[MoMessage, g.Command, Overview], Reply]] = {
+        self._numbers: dict[str, NumberHandler] = {SELFCARE_NUMBER: self._selfcare}
+        self._prefixes: list[tuple[str, NumberHandler]] = []
+        self._commands: dict[type, CommandHandler] = {
             g.QueryBalance: self._balance,
             g.QueryPoints: self._points,
             g.QueryPackages: self._packages,
@@ -51,33 +60,46 @@ class SmsDispatcher:
             g.Malformed: self._malformed,
         }
 
+    def on_command(self, kind: type, handler: CommandHandler) -> None:
+        self._commands[kind] = handler
+
+    def on_number(self, number: str, handler: NumberHandler) -> None:
+        self._numbers[number] = handler
+
+    def on_prefix(self, prefix: str, handler: NumberHandler) -> None:
+        self._prefixes.append((prefix, handler))
+
     def handle(self, mo: MoMessage) -> list[MtMessage]:
-        if mo.recipient != SELFCARE_NUMBER:
+        """Run one MO to completion; its replies, in order (none for unknown numbers)."""
+        handler = self._numbers.get(mo.recipient) or next(
+            (h for prefix, h in self._prefixes if mo.recipient.startswith(prefix)), None
+        )
+        if handler is None:
             log.info("no service on %s; MO from %s dropped", mo.recipient, mo.sender)
             return []
-        return self._reply(mo, self.selfcare_text(mo))
-
-    def selfcare_text(self, mo: MoMessage) -> str:
-        """The reply to a message sent to 10086, before segmentation."""
-        command = g.parse(mo.text)
         try:
             who = selfcare.overview(self.db, mo.sender)
         except (UnknownSubscriber, InvalidMsisdn):
-            return render("sms.not_subscriber")
-        handler = self._commands.get(type(command))
+            return self._reply(mo, render("sms.not_subscriber"))
         try:
-            return handler(mo, command, who) if handler else render("sms.help", who.language)
+            text = handler(mo, who)
         except UnknownSubscriber:
-            return render("sms.not_subscriber", who.language)
+            text = render("sms.not_subscriber", who.language)
         except DomainError as err:
-            return render(err.key, who.language, **err.params)
+            text = render(err.key, who.language, **err.params)
+        return self._reply(mo, text) if text else []
+
+    def _selfcare(self, mo: MoMessage, who: Overview) -> Reply:
+        command = g.parse(mo.text)
+        handler = self._commands.get(type(command))
+        return handler(mo, command, who) if handler else render("sms.help", who.language)
 
     @staticmethod
     def _reply(mo: MoMessage, text: str) -> list[MtMessage]:
         return [MtMessage(mo.recipient, mo.sender, part) for part in segment(text)]
 
     @staticmethod
-    def _key(mo: MoMessage) -> str:
+    def key(mo: MoMessage) -> str:
         """The idempotency key of an MO: its SMSC id, so a redelivery has no second effect."""
         return f"sms:{mo.message_id}" if mo.message_id else f"sms:{uuid.uuid4()}"
 
@@ -168,7 +190,7 @@ class SmsDispatcher:
         lang = who.language
         assert isinstance(cmd, g.Recharge)
         posting = cards.recharge_with_card(
-            self.db, mo.sender, cmd.card, cmd.pin, idempotency_key=self._key(mo)
+            self.db, mo.sender, cmd.card, cmd.pin, idempotency_key=self.key(mo)
         )
         return render(
             "sms.recharged",

@@ -6,9 +6,7 @@ may order from, the ledger history with filters and paging, the recent outbound
 SMS of a line (the simulator page), and form-level idempotency keys for the
 order steps, whose services take none (a double-submitted order, confirm, decline
 or cancel replays the first outcome).
-
-Until :mod:`telcare.services.charging` offers it, :func:`set_data_reminder`
-writes the opt-in flag ``Subscriber.data_reminder`` here (see ``docs/web.md``).
+Usage and the data-usage reminder switch are :mod:`telcare.services.charging`'s.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from telcare.config import get_settings
 from telcare.domain import catalog
 from telcare.domain.errors import (
     DomainError,
@@ -35,7 +32,7 @@ from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import lookups, orders, selfcare
 from telcare.services.idempotency import check_key, fingerprint, run_once
 from telcare.store import models as m
-from telcare.store.uow import Database, UnitOfWork
+from telcare.store.uow import Database
 
 MAX_PAGE = 100
 
@@ -100,6 +97,16 @@ def eligible_offers(db: Database, msisdn: str) -> list[CatalogItem]:
         for p in sorted(products, key=lambda p: (p.price_fen, p.code))
         if p.kind is not catalog.ProductKind.BASE_PLAN
     ]
+
+
+def base_plans(db: Database) -> frozenset[str]:
+    """Codes of the base plans (changed in a shop, never cancelled online)."""
+    with db.uow() as uow:
+        return frozenset(
+            uow.session.scalars(
+                select(m.Product.code).where(m.Product.kind == catalog.ProductKind.BASE_PLAN.value)
+            )
+        )
 
 
 # --- ledger history -----------------------------------------------------------------
@@ -182,28 +189,6 @@ def recent_sms(db: Database, msisdn: str, limit: int = 10) -> list[SentSms]:
             .limit(min(max(limit, 1), MAX_PAGE))
         ).all()
         return [SentSms(r.created_at, r.sender, r.recipient, r.text) for r in rows]
-
-
-# --- data-usage reminder ----------------------------------------------------------------
-
-
-def data_reminder(db: Database, msisdn: str) -> bool:
-    """Whether the subscriber gets data-usage reminders (unset: the operator default)."""
-    with db.uow() as uow:
-        flag = lookups.subscriber(uow.session, msisdn).data_reminder
-    return get_settings().reminders_default_on if flag is None else flag
-
-
-def set_data_reminder(db: Database, msisdn: str, on: bool, *, idempotency_key: str) -> bool:
-    """Switch data-usage reminders on or off (the web's fallback for ``KTLLTX``/``QXLLTX``)."""
-    number = normalise_msisdn(msisdn)
-
-    def work(uow: UnitOfWork) -> dict[str, Any]:
-        lookups.subscriber(uow.session, number).data_reminder = on
-        return {"on": on}
-
-    result = run_once(db, "reminder.set", idempotency_key, {"msisdn": number, "on": on}, work)
-    return bool(result["on"])
 
 
 # --- order steps with a form key ----------------------------------------------------------

@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__
+from telcare.channels import web
 from telcare.channels.api import problems, sms_simulator
 from telcare.channels.sms.dispatcher import SmsDispatcher
-from telcare.channels.web import pages
 from telcare.config import get_settings
 from telcare.store.uow import Database
 
@@ -29,7 +29,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.state.dispatcher = SmsDispatcher(db)
     problems.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(pages.router)
+    web.install(app)  # session cookie + pages: home, business hall, SMS simulator page
     app.include_router(sms_simulator.router)
 
     @app.get("/api/health", tags=["operations"])

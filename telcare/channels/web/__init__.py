@@ -1,0 +1,15 @@
+"""Web pages: the home page, the online business hall and the SMS simulator page."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def install(app: FastAPI) -> None:
+    """Add the session cookie and every page router to ``app``."""
+    from telcare.channels.web import hall, pages, security, simulator
+
+    security.install_session(app)
+    app.include_router(pages.router)
+    app.include_router(hall.router)
+    app.include_router(simulator.router)

@@ -1,0 +1,300 @@
+"""The online business hall: login by SMS code, overview, packages, recharge, ledger.
+
+Each handler parses its form, calls one service and answers: GET renders a page,
+POST redirects (303) to the page that shows the outcome, with a flash message.
+The subscriber is always the logged-in one; no URL names a number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from telcare.channels.api.deps import get_db
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import (
+    lang_of,
+    log_in,
+    log_out,
+    require_csrf,
+    require_msisdn,
+    set_lang,
+)
+from telcare.domain.errors import DomainError, InvalidInput
+from telcare.domain.ledger import EntryKind
+from telcare.domain.money import fen_to_yuan
+from telcare.services import auth, cards, charging, hall, orders, selfcare
+from telcare.store.uow import Database
+
+router = APIRouter(prefix="/hall", include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Msisdn = Annotated[str, Depends(require_msisdn)]
+CSRF = [Depends(require_csrf)]
+PAGE_SIZE = 10
+
+
+def _error(request: Request, err: DomainError) -> None:
+    flash(request, "error", err.key, **err.params)
+
+
+# --- login ------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, msisdn: str = "") -> Response:
+    return page(request, "hall/login.html", {"msisdn": msisdn[:20]})
+
+
+@router.post("/login/code", dependencies=CSRF)
+def send_code(request: Request, db: Db, msisdn: Annotated[str, Form()] = "") -> Response:
+    """Send a one-time code by SMS (rate-limited by :mod:`auth`)."""
+    try:
+        auth.request_login_code(db, msisdn)
+    except DomainError as err:
+        _error(request, err)
+        step = msisdn if err.key == "login.too_many_codes" else ""
+        return redirect("/hall/login", msisdn=step)
+    flash(request, "ok", "web.code_sent")
+    return redirect("/hall/login", msisdn=msisdn.strip())
+
+
+@router.post("/login", dependencies=CSRF)
+def login(
+    request: Request,
+    db: Db,
+    msisdn: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        who = auth.verify_login_code(db, msisdn, code)
+    except DomainError as err:
+        _error(request, err)
+        return redirect("/hall/login", msisdn=msisdn.strip())
+    log_in(request, who, selfcare.overview(db, who.subject).language)
+    return redirect("/hall/")
+
+
+@router.post("/logout", dependencies=CSRF)
+def logout(request: Request) -> Response:
+    log_out(request)
+    return redirect("/hall/login")
+
+
+@router.post("/lang", dependencies=CSRF)
+def switch_language(
+    request: Request, lang: Annotated[str, Form()] = "zh", next: Annotated[str, Form()] = "/"
+) -> Response:
+    """The language switch: zh-CN or English for this browser session."""
+    set_lang(request, lang, chosen=True)
+    safe = next if next.startswith("/") and not next.startswith("//") else "/"
+    return RedirectResponse(safe, status_code=303)
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    return page(
+        request,
+        "hall/overview.html",
+        {
+            "info": selfcare.overview(db, msisdn),
+            "packages": selfcare.packages(db, msisdn),
+            "usage": charging.usage_summary(db, msisdn),
+            "reminder_on": charging.reminder_enabled(db, msisdn),
+        },
+    )
+
+
+@router.post("/reminder", dependencies=CSRF)
+def reminder(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    on: Annotated[bool, Form()],
+    key: Annotated[str, Form()],
+) -> Response:
+    try:
+        charging.set_data_reminder(db, msisdn, on, idempotency_key=key)
+        flash(request, "ok", "web.reminder_on" if on else "web.reminder_off")
+    except DomainError as err:
+        _error(request, err)
+    return redirect("/hall/")
+
+
+# --- packages ------------------------------------------------------------------------------
+
+
+@router.get("/packages", response_class=HTMLResponse)
+def packages(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    return page(
+        request,
+        "hall/packages.html",
+        {
+            "info": selfcare.overview(db, msisdn),
+            "pending": orders.pending(db, msisdn),
+            "in_force": selfcare.packages(db, msisdn),
+            "offers": hall.eligible_offers(db, msisdn),
+            "base_plans": hall.base_plans(db),
+        },
+    )
+
+
+@router.post("/packages/order", dependencies=CSRF)
+def order(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    code: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+) -> Response:
+    """Start an order: a charged package waits for the confirm step on the page."""
+    try:
+        step = hall.request_order(db, msisdn, code, idempotency_key=key)
+    except DomainError as err:
+        _error(request, err)
+        return redirect("/hall/packages")
+    if step.action == "subscribed":
+        flash(request, "ok", "sms.subscribed_free", name=step.name(lang_of(request)))
+    elif step.replaced and step.replaced != step.code:
+        flash(request, "ok", "web.order_replaced", old=step.replaced)
+    return redirect("/hall/packages")
+
+
+@router.post("/packages/confirm", dependencies=CSRF)
+def confirm(request: Request, db: Db, msisdn: Msisdn, key: Annotated[str, Form()]) -> Response:
+    """The second step: charge and subscribe."""
+    try:
+        done = hall.confirm_order(db, msisdn, idempotency_key=key)
+    except DomainError as err:
+        _error(request, err)
+        return redirect("/hall/packages")
+    flash(
+        request,
+        "ok",
+        "sms.subscribed",
+        name=done.name(lang_of(request)),
+        price=fen_to_yuan(done.price_fen),
+        balance=fen_to_yuan(done.balance_fen or 0),
+    )
+    return redirect("/hall/packages")
+
+
+@router.post("/packages/decline", dependencies=CSRF)
+def decline(request: Request, db: Db, msisdn: Msisdn, key: Annotated[str, Form()]) -> Response:
+    try:
+        done = hall.decline_order(db, msisdn, idempotency_key=key)
+        flash(request, "ok", "sms.declined", name=done.name(lang_of(request)))
+    except DomainError as err:
+        _error(request, err)
+    return redirect("/hall/packages")
+
+
+@router.post("/packages/cancel", dependencies=CSRF)
+def cancel(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    code: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+) -> Response:
+    """Cancel a package; it stays in force until the end of the month."""
+    try:
+        done = hall.cancel_package(db, msisdn, code, idempotency_key=key)
+        when = done.effective_at.date().isoformat() if done.effective_at else ""
+        flash(request, "ok", "sms.cancelled", name=done.name(lang_of(request)), date=when)
+    except DomainError as err:
+        _error(request, err)
+    return redirect("/hall/packages")
+
+
+# --- recharge ------------------------------------------------------------------------------
+
+
+@router.get("/recharge", response_class=HTMLResponse)
+def recharge_page(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    return page(request, "hall/recharge.html", {"info": selfcare.overview(db, msisdn)})
+
+
+@router.post("/recharge", dependencies=CSRF)
+def recharge(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    card: Annotated[str, Form()],
+    pin: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+) -> Response:
+    try:
+        posting = cards.recharge_with_card(
+            db, msisdn, card.replace(" ", ""), pin.strip(), idempotency_key=key
+        )
+    except DomainError as err:
+        _error(request, err)
+        return redirect("/hall/recharge")
+    flash(
+        request,
+        "ok",
+        "sms.recharged",
+        amount=fen_to_yuan(posting.amount_fen),
+        balance=fen_to_yuan(posting.balance_fen),
+    )
+    return redirect("/hall/recharge")
+
+
+# --- ledger ----------------------------------------------------------------------------------
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    kind: Annotated[str, Query(max_length=12)] = "",
+    since: Annotated[str, Query(max_length=10)] = "",
+    until: Annotated[str, Query(max_length=10)] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:
+    """The ledger, newest first, filtered by kind and an inclusive date range."""
+    error = None
+    rows: list[hall.LedgerRow] = []
+    total = 0
+    try:
+        rows, total = hall.ledger_history(
+            db,
+            msisdn,
+            kind=kind or None,
+            since=_day(since),
+            until=_day(until),
+            offset=(page_no - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+    except DomainError as err:
+        error = err
+    pages = max(1, -(-total // PAGE_SIZE))
+    return page(
+        request,
+        "hall/ledger.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page_no": page_no,
+            "pages": pages,
+            "kinds": [k.value for k in EntryKind],
+            "filters": {"kind": kind, "since": since, "until": until},
+            "error": error,
+        },
+    )
+
+
+def _day(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput("web.bad_date", value=value) from exc

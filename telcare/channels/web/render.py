@@ -1,0 +1,95 @@
+"""Rendering the pages: one Jinja2 environment, the reader's language, flash messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from telcare import __version__
+from telcare.channels.web import i18n
+from telcare.channels.web.security import csrf_token, current_msisdn, lang_of, new_form_key
+from telcare.domain.catalog import BRAND_NAMES, Brand
+from telcare.domain.messages import render
+from telcare.domain.money import fen_to_yuan
+from telcare.domain.provinces import PROVINCES
+from telcare.domain.subscriptions import OPERATOR_TZ
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+_PROVINCE = {p.code: p for p in PROVINCES}
+
+
+def _local(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return when.astimezone(OPERATOR_TZ).strftime(fmt) if when else ""
+
+
+def _mb(kb: int) -> str:
+    return f"{kb / 1024:.1f}".removesuffix(".0")
+
+
+templates.env.filters.update(yuan=fen_to_yuan, local=_local, mb=_mb)
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(key: str, **params: Any) -> str:
+        return render(key, lang, **params)
+
+    return t
+
+
+def brand_name(brand: str, lang: str) -> str:
+    return BRAND_NAMES[Brand(brand)][lang if lang == "en" else "zh"]
+
+
+def province_name(code: str, lang: str) -> str:
+    p = _PROVINCE.get(code)
+    return code if p is None else (p.name_en if lang == "en" else p.name_zh)
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """A full page in the reader's language, with the CSRF token and the pending flash."""
+    lang = lang_of(request)
+    flash = request.session.pop("flash", None)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "version": __version__,
+            "lang": lang,
+            "t": translator(lang),
+            "csrf_token": csrf_token(request),
+            "new_key": new_form_key,
+            "user": current_msisdn(request),
+            "flash": flash,
+            "brand_name": lambda b: brand_name(b, lang),
+            "province_name": lambda c: province_name(c, lang),
+            "path": request.url.path,
+            **(context or {}),
+        },
+        status_code=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def flash(request: Request, kind: str, key: str, **params: Any) -> None:
+    """Keep one message (``ok`` or ``error``) for the next page, in the reader's language."""
+    request.session["flash"] = {"kind": kind, "text": render(key, lang_of(request), **params)}
+
+
+def redirect(path: str, **query: str) -> RedirectResponse:
+    """Post/redirect/get: every form answers with 303 to the page that shows its result."""
+    q = {k: v for k, v in query.items() if v}
+    return RedirectResponse(f"{path}?{urlencode(q)}" if q else path, status_code=303)
+
+
+i18n.install()

@@ -1,0 +1,135 @@
+"""Session cookie, CSRF tokens, form keys and the logged-in subscriber of the web pages.
+
+The session is Starlette's signed cookie (``itsdangerous``, ``TELCARE_SECRET_KEY``).
+It holds the signed login token of :mod:`telcare.services.auth` (which expires on
+its own), the CSRF token, the chosen language and one flash message. Every POST
+must carry the CSRF token in the form field ``csrf_token`` or the ``X-CSRF-Token``
+header (htmx sends it from ``<body hx-headers>``); anything else gets 403.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
+
+from telcare.config import get_settings
+from telcare.domain.access import Kind, Principal
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import render
+from telcare.services import auth
+
+COOKIE = "telcare_session"
+SESSION_AGE = timedelta(hours=12)
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+LOGIN_PATH = "/hall/login"
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in subscriber."""
+
+
+class CsrfRefused(Exception):
+    """A POST without the session's CSRF token."""
+
+
+def install_session(app: FastAPI) -> None:
+    """Add the signed session cookie and the handlers for the two exceptions above."""
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=get_settings().secret_key,
+        session_cookie=COOKIE,
+        max_age=int(SESSION_AGE.total_seconds()),
+        same_site="lax",
+        https_only=False,
+    )
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc: LoginRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=200, headers={"HX-Redirect": LOGIN_PATH})
+        return RedirectResponse(LOGIN_PATH, status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
+        text = render("web.csrf_refused", lang_of(request))
+        body = f'<!doctype html><meta charset="utf-8"><title>403</title><p role="alert">{text}</p>'
+        return HTMLResponse(body, status_code=403)
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def require_csrf(request: Request) -> None:
+    """Dependency of every POST: the form or header token must equal the session's."""
+    expected = request.session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
+        raise CsrfRefused
+
+
+def new_form_key() -> str:
+    """A fresh idempotency key for a form being rendered (one per form, not per page)."""
+    return f"web:{uuid.uuid4().hex}"
+
+
+def log_in(request: Request, who: Principal, lang: str) -> None:
+    """Start a fresh session for ``who`` (a new CSRF token: no session fixation)."""
+    chosen = request.session.get("lang") if request.session.get("lang_chosen") else None
+    request.session.clear()
+    request.session["token"] = auth.issue_token(who, get_settings().secret_key)
+    set_lang(request, chosen or lang, chosen=chosen is not None)
+    csrf_token(request)
+
+
+def log_out(request: Request) -> None:
+    chosen = request.session.get("lang") if request.session.get("lang_chosen") else None
+    request.session.clear()
+    if chosen:
+        set_lang(request, chosen, chosen=True)
+
+
+def set_lang(request: Request, lang: str, *, chosen: bool) -> None:
+    """Show the pages in ``lang``; ``chosen`` when the reader used the switch."""
+    request.session["lang"] = "en" if lang == "en" else "zh"
+    request.session["lang_chosen"] = chosen
+
+
+def lang_of(request: Request) -> str:
+    """The page language: the session's, zh-CN by default."""
+    return "en" if request.session.get("lang") == "en" else "zh"
+
+
+def current_msisdn(request: Request) -> str | None:
+    """The logged-in subscriber's number, or None (no, expired or non-subscriber token)."""
+    token = request.session.get("token")
+    if not isinstance(token, str):
+        return None
+    try:
+        who = auth.read_token(token, get_settings().secret_key)
+    except DomainError:
+        return None
+    return who.subject if who.kind is Kind.SUBSCRIBER else None
+
+
+def require_msisdn(request: Request) -> str:
+    """Dependency of every hall page: the subscriber whose own line the page shows."""
+    msisdn = current_msisdn(request)
+    if msisdn is None:
+        raise LoginRequired
+    return msisdn

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__
 from telcare.channels import web
-from telcare.channels.api import problems, sms_simulator
+from telcare.channels.api import problems, sms_simulator, tmf
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.config import get_settings
 from telcare.store.uow import Database
@@ -31,6 +31,8 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.install(app)  # session cookie + pages: home, business hall, SMS simulator page
     app.include_router(sms_simulator.router)
+    for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api
+        app.include_router(router)
 
     @app.get("/api/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -1,0 +1,16 @@
+"""TM Forum Open API routers under ``/tmf-api`` (see ``docs/api.md``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from telcare.channels.api.tmf import auth, tmf620, tmf622, tmf629, tmf637, tmf654
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    tmf620.router,
+    tmf622.router,
+    tmf637.router,
+    tmf654.router,
+    tmf629.router,
+)

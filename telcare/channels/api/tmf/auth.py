@@ -1,0 +1,47 @@
+"""Logging in to the API: a one-time SMS code for subscribers, a password for staff."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from telcare.channels.api.tmf.common import BASE, Caller, Db, problems
+from telcare.channels.api.tmf.schemas import Identity, OtpRequest, OtpSent, Token, TokenRequest
+from telcare.config import get_settings
+from telcare.domain.access import Principal
+from telcare.services import auth
+
+router = APIRouter(prefix=f"{BASE}/auth", tags=["authentication"])
+
+
+def _token(who: Principal) -> Token:
+    return Token(
+        access_token=auth.issue_token(who, get_settings().secret_key),
+        expires_in=int(auth.TOKEN_TTL.total_seconds()),
+        kind=who.kind.value,
+        subject=who.subject,
+        province=who.province,
+        role=who.role,
+    )
+
+
+@router.post("/otp", status_code=202, response_model=OtpSent, responses=problems(404, 422, 429))
+def send_code(body: OtpRequest, db: Db) -> OtpSent:
+    """Send a one-time login code to the line by SMS (one a minute, five an hour)."""
+    auth.request_login_code(db, body.msisdn)
+    return OtpSent(msisdn=body.msisdn, expiresIn=int(auth.CODE_TTL.total_seconds()))
+
+
+@router.post("/token", response_model=Token, responses=problems(403, 404, 422, 429))
+def get_token(body: TokenRequest, db: Db) -> Token:
+    """A bearer token: `otp` grant (msisdn + SMS code) or `password` grant (staff)."""
+    if body.grant_type == "otp":
+        who = auth.verify_login_code(db, body.msisdn, body.code)
+    else:
+        who = auth.authenticate_staff(db, body.username, body.password)
+    return _token(who)
+
+
+@router.get("/me", response_model=Identity, responses=problems(401))
+def whoami(who: Caller) -> Identity:
+    """The caller behind the bearer token."""
+    return Identity(kind=who.kind.value, subject=who.subject, province=who.province, role=who.role)

@@ -1,0 +1,106 @@
+"""TMF620 Product Catalog Management: the offerings (public, no token needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+
+from telcare.channels.api.tmf.common import BASE, Db, Fields, Pages, href, listed, many, one
+from telcare.channels.api.tmf.common import problems as errors
+from telcare.channels.api.tmf.schemas import (
+    CharValue,
+    CharValueUse,
+    Money,
+    OfferingPrice,
+    OfferingTerm,
+    ProductOffering,
+    Quantity,
+    Ref,
+)
+from telcare.domain.catalog import BRAND_NAMES, Period, Product
+from telcare.services import api_queries
+
+PATH = f"{BASE}/productCatalogManagement/v4"
+router = APIRouter(prefix=PATH, tags=["TMF620 product catalog"])
+
+
+def _lang(request: Request) -> str:
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
+
+
+def offering_ref(code: str, name: str | None = None) -> Ref:
+    return Ref(
+        id=code,
+        href=href(PATH, "productOffering", code),
+        name=name,
+        referred_type="ProductOffering",
+    )
+
+
+def to_offering(p: Product, lang: str) -> ProductOffering:
+    """A catalog product as a TMF620 ``ProductOffering``."""
+    monthly = p.period is Period.MONTHLY
+    price = OfferingPrice(
+        name=p.name(lang),
+        priceType="recurring" if monthly else "oneTime",
+        recurringChargePeriodType="month" if monthly else None,
+        recurringChargePeriodLength=1 if monthly else None,
+        price=Money(value=p.price_fen / 100),
+    )
+    terms = []
+    if p.validity_days:
+        terms.append(
+            OfferingTerm(name="validity", duration=Quantity(amount=p.validity_days, units="day"))
+        )
+    allowance = [
+        CharValueUse(
+            name=name, productSpecCharacteristicValue=[CharValue(value=v, unitOfMeasure=u)]
+        )
+        for name, v, u in (
+            ("data", p.allowance.data_kb, "KB"),
+            ("voice", p.allowance.voice_min, "min"),
+            ("sms", p.allowance.sms, "msg"),
+        )
+        if v
+    ]
+    return ProductOffering(
+        id=p.code,
+        href=href(PATH, "productOffering", p.code),
+        type_="ProductOffering",
+        name=p.name(lang),
+        description=p.description_en if lang == "en" else p.description_zh,
+        lifecycleStatus="Launched",
+        isBundle=False,
+        isSellable=p.kind.value != "base_plan",
+        requiresConfirmation=p.needs_confirmation,
+        category=[Ref(id=p.kind.value, name=p.kind.value, referred_type="Category")],
+        marketSegment=[
+            Ref(id=b.value, name=BRAND_NAMES[b][lang], referred_type="MarketSegment")
+            for b in sorted(p.brands)
+        ],
+        place=[Ref(id=code, referred_type="GeographicArea") for code in sorted(p.provinces)]
+        if p.provinces is not None
+        else None,
+        productOfferingPrice=[price],
+        productOfferingTerm=terms or None,
+        prodSpecCharValueUse=allowance or None,
+    )
+
+
+@router.get("/productOffering", response_model=list[ProductOffering], responses=listed(422))
+def list_offerings(request: Request, db: Db, page: Pages, fields: Fields = None) -> JSONResponse:
+    """The offerings in the catalog, by code (names in `Accept-Language`: zh or en)."""
+    found = api_queries.offerings(db, page.offset, page.limit)
+    lang = _lang(request)
+    return many((to_offering(p, lang) for p in found.items), found.total, fields)
+
+
+@router.get("/productOffering/{id}", response_model=ProductOffering, responses=errors(404, 422))
+def get_offering(
+    request: Request,
+    db: Db,
+    id: str = Path(max_length=20, description="The product code, e.g. `G3YH`."),
+    fields: Fields = None,
+) -> JSONResponse:
+    """One offering by product code."""
+    return one(to_offering(api_queries.offering(db, id), _lang(request)), fields)

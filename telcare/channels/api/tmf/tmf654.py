@@ -1,0 +1,251 @@
+"""TMF654 Prepay Balance Management: the prepaid bucket of each line, top-ups, adjustments.
+
+A line's monetary bucket has the subscriber id as its ``id``. Subscribers top up
+with a recharge card (``voucher`` + ``voucherPin``); counter staff (``agent`` or
+``admin``) may also top up cash (``amount``); only ``admin`` adjusts balances.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
+
+from telcare.channels.api.tmf.common import (
+    BASE,
+    Caller,
+    Db,
+    Fields,
+    IdempotencyKey,
+    Msisdn,
+    Pages,
+    href,
+    listed,
+    many,
+    one,
+    party,
+    problems,
+    scoped_key,
+)
+from telcare.channels.api.tmf.schemas import (
+    AdjustBalance,
+    AdjustBalanceCreate,
+    Bucket,
+    Quantity,
+    Ref,
+    TopupBalance,
+    TopupBalanceCreate,
+)
+from telcare.domain.access import Kind
+from telcare.domain.errors import InvalidInput
+from telcare.domain.ledger import EntryKind
+from telcare.domain.money import fen_to_yuan, yuan_to_fen
+from telcare.services import accounts, api_queries, cards, selfcare
+from telcare.services.accounts import Posting
+from telcare.services.api_queries import Line, TopupView
+from telcare.store.uow import Database
+
+PATH = f"{BASE}/prepayBalanceManagement/v4"
+router = APIRouter(prefix=PATH, tags=["TMF654 prepay balance"])
+LineId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bucket id (the line).")]
+
+
+def bucket_ref(line_id: int) -> Ref:
+    return Ref(id=str(line_id), href=href(PATH, "bucket", line_id), referred_type="Bucket")
+
+
+def _yuan(fen: int) -> Quantity:
+    return Quantity(amount=fen / 100, units="CNY")
+
+
+def to_bucket(db: Database, line: Line) -> Bucket:
+    o = selfcare.overview(db, line.msisdn)
+    return Bucket(
+        id=str(line.id),
+        href=href(PATH, "bucket", line.id),
+        type_="Bucket",
+        name=f"{line.msisdn} prepaid balance",
+        description="Prepaid account balance",
+        status="active" if o.status == "active" else "suspended",
+        usageType="monetary",
+        isShared=False,
+        remainingValue=_yuan(o.balance_fen),
+        remainingValueName=f"{fen_to_yuan(o.balance_fen)} CNY",
+        relatedParty=party(line),
+    )
+
+
+def _mask(reference: str | None) -> str | None:
+    if reference is None or not reference.startswith("card:"):
+        return None
+    card = reference.removeprefix("card:")
+    return f"{card[:4]}…{card[-4:]}"
+
+
+def to_topup(t: TopupView) -> TopupBalance:
+    return TopupBalance(
+        id=str(t.id),
+        href=href(PATH, "topupBalance", t.id),
+        type_="TopupBalance",
+        status="completed",
+        amount=_yuan(t.amount_fen),
+        bucket=bucket_ref(t.line.id),
+        voucher=_mask(t.reference),
+        reason=t.reason,
+        requestedDate=t.created_at,
+        confirmationDate=t.created_at,
+        relatedParty=party(t.line),
+    )
+
+
+def to_adjustment(t: TopupView) -> AdjustBalance:
+    return AdjustBalance(
+        id=str(t.id),
+        href=href(PATH, "adjustBalance", t.id),
+        type_="AdjustBalance",
+        status="completed",
+        adjustType="oneTime",
+        amount=_yuan(t.amount_fen),
+        bucket=bucket_ref(t.line.id),
+        reason=t.reason,
+        requestedDate=t.created_at,
+        confirmationDate=t.created_at,
+        relatedParty=party(t.line),
+    )
+
+
+def _posted(replayed: bool) -> dict[str, str]:
+    return {"Idempotent-Replayed": "true"} if replayed else {}
+
+
+@router.get("/bucket", response_model=list[Bucket], responses=listed(401, 403, 404, 422))
+def list_buckets(
+    who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
+) -> JSONResponse:
+    """The buckets the caller may see (one line with `msisdn`)."""
+    if msisdn is not None:
+        line = api_queries.line_by_msisdn(db, who, msisdn)
+        found = api_queries.Page([line][page.offset : page.offset + page.limit], 1)
+    else:
+        found = api_queries.lines(db, who, page.offset, page.limit)
+    return many((to_bucket(db, line) for line in found.items), found.total, fields)
+
+
+@router.get("/bucket/{id}", response_model=Bucket, responses=problems(401, 403, 404, 422))
+def get_bucket(who: Caller, db: Db, id: LineId, fields: Fields = None) -> JSONResponse:
+    """One line's prepaid bucket."""
+    return one(to_bucket(db, api_queries.line_by_id(db, who, id)), fields)
+
+
+@router.get(
+    "/topupBalance", response_model=list[TopupBalance], responses=listed(401, 403, 404, 422)
+)
+def list_topups(
+    who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
+) -> JSONResponse:
+    """A line's top-ups, newest first (staff name the line with `msisdn`)."""
+    line = api_queries.line_for(db, who, msisdn)
+    found = api_queries.topups(db, who, line, page.offset, page.limit)
+    return many((to_topup(t) for t in found.items), found.total, fields)
+
+
+@router.get(
+    "/topupBalance/{id}", response_model=TopupBalance, responses=problems(401, 403, 404, 422)
+)
+def get_topup(
+    who: Caller,
+    db: Db,
+    id: Annotated[int, Path(ge=1, le=2**62)],
+    fields: Fields = None,
+) -> JSONResponse:
+    return one(to_topup(api_queries.topup(db, who, id)), fields)
+
+
+@router.post(
+    "/topupBalance",
+    status_code=201,
+    response_model=TopupBalance,
+    responses=problems(401, 403, 404, 409, 422, 429),
+)
+def create_topup(
+    body: TopupBalanceCreate,
+    who: Caller,
+    db: Db,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Top up a bucket: with a recharge card (anyone who may see the line), or cash (staff)."""
+    line = api_queries.line_by_id(db, who, _bucket_id(body.bucket.id))
+    key = scoped_key(who, idempotency_key)
+    if body.voucher is not None:
+        if body.voucherPin is None:
+            raise InvalidInput("api.bad_order", what="voucherPin")
+        posting = cards.recharge_with_card(
+            db, line.msisdn, body.voucher, body.voucherPin, idempotency_key=key
+        )
+    else:
+        if who.kind is Kind.SUBSCRIBER:
+            raise InvalidInput("api.topup_needs_card")
+        api_queries.require_role(who, api_queries.TOPUP_ROLES)
+        if body.amount is None:
+            raise InvalidInput("api.bad_order", what="amount")
+        posting = accounts.recharge(
+            db,
+            line.msisdn,
+            yuan_to_fen(body.amount.amount),
+            idempotency_key=key,
+            reason=body.reason or f"API top-up by {who.subject}",
+        )
+    return _topup_response(db, who, posting)
+
+
+def _topup_response(db: Database, who: Caller, posting: Posting) -> JSONResponse:
+    view = api_queries.topup(db, who, posting.entry_id)
+    return one(to_topup(view), status=201, headers=_posted(posting.replayed))
+
+
+def _bucket_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 10:
+        raise InvalidInput("api.bad_order", what="bucket.id")
+    return int(raw)
+
+
+@router.post(
+    "/adjustBalance",
+    status_code=201,
+    response_model=AdjustBalance,
+    responses=problems(401, 403, 404, 409, 422),
+)
+def create_adjustment(
+    body: AdjustBalanceCreate,
+    who: Caller,
+    db: Db,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Correct a balance (staff `admin` only): a positive amount credits, negative debits."""
+    line = api_queries.line_by_id(db, who, _bucket_id(body.bucket.id))
+    api_queries.require_role(who, api_queries.ADJUST_ROLES)
+    fen = yuan_to_fen(body.amount.amount)
+    posting = accounts.adjust(
+        db,
+        line.msisdn,
+        abs(fen),
+        credit=fen > 0,
+        idempotency_key=scoped_key(who, idempotency_key),
+        reason=body.reason,
+    )
+    view = api_queries.topup(db, who, posting.entry_id, kind=EntryKind.ADJUSTMENT)
+    return one(to_adjustment(view), status=201, headers=_posted(posting.replayed))
+
+
+@router.get(
+    "/adjustBalance/{id}", response_model=AdjustBalance, responses=problems(401, 403, 404, 422)
+)
+def get_adjustment(
+    who: Caller,
+    db: Db,
+    id: Annotated[int, Path(ge=1, le=2**62)],
+    fields: Fields = None,
+) -> JSONResponse:
+    """One balance adjustment."""
+    return one(to_adjustment(api_queries.topup(db, who, id, kind=EntryKind.ADJUSTMENT)), fields)

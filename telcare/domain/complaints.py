@@ -1,0 +1,382 @@
+"""Complaints: the layered taxonomy, the ticket life cycle, major-complaint accountability.
+
+Pure rules, no I/O. The taxonomy is a tree of at least three levels, versioned and
+edited at headquarters only; a ticket is filed against a leaf and keeps the version
+it was filed under. A ticket moves new > acknowledged > in progress > resolved >
+closed, and can be reopened; a major complaint closes only with a named
+responsible unit and a recorded outcome.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telcare.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import register
+from telcare.domain.provinces import HQ
+
+MIN_LEVELS = 3
+MAX_SUMMARY = 200
+MAX_TEXT = 4000
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+ATTACHMENT_TYPES: Mapping[str, tuple[str, ...]] = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "application/pdf": (".pdf",),
+    "text/plain": (".txt",),
+}
+
+
+class InvalidTransition(Conflict):
+    code = "invalid-transition"
+
+
+class UnknownCategory(NotFound):
+    code = "unknown-category"
+
+
+class UnknownTicket(NotFound):
+    code = "unknown-ticket"
+
+
+class AccountabilityMissing(DomainError):
+    code = "accountability-missing"
+
+
+# --- taxonomy ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """One node of the taxonomy; ``parent`` is None for a top-level category."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    parent: str | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "code": self.code,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """One version of the category tree. Build with :meth:`build` to validate it."""
+
+    version: int
+    categories: tuple[Category, ...]
+
+    @classmethod
+    def build(cls, version: int, categories: Iterable[Category]) -> Taxonomy:
+        """A validated tree: unique codes, known parents, no cycles, leaves ≥ 3 deep."""
+        nodes = tuple(categories)
+        if version < 1:
+            raise InvalidInput("complaint.taxonomy_invalid", reason="version")
+        by_code: dict[str, Category] = {}
+        for node in nodes:
+            if not node.code or len(node.code) > 40 or not node.name_zh or not node.name_en:
+                raise InvalidInput("complaint.taxonomy_invalid", reason=node.code or "code")
+            if node.code in by_code:
+                raise InvalidInput("complaint.taxonomy_invalid", reason=f"duplicate {node.code}")
+            by_code[node.code] = node
+        for node in nodes:
+            if node.parent is not None and node.parent not in by_code:
+                raise InvalidInput("complaint.taxonomy_invalid", reason=f"parent {node.parent}")
+        taxonomy = cls(version, nodes)
+        parents = {n.parent for n in nodes if n.parent is not None}
+        leaves = [n for n in nodes if n.code not in parents]
+        if not leaves:
+            raise InvalidInput("complaint.taxonomy_invalid", reason="empty")
+        for leaf in leaves:
+            if len(taxonomy.path(leaf.code)) < MIN_LEVELS:
+                raise InvalidInput("complaint.taxonomy_invalid", reason=f"shallow {leaf.code}")
+        return taxonomy
+
+    def get(self, code: str) -> Category:
+        for node in self.categories:
+            if node.code == code:
+                return node
+        raise UnknownCategory("complaint.unknown_category", code=code)
+
+    def path(self, code: str) -> tuple[Category, ...]:
+        """The category and its ancestors, top level first."""
+        chain: list[Category] = []
+        node: Category | None = self.get(code)
+        while node is not None:
+            if len(chain) > len(self.categories):
+                raise InvalidInput("complaint.taxonomy_invalid", reason=f"cycle {code}")
+            chain.append(node)
+            node = self.get(node.parent) if node.parent is not None else None
+        return tuple(reversed(chain))
+
+    def children(self, code: str | None) -> tuple[Category, ...]:
+        return tuple(n for n in self.categories if n.parent == code)
+
+    def is_leaf(self, code: str) -> bool:
+        self.get(code)
+        return not self.children(code)
+
+    def leaf(self, code: str) -> Category:
+        """The leaf ``code``; tickets are filed against leaves only."""
+        node = self.get(code)
+        if self.children(code):
+            raise InvalidInput("complaint.not_leaf", code=code)
+        return node
+
+    def leaves(self) -> tuple[Category, ...]:
+        return tuple(n for n in self.categories if not self.children(n.code))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "categories": [c.as_dict() for c in self.categories]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Taxonomy:
+        return cls.build(
+            int(data["version"]),
+            (
+                Category(str(c["code"]), str(c["name_zh"]), str(c["name_en"]), c.get("parent"))
+                for c in data["categories"]
+            ),
+        )
+
+
+def next_version(
+    current: Taxonomy, categories: Iterable[Category], editor_province: str
+) -> Taxonomy:
+    """A new version edited by ``editor_province``: headquarters only."""
+    if editor_province != HQ:
+        raise Forbidden("complaint.taxonomy_hq_only")
+    return Taxonomy.build(current.version + 1, categories)
+
+
+def _c(code: str, zh: str, en: str) -> Category:
+    """A default category; its parent is the code before the last dot."""
+    return Category(code, zh, en, code.rpartition(".")[0] or None)
+
+
+DEFAULT_TAXONOMY = Taxonomy.build(
+    1,
+    (
+        _c("NET", "网络质量", "Network quality"),
+        _c("NET.COV", "覆盖", "Coverage"),
+        _c("NET.COV.INDOOR", "室内无信号", "No indoor signal"),
+        _c("NET.COV.ROAD", "道路覆盖差", "Poor coverage on roads"),
+        _c("NET.DATA", "数据业务", "Mobile data"),
+        _c("NET.DATA.SLOW", "上网速度慢", "Slow data"),
+        _c("NET.DATA.G3", "G3无法接入", "Cannot attach to G3"),
+        _c("NET.VOICE", "通话质量", "Call quality"),
+        _c("NET.VOICE.DROP", "掉话", "Dropped calls"),
+        _c("BIL", "计费", "Billing"),
+        _c("BIL.DISPUTE", "费用争议", "Disputed charge"),
+        _c("BIL.DISPUTE.DATA", "流量费", "Data fees"),
+        _c("BIL.DISPUTE.VOICE", "通话费", "Call charges"),
+        _c("BIL.DISPUTE.PKG", "套餐费", "Package fees"),
+        _c("BIL.RECHARGE", "充值", "Recharge"),
+        _c("BIL.RECHARGE.CARD", "充值卡未到账", "Card top-up not credited"),
+        _c("VAS", "增值业务", "Value-added services"),
+        _c("VAS.UNCONFIRMED", "未经确认扣费", "Charged without confirmation"),
+        _c("VAS.UNCONFIRMED.SP", "SP业务扣费", "Charged by an SP"),
+        _c("VAS.UNSUB", "退订", "Unsubscribing"),
+        _c("VAS.UNSUB.FAILED", "无法退订", "Cannot unsubscribe"),
+        _c("SVC", "服务质量", "Service quality"),
+        _c("SVC.HALL", "营业厅", "Service hall"),
+        _c("SVC.HALL.ATTITUDE", "服务态度", "Staff attitude"),
+        _c("SVC.HOTLINE", "10086热线", "10086 hotline"),
+        _c("SVC.HOTLINE.WAIT", "等待时间长", "Long waiting time"),
+    ),
+)
+
+
+# --- tickets ----------------------------------------------------------------------
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "inProgress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Action(enum.StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    START = "start"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+class Severity(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Channel(enum.StrEnum):
+    HALL = "hall"
+    API = "api"
+    CONSOLE = "console"
+    SMS = "sms"
+
+
+class Queue(enum.StrEnum):
+    GENERAL = "general"
+    G3 = "g3"
+
+
+OPEN_STATES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
+
+TRANSITIONS: Mapping[tuple[Status, Action], Status] = {
+    (Status.NEW, Action.ACKNOWLEDGE): Status.ACKNOWLEDGED,
+    (Status.ACKNOWLEDGED, Action.START): Status.IN_PROGRESS,
+    (Status.NEW, Action.START): Status.IN_PROGRESS,
+    (Status.IN_PROGRESS, Action.RESOLVE): Status.RESOLVED,
+    (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
+    (Status.RESOLVED, Action.REOPEN): Status.IN_PROGRESS,
+    (Status.CLOSED, Action.REOPEN): Status.IN_PROGRESS,
+}
+
+
+def transition(status: Status, action: Action) -> Status:
+    """The state after ``action``; refuses any move not in :data:`TRANSITIONS`."""
+    target = TRANSITIONS.get((status, action))
+    if target is None:
+        raise InvalidTransition(
+            "complaint.bad_transition", status=status.value, action=action.value
+        )
+    return target
+
+
+def action_to(status: Status, target: Status) -> Action:
+    """The action that moves ``status`` to ``target`` (TMF621 PATCHes set the status)."""
+    for (source, action), goal in TRANSITIONS.items():
+        if source == status and goal == target:
+            return action
+    raise InvalidTransition("complaint.bad_transition", status=status.value, action=target.value)
+
+
+def queue_for(g3: bool) -> Queue:
+    """G3 green channel: a G3 subscriber's tickets go to the G3 service desk."""
+    return Queue.G3 if g3 else Queue.GENERAL
+
+
+@dataclass(frozen=True, slots=True)
+class Accountability:
+    """Who answers for a major complaint and what came of it."""
+
+    responsible_unit: str
+    outcome: str
+
+
+def check_close(major: bool, responsible_unit: str | None, outcome: str | None) -> None:
+    """A major complaint closes only with a responsible unit and a recorded outcome."""
+    if major and not ((responsible_unit or "").strip() and (outcome or "").strip()):
+        raise AccountabilityMissing("complaint.major_needs_accountability")
+
+
+def check_text(summary: str, description: str) -> tuple[str, str]:
+    """Trimmed summary (required, ≤ 200) and description (≤ 4000)."""
+    summary, description = summary.strip(), description.strip()
+    if not summary or len(summary) > MAX_SUMMARY:
+        raise InvalidInput("complaint.summary", limit=MAX_SUMMARY)
+    if len(description) > MAX_TEXT:
+        raise InvalidInput("complaint.description", limit=MAX_TEXT)
+    return summary, description
+
+
+def check_note(text: str) -> str:
+    text = text.strip()
+    if not text or len(text) > MAX_TEXT:
+        raise InvalidInput("complaint.note", limit=MAX_TEXT)
+    return text
+
+
+def check_attachment(name: str, content_type: str, size: int, existing: int = 0) -> None:
+    """Size- and type-checked attachments: the extension must match the declared type."""
+    if existing >= MAX_ATTACHMENTS:
+        raise InvalidInput("complaint.attachment_count", limit=MAX_ATTACHMENTS)
+    allowed = ATTACHMENT_TYPES.get(content_type.split(";")[0].strip().lower())
+    if allowed is None or not name.lower().endswith(allowed) or "/" in name or "\\" in name:
+        raise InvalidInput("complaint.attachment_type", name=name)
+    if size <= 0 or size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput("complaint.attachment_size", limit_mb=MAX_ATTACHMENT_BYTES // 2**20)
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for each field that differs (the audit trail's diff)."""
+    keys: Sequence[str] = sorted(set(before) | set(after))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+register(
+    {
+        "complaint.taxonomy_invalid": (
+            "投诉分类无效：{reason}。",
+            "The complaint taxonomy is invalid: {reason}.",
+        ),
+        "complaint.taxonomy_hq_only": (
+            "投诉分类只能由总部维护。",
+            "Only headquarters edits the complaint taxonomy.",
+        ),
+        "complaint.unknown_category": ("没有投诉分类{code}。", "There is no category {code}."),
+        "complaint.not_leaf": (
+            "请选择最末一级投诉分类（{code}下还有子类）。",
+            "Choose a most specific category ({code} has sub-categories).",
+        ),
+        "complaint.unknown_ticket": ("没有编号为{id}的投诉单。", "There is no ticket {id}."),
+        "complaint.bad_transition": (
+            "投诉单当前状态为{status}，不能执行{action}。",
+            "A ticket in state {status} cannot {action}.",
+        ),
+        "complaint.major_needs_accountability": (
+            "重大投诉须登记责任单位和处理结果后才能关闭。",
+            "A major complaint closes only with a responsible unit and an outcome.",
+        ),
+        "complaint.summary": (
+            "请填写投诉标题（不超过{limit}字）。",
+            "Give the complaint a title (at most {limit} characters).",
+        ),
+        "complaint.description": (
+            "投诉内容不能超过{limit}字。",
+            "The description is limited to {limit} characters.",
+        ),
+        "complaint.note": (
+            "备注不能为空且不超过{limit}字。",
+            "A note needs 1 to {limit} characters.",
+        ),
+        "complaint.attachment_count": (
+            "每张投诉单最多{limit}个附件。",
+            "At most {limit} attachments per ticket.",
+        ),
+        "complaint.attachment_type": (
+            "附件{name}的类型不支持，请上传JPG、PNG、PDF或TXT文件。",
+            "{name}: only JPG, PNG, PDF or TXT files are accepted.",
+        ),
+        "complaint.attachment_size": (
+            "附件大小须在{limit_mb}MB以内。",
+            "Attachments must be at most {limit_mb} MB.",
+        ),
+        "complaint.not_yours": ("无权处理该投诉单。", "You may not handle this ticket."),
+        "complaint.wrong_node": (
+            "该投诉单由{province}处理，请在该省系统中操作。",
+            "Ticket is handled by {province}; act on it there.",
+        ),
+        "complaint.filed": (
+            "您的投诉已受理，编号{id}，我们将在{due}前答复。【中国移动】",
+            "Complaint {id} received; we will reply by {due}. [China Mobile]",
+        ),
+    }
+)

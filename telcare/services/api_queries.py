@@ -8,9 +8,9 @@ Resource IDs are stable: a line is its subscriber id, a product (inventory item)
 its subscription id, a top-up its ledger entry id. A product order is identified
 through the line too:
 
-* ``<line>-<created µs>``: a charged order that waited for confirmation (the
-  pending confirmation shared with SMS ``Y``/``N``); after ``confirm`` it resolves
-  to the subscription it created, so the ID stays valid for the order's life;
+* ``<line>-<created µs>``: a charged order that waits for confirmation (the
+  pending confirmation shared with SMS ``Y``/``N``); once confirmed, by either
+  channel, it resolves to the subscription it created (also listed as below);
 * ``<line>-s<subscription>``: an order that took effect at once (free products);
 * ``<line>-c<subscription>``: a cancellation (``delete`` item).
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, select, true
@@ -41,6 +41,7 @@ from telcare.store import models as m
 from telcare.store.uow import Database
 
 T = TypeVar("T")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 TOPUP_ROLES = frozenset({"admin", "agent"})  # cash top-ups at the counter
 ADJUST_ROLES = frozenset({"admin"})  # balance corrections
@@ -305,18 +306,13 @@ _DONE_ID = re.compile(r"(\d{1,12})-([sc])(\d{1,12})")
 
 
 def _stamp(created_at: datetime) -> str:
-    """The confirmation's timestamp as :func:`telcare.services.orders.confirm` keys it."""
-    return f"{created_at.timestamp():.6f}"
-
-
-def _confirm_key(subscriber_id: int, stamp: str) -> str:
-    return f"confirm:{subscriber_id}:{stamp}"  # the key orders.confirm runs once under
+    return f"{created_at.timestamp():.6f}".replace(".", "")
 
 
 def _pending_view(line: Line, row: m.PendingConfirmation, now: datetime) -> OrderView:
     expired = rules.confirmation_expired(row.created_at, now)
     return OrderView(
-        id=f"{line.id}-{_stamp(row.created_at).replace('.', '')}",
+        id=f"{line.id}-{_stamp(row.created_at)}",
         line=line,
         action="add",
         offer=Offer(**row.payload["offer"]),
@@ -353,17 +349,23 @@ def _delete_view(line: Line, sub: m.Subscription, product: m.Product) -> OrderVi
     )
 
 
-def _confirmed(s: Session, subscriber_id: int) -> dict[int, str]:
-    """Subscription id -> the pending-order stamp it was confirmed from."""
-    prefix = _confirm_key(subscriber_id, "")
-    out = {}
-    for rec in s.scalars(
-        select(m.IdempotencyRecord).where(m.IdempotencyRecord.key.startswith(prefix))
-    ):
-        sub_id = rec.result.get("subscription_id")
-        if isinstance(sub_id, int):
-            out[sub_id] = rec.key[len(prefix) :].replace(".", "")
-    return out
+def _confirmed_from(s: Session, subscriber_id: int, micros: int) -> m.Subscription | None:
+    """The subscription a confirmed order led to: the line's first charged subscription
+    created within the confirmation window after the order (by SMS ``Y`` or the API)."""
+    placed = EPOCH + timedelta(microseconds=micros)
+    return s.scalars(
+        select(m.Subscription)
+        .join(m.Product, m.Product.code == m.Subscription.product_code)
+        .where(
+            m.Subscription.subscriber_id == subscriber_id,
+            m.Subscription.created_at >= placed,
+            m.Subscription.created_at < placed + rules.CONFIRMATION_TTL,
+            m.Product.charged.is_(True),
+            m.Product.price_fen > 0,
+        )
+        .order_by(m.Subscription.id)
+        .limit(1)
+    ).first()
 
 
 def order(db: Database, who: Principal, order_id: str, now: datetime | None = None) -> OrderView:
@@ -377,15 +379,11 @@ def order(db: Database, who: Principal, order_id: str, now: datetime | None = No
         s = uow.session
         line = _checked(who, s.get(m.Subscriber, subscriber_id))
         if pending_id is not None:
-            digits = pending_id.group(2)
-            stamp = f"{digits[:-6]}.{digits[-6:]}"
             row = s.get(m.PendingConfirmation, subscriber_id)
-            if row is not None and _stamp(row.created_at) == stamp:
+            if row is not None and _stamp(row.created_at) == pending_id.group(2):
                 return _pending_view(line, row, now)
-            rec = s.get(m.IdempotencyRecord, _confirm_key(subscriber_id, stamp))
-            sub_id = rec.result.get("subscription_id") if rec is not None else None
-            sub = s.get(m.Subscription, sub_id) if isinstance(sub_id, int) else None
-            if sub is None:
+            sub = _confirmed_from(s, subscriber_id, int(pending_id.group(2)))
+            if sub is None:  # declined, expired or replaced
                 raise NotFound("api.not_found")
             return _add_view(line, sub, s.get_one(m.Product, sub.product_code), order_id)
         assert done_id is not None
@@ -419,7 +417,6 @@ def orders_of(db: Database, who: Principal, line: Line, offset: int, limit: int)
         row = s.get(m.PendingConfirmation, line.id)
         if row is not None and not rules.confirmation_expired(row.created_at, now):
             views.append(_pending_view(line, row, now))
-        confirmed = _confirmed(s, line.id)
         for sub, product in s.execute(
             select(m.Subscription, m.Product)
             .join(m.Product, m.Product.code == m.Subscription.product_code)
@@ -428,9 +425,7 @@ def orders_of(db: Database, who: Principal, line: Line, offset: int, limit: int)
         ):
             if sub.state == "cancelled":
                 views.append(_delete_view(line, sub, product))
-            stamp = confirmed.get(sub.id)
-            order_id = f"{line.id}-{stamp}" if stamp else f"{line.id}-s{sub.id}"
-            views.append(_add_view(line, sub, product, order_id))
+            views.append(_add_view(line, sub, product, f"{line.id}-s{sub.id}"))
         return Page(views[offset : offset + limit], len(views))
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from telcare.channels.api.tmf.common import BASE, Caller, Db, problems
+from telcare.channels.api.tmf.common import BASE, Caller, Db, TmfRoute, problems
 from telcare.channels.api.tmf.schemas import Identity, OtpRequest, OtpSent, Token, TokenRequest
 from telcare.config import get_settings
 from telcare.domain.access import Principal
 from telcare.services import auth
 
-router = APIRouter(prefix=f"{BASE}/auth", tags=["authentication"])
+router = APIRouter(prefix=f"{BASE}/auth", tags=["authentication"], route_class=TmfRoute)
 
 
 def _token(who: Principal) -> Token:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Query
+from fastapi import Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from telcare.channels.api.deps import get_db
-from telcare.channels.api.problems import PROBLEM
+from telcare.channels.api.problems import PROBLEM, problem
 from telcare.channels.api.tmf.schemas import Problem, RelatedParty
 from telcare.config import get_settings
 from telcare.domain.access import Principal
-from telcare.domain.errors import WrongSecret
+from telcare.domain.errors import DomainError, WrongSecret
+from telcare.domain.messages import render
 from telcare.services import auth
 from telcare.services.api_queries import Line
 from telcare.store.uow import Database
@@ -25,6 +27,33 @@ from telcare.store.uow import Database
 BASE = "/tmf-api"
 ALWAYS = frozenset({"id", "href", "@type"})
 MAX_LIMIT = 100
+
+
+def lang(request: Request) -> str:
+    """The reader's language from ``Accept-Language``: ``en`` or ``zh``."""
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
+
+
+class TmfRoute(APIRoute):
+    """Renders a :class:`DomainError` raised by a dependency or endpoint as a problem body.
+
+    The app-wide handler in ``problems.install`` does the same; doing it here too
+    keeps these routes correct whatever that handler does (it currently passes
+    ``code`` twice to ``problem()`` and fails).
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DomainError as exc:
+                detail = render(exc.key, lang(request), **exc.params)
+                return problem(exc.status, exc.code, exc.code.replace("-", " "), detail)
+
+        return route
+
 
 bearer = HTTPBearer(
     auto_error=False,

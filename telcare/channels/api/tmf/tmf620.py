@@ -5,7 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from telcare.channels.api.tmf.common import BASE, Db, Fields, Pages, href, listed, many, one
+from telcare.channels.api.tmf.common import (
+    BASE,
+    Db,
+    Fields,
+    Pages,
+    TmfRoute,
+    href,
+    lang,
+    listed,
+    many,
+    one,
+)
 from telcare.channels.api.tmf.common import problems as errors
 from telcare.channels.api.tmf.schemas import (
     CharValue,
@@ -21,11 +32,7 @@ from telcare.domain.catalog import BRAND_NAMES, Period, Product
 from telcare.services import api_queries
 
 PATH = f"{BASE}/productCatalogManagement/v4"
-router = APIRouter(prefix=PATH, tags=["TMF620 product catalog"])
-
-
-def _lang(request: Request) -> str:
-    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
+router = APIRouter(prefix=PATH, tags=["TMF620 product catalog"], route_class=TmfRoute)
 
 
 def offering_ref(code: str, name: str | None = None) -> Ref:
@@ -91,8 +98,8 @@ def to_offering(p: Product, lang: str) -> ProductOffering:
 def list_offerings(request: Request, db: Db, page: Pages, fields: Fields = None) -> JSONResponse:
     """The offerings in the catalog, by code (names in `Accept-Language`: zh or en)."""
     found = api_queries.offerings(db, page.offset, page.limit)
-    lang = _lang(request)
-    return many((to_offering(p, lang) for p in found.items), found.total, fields)
+    language = lang(request)
+    return many((to_offering(p, language) for p in found.items), found.total, fields)
 
 
 @router.get("/productOffering/{id}", response_model=ProductOffering, responses=errors(404, 422))
@@ -103,4 +110,4 @@ def get_offering(
     fields: Fields = None,
 ) -> JSONResponse:
     """One offering by product code."""
-    return one(to_offering(api_queries.offering(db, id), _lang(request)), fields)
+    return one(to_offering(api_queries.offering(db, id), lang(request)), fields)

@@ -24,6 +24,7 @@ from telcare.channels.api.tmf.common import (
     IdempotencyKey,
     Msisdn,
     Pages,
+    TmfRoute,
     href,
     listed,
     many,
@@ -52,7 +53,7 @@ from telcare.services.api_queries import OrderView
 from telcare.store.uow import Database
 
 PATH = f"{BASE}/productOrderingManagement/v4"
-router = APIRouter(prefix=PATH, tags=["TMF622 product ordering"])
+router = APIRouter(prefix=PATH, tags=["TMF622 product ordering"], route_class=TmfRoute)
 OrderId = Annotated[str, Path(max_length=40, description="A product order id.")]
 CHANNEL = [Ref(id="api", name="REST API", referred_type="Channel")]
 

@@ -14,6 +14,7 @@ from telcare.channels.api.tmf.common import (
     Db,
     Fields,
     Pages,
+    TmfRoute,
     href,
     listed,
     many,
@@ -32,7 +33,7 @@ from telcare.services import api_queries
 from telcare.services.api_queries import CustomerView
 
 PATH = f"{BASE}/customerManagement/v4"
-router = APIRouter(prefix=PATH, tags=["TMF629 customer"])
+router = APIRouter(prefix=PATH, tags=["TMF629 customer"], route_class=TmfRoute)
 
 
 def to_customer(c: CustomerView) -> Customer:

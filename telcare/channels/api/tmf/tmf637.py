@@ -15,6 +15,7 @@ from telcare.channels.api.tmf.common import (
     Fields,
     Msisdn,
     Pages,
+    TmfRoute,
     href,
     listed,
     many,
@@ -28,7 +29,7 @@ from telcare.services import api_queries, selfcare
 from telcare.services.api_queries import Line
 
 PATH = f"{BASE}/productInventory/v4"
-router = APIRouter(prefix=PATH, tags=["TMF637 product inventory"])
+router = APIRouter(prefix=PATH, tags=["TMF637 product inventory"], route_class=TmfRoute)
 
 
 def product_ref_href(subscription_id: int) -> str:

@@ -20,6 +20,7 @@ from telcare.channels.api.tmf.common import (
     IdempotencyKey,
     Msisdn,
     Pages,
+    TmfRoute,
     href,
     listed,
     many,
@@ -47,7 +48,7 @@ from telcare.services.api_queries import Line, TopupView
 from telcare.store.uow import Database
 
 PATH = f"{BASE}/prepayBalanceManagement/v4"
-router = APIRouter(prefix=PATH, tags=["TMF654 prepay balance"])
+router = APIRouter(prefix=PATH, tags=["TMF654 prepay balance"], route_class=TmfRoute)
 LineId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bucket id (the line).")]
 
 

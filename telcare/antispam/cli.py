@@ -103,7 +103,11 @@ def evaluate(
 ) -> None:
     """Score a labelled TSV file: accuracy, precision, recall, F1, MCC, ham FPR."""
     spam_model = SpamModel.load(model)
-    texts, labels = load_tsv(file)
+    try:
+        texts, labels = load_tsv(file)
+    except (ValueError, UnicodeDecodeError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     pred = np.zeros(len(texts), dtype=bool)
     langs = np.empty(len(texts), dtype=object)
     with _progress() as bar:

@@ -31,7 +31,7 @@ class LangConfig:
 
 
 CONFIGS: dict[str, LangConfig] = {
-    "zh": LangConfig(F.FeatureSpec(char_min=1, char_max=3, word_max=0, bits=20), C=1.0),
+    "zh": LangConfig(F.FeatureSpec(char_min=1, char_max=3, bits=20, strip_punct=1), C=1.0),
     "en": LangConfig(F.FeatureSpec(char_min=1, char_max=4, word_max=2, bits=19), C=1.0),
 }
 

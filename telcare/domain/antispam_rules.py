@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from telcare.domain.errors import Conflict, InvalidInput
 from telcare.domain.messages import register
+from telcare.domain.sms_grammar import MAX_KEYWORD, phone_number
 
 REPORT_NUMBER = "10086999"
 """Where subscribers send spam reports; acknowledgements and outcomes come from it too."""
@@ -38,7 +39,7 @@ MAX_NUMBER_RULES = 100
 MAX_KEYWORD_RULES = 50
 MAX_ALLOW_RULES = 100
 MIN_PREFIX = 3
-MAX_SENDER = 21
+MAX_SENDER = 20
 
 # --- flagging thresholds ----------------------------------------------------------------
 
@@ -193,16 +194,23 @@ def rule_value(kind: RuleKind, raw: str) -> str:
         word = normalise_text(raw)
         if not word:
             raise InvalidInput("antispam.keyword_empty")
-        if len(word) > 20:
-            raise InvalidInput("antispam.keyword_long", limit=20)
+        if len(word) > MAX_KEYWORD:
+            raise InvalidInput("antispam.keyword_long", limit=MAX_KEYWORD)
         return word
-    number = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", raw))
-    if number.startswith("+86"):
-        number = number[3:]
-    lower = MIN_PREFIX if kind is RuleKind.PREFIX else 5
-    if not _DIGITS.fullmatch(number) or not lower <= len(number) <= MAX_SENDER:
+    if kind is RuleKind.PREFIX:
+        digits = unicodedata.normalize("NFKC", raw).strip()
+        if not _DIGITS.fullmatch(digits) or not MIN_PREFIX <= len(digits) <= MAX_SENDER:
+            raise InvalidInput("antispam.prefix_invalid", value=raw)
+        return digits
+    number = phone_number(raw)
+    if number is None:
         raise InvalidInput("antispam.number_invalid", value=raw)
     return number
+
+
+def sender_number(raw: str) -> str:
+    """A sender address in its national form when it reads as a number, else trimmed."""
+    return phone_number(raw) or raw.strip()[:MAX_SENDER]
 
 
 def check_limit(kind: RuleKind, used: int) -> None:
@@ -270,8 +278,12 @@ def mean(values: Iterable[float | None]) -> float | None:
 
 TEXTS: dict[str, tuple[str, str]] = {
     "antispam.number_invalid": (
-        "号码{value}无效，请输入5至21位数字。",
-        "{value} is not a valid number (5 to 21 digits).",
+        "号码{value}无效，请输入5至20位数字。",
+        "{value} is not a valid number (5 to 20 digits).",
+    ),
+    "antispam.prefix_invalid": (
+        "号段{value}无效，请输入3至20位数字。",
+        "{value} is not a valid prefix (3 to 20 digits).",
     ),
     "antispam.keyword_empty": ("关键词不能为空。", "The keyword is empty."),
     "antispam.keyword_long": (

@@ -1,5 +1,6 @@
 """Every ORM module, imported so that ``Base.metadata`` knows every table (Alembic, tests)."""
 
+import telcare.store.antispam_models  # noqa: F401
 import telcare.store.charging_models  # noqa: F401
 import telcare.store.complaint_models  # noqa: F401
 from telcare.store import models

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from telcare.channels.sms import antispam_commands
 from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
@@ -59,6 +60,7 @@ class SmsDispatcher:
             g.Recharge: self._recharge,
             g.Malformed: self._malformed,
         }
+        antispam_commands.install(self)
 
     def on_command(self, kind: type, handler: CommandHandler) -> None:
         self._commands[kind] = handler

@@ -268,6 +268,11 @@ def action_to(status: Status, target: Status) -> Action:
     raise InvalidTransition("complaint.bad_transition", status=status.value, action=target.value)
 
 
+def is_g3(product_names: Iterable[str]) -> bool:
+    """A G3 (3G) subscriber holds a package in force whose name marks it G3."""
+    return any("G3" in name.upper() for name in product_names)
+
+
 def queue_for(g3: bool) -> Queue:
     """G3 green channel: a G3 subscriber's tickets go to the G3 service desk."""
     return Queue.G3 if g3 else Queue.GENERAL

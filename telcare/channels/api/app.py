@@ -9,8 +9,9 @@ from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__
 from telcare.channels import web
-from telcare.channels.api import problems, sms_simulator, tmf
+from telcare.channels.api import antispam, problems, sms_simulator, tmf
 from telcare.channels.sms.dispatcher import SmsDispatcher
+from telcare.channels.web import antispam as web_antispam
 from telcare.config import get_settings
 from telcare.store.uow import Database
 
@@ -31,6 +32,8 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.install(app)  # session cookie + pages: home, business hall, SMS simulator page
     app.include_router(sms_simulator.router)
+    app.include_router(antispam.router)  # /api/antispam
+    app.include_router(web_antispam.router)  # /hall/spam, /staff/antispam
     for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api
         app.include_router(router)
 

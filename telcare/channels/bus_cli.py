@@ -20,6 +20,7 @@ app = typer.Typer(
 @app.command()
 def run(
     sweep_every: Annotated[float, typer.Option(help="Seconds between SLA sweeps.")] = 60.0,
+    batch: Annotated[int, typer.Option(help="Events per publish or fetch batch.")] = 500,
 ) -> None:
     """Relay this node's outbox and apply incoming events until SIGTERM/SIGINT."""
     from telcare.bus.node import Node
@@ -30,7 +31,9 @@ def run(
     settings = get_settings()
     db = Database(settings.database_url)
     upgrade(settings.database_url, db.engine)
-    node = Node(db, settings.province.upper(), settings.bus_url, sweep_every_s=sweep_every)
+    node = Node(
+        db, settings.province.upper(), settings.bus_url, batch=batch, sweep_every_s=sweep_every
+    )
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -20,8 +20,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from psycopg.errors import UniqueViolation
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from telcare.config import get_settings
@@ -54,7 +56,7 @@ from telcare.store.models import Account, Product, Subscriber, Subscription, Tar
 from telcare.store.uow import Database, UnitOfWork
 
 COLUMNS = ("record_id", "msisdn", "service", "started_at", "volume", "roaming", "peer")
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 500_000
 MAX_VOLUME = 10**10  # 10 TB, 300 years of talk: anything beyond is a broken record
 SERVICE_NAMES = ("data", "voice", "sms")
 UNIT_COLUMNS = ("data_kb", "voice_min", "sms")
@@ -136,8 +138,10 @@ def _csv_chunks(path: Path, start: int, first_line: int, rows: int) -> Iterator[
             ).with_columns(pl.col("raw").str.strip_chars_end("\r"))
             line += len(lines)
             consumed = len(lines)
-            frame = frame.filter(pl.col("raw").str.strip_chars() != "")  # blank lines
-            yield _Chunk(_split_fields(frame), start, total, consumed)
+            frame = _split_fields(frame.filter(pl.col("raw").str.strip_chars() != ""))
+            del data, body, lines  # memory: only the frame lives while the chunk is rated
+            yield _Chunk(frame, start, total, consumed)
+            del frame
             if at_eof:
                 return
 
@@ -412,9 +416,9 @@ def _write_usage(s: Session, pg: bool, rows: pl.DataFrame) -> None:
         pl.col("roaming").cast(pl.Int8),
     ).select(cols)
     marks = ", ".join("?" for _ in cols)
-    s.connection().exec_driver_sql(
-        f"INSERT INTO usage_record ({', '.join(cols)}) VALUES ({marks})", body.rows()
-    )
+    sql = f"INSERT INTO usage_record ({', '.join(cols)}) VALUES ({marks})"
+    for lo in range(0, len(body), 50_000):  # slices: Python tuples are large
+        s.connection().exec_driver_sql(sql, body.slice(lo, 50_000).rows())
 
 
 def _texts(lang: str) -> dict[str, str]:
@@ -481,18 +485,26 @@ class _Ingest:
             .alias("reason")
         )
         rejects = df.filter(pl.col("reason").is_not_null()).select("line", "reason", "raw")
-        good = df.filter(pl.col("reason").is_null())
+        good = df.filter(pl.col("reason").is_null()).select(
+            "record_id", "msisdn", "service", "epoch", "vol", "roam", "peer", "sub_id", "svc"
+        )
+        del df
         first = good.select(pl.col("record_id").is_first_distinct()).to_series()
         dup_in_file = int((~first).sum())
         good = good.filter(first)
-        existing = _existing_ids(s, good["record_id"].to_list(), self.pg) if len(good) else set()
-        if existing:
+        existing: set[str] = set()
+        charged = 0
+        try:  # optimistic: a fresh file has no stored ids; the usage COPY proves it
+            with s.begin_nested():
+                charged = self._rate_and_post(s, good, subs, prices, now) if len(good) else 0
+        except (UniqueViolation, IntegrityError):  # some are stored: drop them, rate again
+            existing = _existing_ids(s, good["record_id"].to_list(), self.pg)
             good = good.filter(~pl.col("record_id").is_in(list(existing)))
+            charged = self._rate_and_post(s, good, subs, prices, now) if len(good) else 0
         result = _ChunkResult(
             rated=len(good), duplicates=dup_in_file + len(existing), rejects=rejects
         )
-        if len(good):
-            result.charged_fen = self._rate_and_post(s, good, subs, prices, now)
+        result.charged_fen = charged
         job = s.get(IngestJob, self.job_id)
         assert job is not None
         job.rated += result.rated

@@ -24,14 +24,16 @@ def _token(who: Principal) -> Token:
     )
 
 
-@router.post("/otp", status_code=202, response_model=OtpSent, responses=problems(404, 422, 429))
+@router.post(
+    "/otp", status_code=202, response_model=OtpSent, responses=problems(400, 404, 422, 429)
+)
 def send_code(body: OtpRequest, db: Db) -> OtpSent:
     """Send a one-time login code to the line by SMS (one a minute, five an hour)."""
     auth.request_login_code(db, body.msisdn)
     return OtpSent(msisdn=body.msisdn, expiresIn=int(auth.CODE_TTL.total_seconds()))
 
 
-@router.post("/token", response_model=Token, responses=problems(403, 404, 422, 429))
+@router.post("/token", response_model=Token, responses=problems(400, 403, 404, 422, 429))
 def get_token(body: TokenRequest, db: Db) -> Token:
     """A bearer token: `otp` grant (msisdn + SMS code) or `password` grant (staff)."""
     if body.grant_type == "otp":

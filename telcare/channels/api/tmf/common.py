@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.types import Receive, Scope, Send
 
 from telcare.channels.api.deps import get_db
 from telcare.channels.api.problems import PROBLEM, problem
@@ -34,13 +36,27 @@ def lang(request: Request) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
 
 
-class TmfRoute(APIRoute):
-    """Renders a :class:`DomainError` raised by a dependency or endpoint as a problem body.
+_METHODS: dict[str, set[str]] = defaultdict(set)  # path -> methods served there
 
-    The app-wide handler in ``problems.install`` does the same; doing it here too
-    keeps these routes correct whatever that handler does (it currently passes
-    ``code`` twice to ``problem()`` and fails).
+
+class TmfRoute(APIRoute):
+    """Renders a :class:`DomainError` raised by a dependency or endpoint as a problem body,
+    and answers 405 with every method of the path in ``Allow``.
+
+    The app-wide handler in ``problems.install`` also renders domain errors; doing it
+    here too keeps these routes correct whatever that handler does (it currently
+    passes ``code`` twice to ``problem()`` and fails).
     """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        _METHODS[self.path_format] |= set(self.methods) - {"HEAD"}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in self.methods:
+            allow = ", ".join(sorted(_METHODS[self.path_format]))
+            raise HTTPException(405, "Method Not Allowed", headers={"Allow": allow})
+        await super().handle(scope, receive, send)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -151,6 +167,7 @@ def many(models: Iterable[BaseModel], total: int, fields: str | None) -> JSONRes
 
 
 _DESCRIPTIONS = {
+    400: "The body is not readable JSON.",
     401: "No valid bearer token.",
     403: "The caller may not see or do this.",
     404: "No such resource.",

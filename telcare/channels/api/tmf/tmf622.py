@@ -153,7 +153,7 @@ def _place(db: Database, who: Principal, body: ProductOrderCreate) -> dict[str, 
     "/productOrder",
     status_code=201,
     response_model=ProductOrder,
-    responses=problems(401, 403, 404, 409, 422),
+    responses=problems(400, 401, 403, 404, 409, 422),
 )
 def create_order(
     body: ProductOrderCreate, who: Caller, db: Db, idempotency_key: IdempotencyKey = None
@@ -178,7 +178,7 @@ def create_order(
 @router.patch(
     "/productOrder/{id}",
     response_model=ProductOrder,
-    responses=problems(401, 403, 404, 409, 422),
+    responses=problems(400, 401, 403, 404, 409, 422),
 )
 def update_order(body: ProductOrderUpdate, who: Caller, db: Db, id: OrderId) -> JSONResponse:
     """Answer a `pending` order: `inProgress` confirms it (the subscriber's own token only;

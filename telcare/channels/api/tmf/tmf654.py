@@ -167,7 +167,7 @@ def get_topup(
     "/topupBalance",
     status_code=201,
     response_model=TopupBalance,
-    responses=problems(401, 403, 404, 409, 422, 429),
+    responses=problems(400, 401, 403, 404, 409, 422, 429),
 )
 def create_topup(
     body: TopupBalanceCreate,
@@ -215,7 +215,7 @@ def _bucket_id(raw: str) -> int:
     "/adjustBalance",
     status_code=201,
     response_model=AdjustBalance,
-    responses=problems(401, 403, 404, 409, 422),
+    responses=problems(400, 401, 403, 404, 409, 422),
 )
 def create_adjustment(
     body: AdjustBalanceCreate,

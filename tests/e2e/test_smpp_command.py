@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from telcare.channels.sms.smsc_sim import SmscSimulator
@@ -39,8 +40,11 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             texts = {(s.destination_addr, s.text) for s in submits}
             assert ("13900139000", "Your data reminder") in texts
             assert any(to == "13800138000" and "100.00" in text for to, text in texts)
+            deadline = time.monotonic() + 10
+            while notify.due(sqlite_db) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert notify.due(sqlite_db) == []  # marked sent once handed to the SMSC link
         finally:
             proc.send_signal(signal.SIGTERM)
             output = proc.communicate(timeout=20)[0]
         assert proc.returncode == 0, output
-    assert notify.due(sqlite_db) == []  # marked sent

@@ -286,11 +286,19 @@ def daily_totals(sub: I64, started: I64, ufen: I64) -> tuple[I64, I64, I64]:
     day = local_day(started)
     if not len(sub):
         return sub, day, ufen
-    order = np.lexsort((day, sub))
-    s, d, u = sub[order], day[order], ufen[order]
-    first = np.r_[True, (s[1:] != s[:-1]) | (d[1:] != d[:-1])]
-    starts = np.flatnonzero(first)
-    return s[starts], d[starts], np.add.reduceat(u, starts)
+    d0, s0 = int(day.min()), int(sub.min())
+    span = int(day.max()) - d0 + 1
+    if (int(sub.max()) - s0 + 1) * span < 2**62:
+        key = (sub - s0) * span + (day - d0)  # one int64 key: one sort, not a lexsort
+        order = np.argsort(key)
+        k = key[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    else:
+        order = np.lexsort((day, sub))
+        s, d = sub[order], day[order]
+        starts = np.flatnonzero(np.r_[True, (s[1:] != s[:-1]) | (d[1:] != d[:-1])])
+    first = order[starts]
+    return sub[first], day[first], np.add.reduceat(ufen[order], starts)
 
 
 def rate_baseline(batch: Batch, buckets: Buckets, prices: PriceTable) -> Rated:

@@ -139,6 +139,15 @@ def normalise_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+MAX_TEXT = 2000
+
+
+def storable(text: str) -> str:
+    """``text`` as kept: no NUL or lone surrogates (PostgreSQL refuses them), trimmed, capped."""
+    safe = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    return safe.strip()[:MAX_TEXT]
+
+
 def fingerprint(text: str) -> str:
     """Identifies a text across forwarding (width, case and spacing ignored)."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
@@ -210,7 +219,7 @@ def rule_value(kind: RuleKind, raw: str) -> str:
 
 def sender_number(raw: str) -> str:
     """A sender address in its national form when it reads as a number, else trimmed."""
-    return phone_number(raw) or raw.strip()[:MAX_SENDER]
+    return phone_number(raw) or storable(raw)[:MAX_SENDER]
 
 
 def check_limit(kind: RuleKind, used: int) -> None:

@@ -247,6 +247,7 @@ def deliver_mt(
     """
     number = normalise_msisdn(recipient)
     source = r.sender_number(sender)
+    text = r.storable(text)
     when = _now(now)
 
     def work(s: Session) -> r.Decision:
@@ -575,7 +576,7 @@ def report(
     """Report ``text`` as spam; without ``sender`` it is matched to the last message the
     reporter received with that text. Acknowledged by SMS; may flag the sender."""
     number = normalise_msisdn(reporter)
-    body = text.strip()
+    body = r.storable(text)
     if not body:
         raise InvalidInput("antispam.report_empty")
     return _retry(db, lambda s: _report(s, number, body, sender, channel, _now(now)))

@@ -73,7 +73,7 @@ def train(
             limit=limit,
             step=lambda d: bar.update(task, advance=1, description=d),
         )
-    meta = SpamModel(models).save(out_path, metrics)
+    meta = SpamModel(models).save(out_path, metrics, cv_folds=folds if metrics else 0)
     if metrics:
         out.print(_table(f"{folds}-fold cross-validation", metrics))
     out.print(f"wrote {out_path} ({meta['bytes'] / 1e6:.1f} MB, version {meta['version']})")
@@ -132,6 +132,7 @@ def evaluate(
 def compare_zh(
     data_dir: Path = typer.Option(DEFAULT_DATA_DIR, help="Folder with zh_train.tsv."),
     folds: int = typer.Option(5, min=2, help="Cross-validation folds."),
+    strip_punct: bool = typer.Option(True, help="Drop punctuation and spaces first."),
 ) -> None:
     """Compare jieba word tokens with character n-grams on zh_train.tsv (slow)."""
     from telcare.antispam.compare import compare_zh_tokenizers
@@ -139,6 +140,10 @@ def compare_zh(
     with _progress() as bar:
         task = bar.add_task("comparing", total=None)
         results = compare_zh_tokenizers(
-            data_dir / "zh_train.tsv", folds, step=lambda d: bar.update(task, description=d)
+            data_dir / "zh_train.tsv",
+            folds,
+            strip_punct,
+            step=lambda d: bar.update(task, description=d),
         )
-    out.print(_table(f"zh_train.tsv, {folds}-fold CV", results))
+    punct = "punctuation stripped" if strip_punct else "punctuation kept"
+    out.print(_table(f"zh_train.tsv, {folds}-fold CV, {punct}", results))

@@ -11,6 +11,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from telcare.antispam.features import _punct_table
 from telcare.antispam.text import normalize
 from telcare.antispam.training import Metrics, compute_metrics, load_tsv
 
@@ -19,7 +20,7 @@ def _tfidf(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
     return TfidfVectorizer(
         analyzer=analyzer,
         ngram_range=ngrams,
-        token_pattern=r"\S+",
+        token_pattern=r"\S+" if analyzer == "word" else None,
         lowercase=False,
         sublinear_tf=True,
         min_df=2,
@@ -27,14 +28,18 @@ def _tfidf(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
 
 
 def compare_zh_tokenizers(
-    path: str | Path, folds: int = 5, step: Callable[[str], None] | None = None
+    path: str | Path,
+    folds: int = 5,
+    strip_punct: bool = True,
+    step: Callable[[str], None] | None = None,
 ) -> dict[str, Metrics]:
     """CV metrics of TF-IDF + LinearSVC(C=1) with char n-grams vs jieba tokens."""
     import jieba
 
     jieba.setLogLevel(60)
     texts, y = load_tsv(path)
-    norm = [normalize(t) for t in texts]
+    table = _punct_table() if strip_punct else {}
+    norm = [normalize(t).translate(table) for t in texts]
     words = [" ".join(jieba.lcut(t)) for t in norm]
     variants = {
         "char 1-2": (_tfidf("char", (1, 2)), norm),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sklearn
 import skops.io as sio
 
 from telcare.antispam.text import normalize
@@ -99,7 +100,9 @@ class SpamModel:
         """Verdict for one text."""
         return self.classify_many([text], threshold)[0]
 
-    def save(self, path: str | Path, metrics: dict[str, Metrics] | None = None) -> dict[str, Any]:
+    def save(
+        self, path: str | Path, metrics: dict[str, Metrics] | None = None, cv_folds: int = 0
+    ) -> dict[str, Any]:
         """Write the skops model and a JSON sidecar (``.json``); return the metadata."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +112,12 @@ class SpamModel:
             "version": path.stem,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "cv_metrics": {k: m.as_dict() for k, m in (metrics or {}).items()},
+            "cv_folds": cv_folds,
             "features": {k: m.spec.as_dict() for k, m in self.models.items()},
+            "thresholds": {k: m.threshold for k, m in self.models.items()},
+            "platt": {k: list(m.platt) for k, m in self.models.items()},
+            "n_train": {k: m.n_train for k, m in self.models.items()},
+            "libraries": {"scikit-learn": sklearn.__version__, "numpy": np.__version__},
         }
         state = {**meta, "langs": {k: m.to_state() for k, m in self.models.items()}}
         sio.dump(state, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)

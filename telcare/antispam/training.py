@@ -108,6 +108,7 @@ class LangModel:
     intercept: float
     platt: tuple[float, float] = (1.0, 0.0)
     threshold: float = DEFAULT_THRESHOLD
+    n_train: int = 0
     _table: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def decision(self, norm_texts: Sequence[str]) -> np.ndarray:
@@ -137,6 +138,7 @@ class LangModel:
             "intercept": float(self.intercept),
             "platt": [float(self.platt[0]), float(self.platt[1])],
             "threshold": float(self.threshold),
+            "n_train": int(self.n_train),
         }
 
     @classmethod
@@ -151,6 +153,7 @@ class LangModel:
             intercept=float(state["intercept"]),  # type: ignore[arg-type]
             platt=(float(platt[0]), float(platt[1])),
             threshold=float(state["threshold"]),  # type: ignore[arg-type]
+            n_train=int(state.get("n_train", 0)),  # type: ignore[call-overload]
         )
 
 
@@ -180,6 +183,7 @@ def fit_lang(
         platt = (1.0, 0.0)
     model = _fit_svm(norm_texts, y, cfg)
     model.platt = platt
+    model.n_train = len(y)
     # Label at the SVM boundary (margin 0): precision-first, keeps the ham FPR low.
     model.threshold = float(1.0 / (1.0 + np.exp(-platt[1])))
     return model

@@ -214,3 +214,9 @@ def test_statistics_per_day_and_keywords(db: Database) -> None:
     words = dict(stats.top_keywords)
     assert words.get("金沙") == 2 and stats.open_reports == 0
     notify.due(db)  # the acknowledgements and outcomes are queued
+
+
+def test_texts_with_nul_or_lone_surrogates_are_stored(db: Database) -> None:
+    antispam.deliver_mt(db, OFF_NET, BJ, "a\x00b\ud800c", message_id="nul")
+    assert antispam.received(db, BJ)[0].text == "ab?c"
+    assert not antispam.report(db, BJ, "x\x00y", sender="135\x0012345678").duplicate

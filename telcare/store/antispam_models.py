@@ -125,9 +125,7 @@ class SpamSender(Base):
     flagged_by: Mapped[str | None] = mapped_column(String(40))
     lifted_at: Mapped[datetime | None]
     lifted_by: Mapped[str | None] = mapped_column(String(40))
-    __table_args__ = (
-        CheckConstraint("status in ('clear','flagged','restricted')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status in ('clear','flagged','restricted')", name="status"),)
 
 
 class SpViolation(Base):

@@ -50,10 +50,10 @@ class TmfRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
-        _METHODS[self.path_format] |= set(self.methods) - {"HEAD"}
+        _METHODS[self.path_format] |= set(self.methods or ()) - {"HEAD"}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in self.methods:
+        if scope["type"] == "http" and scope["method"] not in (self.methods or ()):
             allow = ", ".join(sorted(_METHODS[self.path_format]))
             raise HTTPException(405, "Method Not Allowed", headers={"Allow": allow})
         await super().handle(scope, receive, send)

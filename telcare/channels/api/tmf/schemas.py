@@ -23,7 +23,7 @@ class Tmf(BaseModel):
 class Resource(Tmf):
     id: str
     href: str
-    type_: str = Field(alias="@type")
+    type_: str = Field(serialization_alias="@type")
 
 
 # --- common parts --------------------------------------------------------------------
@@ -43,7 +43,7 @@ class Ref(Tmf):
     id: str
     href: str | None = None
     name: str | None = None
-    referred_type: str | None = Field(default=None, alias="@referredType")
+    referred_type: str | None = Field(default=None, serialization_alias="@referredType")
 
 
 class RelatedParty(Ref):
@@ -84,7 +84,7 @@ class Problem(BaseModel):
 
 
 class OfferingPrice(Tmf):
-    type_: str = Field(default="ProductOfferingPrice", alias="@type")
+    type_: str = Field(default="ProductOfferingPrice", serialization_alias="@type")
     name: str
     priceType: Literal["recurring", "oneTime"]
     recurringChargePeriodType: str | None = None
@@ -228,14 +228,14 @@ class Product(Resource):
 
 class AmountIn(Tmf):
     amount: Decimal = Field(gt=0, le=100_000, decimal_places=2, description="Yuan.")
-    units: Literal["CNY"] = CURRENCY
+    units: Literal["CNY"] = "CNY"
 
 
 class SignedAmountIn(Tmf):
     amount: Decimal = Field(
         ge=-100_000, le=100_000, decimal_places=2, description="Yuan; negative debits."
     )
-    units: Literal["CNY"] = CURRENCY
+    units: Literal["CNY"] = "CNY"
 
 
 class TopupBalanceCreate(Tmf):

@@ -16,8 +16,9 @@ PROBLEM = "application/problem+json"
 TYPE_BASE = "https://telcare.invalid/problems/"
 
 
-def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
-    body = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail, **extra}
+def problem(status: int, kind: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    """A problem response of type ``kind``; ``extra`` members are added to the body."""
+    body = {"type": TYPE_BASE + kind, "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Query, Request, Response
+from fastapi import Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,12 +16,11 @@ from pydantic import BaseModel
 from starlette.types import Receive, Scope, Send
 
 from telcare.channels.api.deps import get_db
-from telcare.channels.api.problems import PROBLEM, problem
+from telcare.channels.api.problems import PROBLEM
 from telcare.channels.api.tmf.schemas import Problem, RelatedParty
 from telcare.config import get_settings
 from telcare.domain.access import Principal
-from telcare.domain.errors import DomainError, WrongSecret
-from telcare.domain.messages import render
+from telcare.domain.errors import WrongSecret
 from telcare.services import auth
 from telcare.services.api_queries import Line
 from telcare.store.uow import Database
@@ -40,13 +39,8 @@ _METHODS: dict[str, set[str]] = defaultdict(set)  # path -> methods served there
 
 
 class TmfRoute(APIRoute):
-    """Renders a :class:`DomainError` raised by a dependency or endpoint as a problem body,
-    and answers 405 with every method of the path in ``Allow``.
-
-    The app-wide handler in ``problems.install`` also renders domain errors; doing it
-    here too keeps these routes correct whatever that handler does (it currently
-    passes ``code`` twice to ``problem()`` and fails).
-    """
+    """Answers 405 with every method of the path in ``Allow`` (FastAPI lists only the
+    matched route's methods). Domain errors are rendered by ``problems.install``."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
@@ -57,18 +51,6 @@ class TmfRoute(APIRoute):
             allow = ", ".join(sorted(_METHODS[self.path_format]))
             raise HTTPException(405, "Method Not Allowed", headers={"Allow": allow})
         await super().handle(scope, receive, send)
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except DomainError as exc:
-                detail = render(exc.key, lang(request), **exc.params)
-                return problem(exc.status, exc.code, exc.code.replace("-", " "), detail)
-
-        return route
 
 
 bearer = HTTPBearer(

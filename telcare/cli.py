@@ -13,7 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from telcare import __version__
+from telcare.antispam.cli import app as spam_app
+from telcare.channels.bus_cli import app as bus_app
 from telcare.channels.sms.messages import MoMessage, MtMessage
+from telcare.channels.usage_cli import app as usage_app
 from telcare.config import get_settings
 
 if TYPE_CHECKING:
@@ -152,6 +155,9 @@ def _require_migrated(db: Database) -> None:
 def bench(
     name: Annotated[str, typer.Argument(help="Benchmark name, e.g. spam.")],
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line.")] = False,
+    records: Annotated[
+        int | None, typer.Option(help="Size of the workload, for benchmarks that take one.")
+    ] = None,
 ) -> None:
     """Run a benchmark; with --json the last line is one JSON object of its figures."""
     import telcare.benchmarks as benchmarks
@@ -160,7 +166,8 @@ def bench(
     if name not in names:
         console.print(f"[red]unknown benchmark {name!r}[/]; known: {', '.join(names)}")
         raise typer.Exit(2)
-    figures = importlib.import_module(f"telcare.benchmarks.{name}").run()
+    run = importlib.import_module(f"telcare.benchmarks.{name}").run
+    figures = run(records=records) if records is not None else run()
     table = Table("figure", "value", title=f"bench {name}")
     for key, value in figures.items():
         table.add_row(key, f"{value:,.3f}" if isinstance(value, float) else str(value))
@@ -169,9 +176,6 @@ def bench(
         typer.echo(json.dumps(figures, sort_keys=True))
 
 
-try:  # the anti-spam sub-commands live with the classifier
-    from telcare.antispam.cli import app as spam_app
-except ImportError:  # pragma: no cover - only while the classifier is absent
-    spam_app = None
-if spam_app is not None:
-    app.add_typer(spam_app, name="spam", help="Train, run and evaluate the spam classifier.")
+app.add_typer(spam_app, name="spam", help="Train, run and evaluate the spam classifier.")
+app.add_typer(usage_app, name="usage", help="Rate usage records (CSV/Parquet).")
+app.add_typer(bus_app, name="bus", help="Province-to-headquarters event bus.")

@@ -33,14 +33,15 @@ SUBSCRIPTIONS = 1000
 WORKERS = os.cpu_count() or 1
 
 
-def run(queries: int = QUERIES, subscriptions: int = SUBSCRIPTIONS) -> dict[str, float]:
+def run(records: int = QUERIES, subscriptions: int = SUBSCRIPTIONS) -> dict[str, float]:
+    """``records`` CXYE queries per database and ``subscriptions`` KT+Y pairs."""
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, _database(f"sqlite:///{Path(tmp) / 'b.db'}") as db:
-        rate, _ = _queries(db, queries)
+        rate, _ = _queries(db, records)
         figures["query_per_s_sqlite"] = rate
     try:
         with _pg_schema() as url, _database(url) as db:
-            rate, p99 = _queries(db, queries)
+            rate, p99 = _queries(db, records)
             figures["query_per_s_postgresql"] = rate
             figures["query_p99_ms"] = p99
             figures["subscribe_per_s_postgresql"] = _subscriptions(db, subscriptions)

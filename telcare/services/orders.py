@@ -7,8 +7,10 @@ the order. Nothing is charged before the confirmation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,26 +90,57 @@ def request_subscription(
             done = _subscribe(uow.session, sub, product, now)
             uow.commit()
             return done
-        previous = uow.session.get(m.PendingConfirmation, sub.id)
-        replaced = None
-        if previous is not None:
-            if not rules.confirmation_expired(previous.created_at, now):
-                replaced = Offer(**previous.payload["offer"])
-            uow.session.delete(previous)
-            uow.session.flush()
         offer = Offer.of(product)
-        uow.session.add(
-            m.PendingConfirmation(
-                subscriber_id=sub.id,
-                action="subscribe",
-                payload={"offer": asdict(offer)},
-                channel=channel,
-                created_at=now,
-                expires_at=now + rules.CONFIRMATION_TTL,
-            )
-        )
+        replaced = hold_for_confirmation(uow.session, sub.id, "subscribe", offer, channel, now)
         uow.commit()
         return Pending(offer, now + rules.CONFIRMATION_TTL, replaced)
+
+
+def hold_for_confirmation(
+    s: Session,
+    subscriber_id: int,
+    action: str,
+    offer: Offer,
+    channel: str,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> Offer | None:
+    """Make ``offer`` the subscriber's one pending confirmation; the unexpired one it
+    replaces, if any. ``action`` names the :func:`register_confirmer` that carries it out."""
+    previous = s.get(m.PendingConfirmation, subscriber_id)
+    replaced = None
+    if previous is not None:
+        if not rules.confirmation_expired(previous.created_at, now):
+            replaced = Offer(**previous.payload["offer"])
+        s.delete(previous)
+        s.flush()
+    s.add(
+        m.PendingConfirmation(
+            subscriber_id=subscriber_id,
+            action=action,
+            payload={"offer": asdict(offer), **(extra or {})},
+            channel=channel,
+            created_at=now,
+            expires_at=now + rules.CONFIRMATION_TTL,
+        )
+    )
+    return replaced
+
+
+class Confirmation(Protocol):
+    """What another capability's confirmer returns: the reply it wants shown."""
+
+    message_key: str
+    message_params: dict[str, Any]
+
+
+Confirmer = Callable[[Session, m.Subscriber, dict[str, Any], datetime], Confirmation]
+_CONFIRMERS: dict[str, Confirmer] = {}
+
+
+def register_confirmer(action: str, confirmer: Confirmer) -> None:
+    """Let ``Y`` carry out pending ``action`` (gift redemption, SP service, ...)."""
+    _CONFIRMERS[action] = confirmer
 
 
 def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending | None:
@@ -121,7 +154,7 @@ def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending |
         return Pending(Offer(**row.payload["offer"]), row.expires_at, None)
 
 
-def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed:
+def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed | Confirmation:
     """Carry out the pending order: charge and subscribe, exactly once.
 
     The pending row is the idempotency guard: it is locked, acted on and deleted in
@@ -143,6 +176,10 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
         if rules.confirmation_expired(row.created_at, now):
             uow.commit()
             raise ConfirmationExpired("order.expired", code=code)
+        if row.action != "subscribe":
+            result = _CONFIRMERS[row.action](s, sub, row.payload, now)
+            uow.commit()
+            return result
         product = lookups.product(s, code)
         _check_can_subscribe(s, sub, product, now)
         done = _subscribe(s, sub, product, now)

@@ -142,6 +142,8 @@ class SmsDispatcher:
     def _confirm(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
         lang = who.language
         done = orders.confirm(self.db, mo.sender)
+        if not isinstance(done, orders.Subscribed):
+            return render(done.message_key, lang, **done.message_params)
         return render(
             "sms.subscribed",
             lang,

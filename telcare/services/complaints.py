@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -298,7 +298,6 @@ def file_ticket(
             seq=0,
         )
         s.add(ticket)
-        s.flush()
         _emit(s, ticket, "ticket.filed", "file", who.subject, {}, now)
         uow.commit()
         return _view(s, ticket)
@@ -635,75 +634,99 @@ def apply_send_back_events(
 def apply_ticket_events(db: Database, events: Sequence[Mapping[str, Any]]) -> list[Outcome]:
     """Apply ticket events from the provinces in one transaction, each exactly once and
     in order per ticket: an event whose predecessor is missing is a ``gap`` (left for
-    redelivery); one already reflected is a ``duplicate``. Outcomes follow ``events``."""
+    redelivery); one already reflected is a ``duplicate``. Outcomes follow ``events``.
+
+    A batch reads its applied ids and ticket sequence numbers up front and writes
+    with bulk statements: a few statements per batch, not a few per event."""
     outcomes: dict[int, Outcome] = {}
     order = sorted(range(len(events)), key=lambda i: (str(events[i]["key"]), int(events[i]["seq"])))
     now = datetime.now(UTC)
+    batch = _Batch()
     with db.uow() as uow:
         s = uow.session
+        ids = [str(e["event_id"]) for e in events]
+        keys = {str(e["key"]) for e in events}
+        seen = set(
+            s.scalars(select(cm.AppliedEvent.event_id).where(cm.AppliedEvent.event_id.in_(ids)))
+        )
+        rows = s.execute(select(cm.Ticket.id, cm.Ticket.seq).where(cm.Ticket.id.in_(keys)))
+        seqs: dict[str, int] = {key: seq for key, seq in rows}
+        existing = set(seqs)
         for i in order:
-            outcomes[i] = _apply_ticket_event(s, events[i], now)
+            event = events[i]
+            event_id = str(event["event_id"])
+            seq, key = int(event["seq"]), str(event["ticket"]["id"])
+            current = seqs.get(key, 0)
+            if event_id in seen or seq <= current:
+                outcomes[i] = "duplicate"  # a replay, or the owner's own database
+            elif seq != current + 1:
+                outcomes[i] = "gap"
+            else:
+                batch.add(event, now)
+                seqs[key] = seq
+                seen.add(event_id)
+                outcomes[i] = "applied"
+        batch.write(s, existing)
         uow.commit()
     return [outcomes[i] for i in range(len(events))]
 
 
-def _apply_ticket_event(s: Session, event: Mapping[str, Any], now: datetime) -> Outcome:
-    if _seen(s, event):
-        return "duplicate"
-    snap: Mapping[str, Any] = event["ticket"]
-    seq = int(event["seq"])
-    ticket = s.get(cm.Ticket, snap["id"])
-    current = ticket.seq if ticket is not None else 0
-    if seq <= current:
-        return "duplicate"  # already reflected (the owner's own database, or a replay)
-    if seq != current + 1:
-        return "gap"
-    values = {k: (_dt(v) if k in _DATES and v is not None else v) for k, v in snap.items()}
-    if ticket is None:
-        ticket = cm.Ticket(**values)
-        s.add(ticket)
-    else:
-        for k, v in values.items():
-            setattr(ticket, k, v)
-    s.flush()
-    audit = event["audit"]
-    s.add(
-        cm.TicketAudit(
-            ticket_id=ticket.id,
-            seq=seq,
-            action=audit["action"],
-            actor=audit["actor"],
-            changes=audit["changes"],
-            at=_dt(audit["at"]),
+class _Batch:
+    """Rows to write for the applied events of one batch (last snapshot per ticket wins)."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, dict[str, Any]] = {}
+        self.audits: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        self.attachments: list[dict[str, Any]] = []
+        self.applied: list[dict[str, Any]] = []
+
+    def add(self, event: Mapping[str, Any], now: datetime) -> None:
+        snap: Mapping[str, Any] = event["ticket"]
+        values = {k: (_dt(v) if k in _DATES and v is not None else v) for k, v in snap.items()}
+        self.tickets[str(snap["id"])] = values
+        audit = event["audit"]
+        self.audits.append(
+            {
+                "ticket_id": snap["id"],
+                "seq": int(event["seq"]),
+                "action": audit["action"],
+                "actor": audit["actor"],
+                "changes": audit["changes"],
+                "at": _dt(audit["at"]),
+            }
         )
-    )
-    if event.get("note"):
-        n = event["note"]
-        s.add(
-            cm.TicketNote(
-                id=n["id"],
-                ticket_id=ticket.id,
-                author=n["author"],
-                text=n["text"],
-                created_at=_dt(n["created_at"]),
+        if event.get("note"):
+            n = event["note"]
+            self.notes.append({**n, "ticket_id": snap["id"], "created_at": _dt(n["created_at"])})
+        if event.get("attachment"):
+            a = event["attachment"]
+            self.attachments.append(
+                {**a, "ticket_id": snap["id"], "content": None, "created_at": _dt(a["created_at"])}
             )
+        self.applied.append(
+            {
+                "event_id": str(event["event_id"]),
+                "type": str(event["type"]),
+                "occurred_at": _dt(event["occurred_at"]),
+                "applied_at": now,
+            }
         )
-    if event.get("attachment"):
-        a = event["attachment"]
-        s.add(
-            cm.TicketAttachment(
-                id=a["id"],
-                ticket_id=ticket.id,
-                name=a["name"],
-                content_type=a["content_type"],
-                size=a["size"],
-                sha256=a["sha256"],
-                content=None,
-                created_at=_dt(a["created_at"]),
-            )
-        )
-    _mark_applied(s, event, now)
-    return "applied"
+
+    def write(self, s: Session, existing: set[str]) -> None:
+        new = [v for k, v in self.tickets.items() if k not in existing]
+        changed = [v for k, v in self.tickets.items() if k in existing]
+        for model, rows in (
+            (cm.Ticket, new),
+            (cm.TicketAudit, self.audits),
+            (cm.TicketNote, self.notes),
+            (cm.TicketAttachment, self.attachments),
+            (cm.AppliedEvent, self.applied),
+        ):
+            if rows:
+                s.execute(insert(model), rows)
+        if changed:
+            s.execute(update(cm.Ticket), changed)
 
 
 # --- queries ------------------------------------------------------------------------

@@ -118,6 +118,20 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "您订购的付费业务：{items}。回复QX+序号退订（如QX1），回复QXALL全部退订。",
         "Your paid services: {items}. Reply QX+number to cancel (e.g. QX1), QXALL for all.",
     ),
+    "sms.usage": (
+        "您{month}已用数据流量{used_mb}MB，套餐内剩余{left_mb}MB，套餐外流量费{charged}元。",
+        "In {month} you used {used_mb} MB; {left_mb} MB left in your packages; "
+        "{charged} yuan charged beyond them.",
+    ),
+    "sms.reminder_on": (
+        "流量提醒已开通：用到套餐流量的80%和100%时及套餐外每10元时短信提醒您。",
+        "Data reminders are on: we text you at 80% and 100% of your allowance and every "
+        "10 yuan beyond it.",
+    ),
+    "sms.reminder_off": (
+        "流量提醒已关闭，发送KTLLTX可重新开通。",
+        "Data reminders are off; send KTLLTX to turn them on again.",
+    ),
     "sms.recharged": (
         "充值成功，金额{amount}元，当前余额{balance}元。",
         "Recharged {amount} yuan; balance {balance} yuan.",

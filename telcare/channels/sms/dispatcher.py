@@ -21,7 +21,7 @@ from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.sms_segments import segment
 from telcare.domain.subscriptions import OPERATOR_TZ
-from telcare.services import cards, orders, selfcare
+from telcare.services import cards, charging, orders, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
@@ -50,6 +50,9 @@ class SmsDispatcher:
             g.QueryBalance: self._balance,
             g.QueryPoints: self._points,
             g.QueryPackages: self._packages,
+            g.QueryUsage: self._usage,
+            g.ReminderOn: self._reminder,
+            g.ReminderOff: self._reminder,
             g.Subscribe: self._subscribe,
             g.Confirm: self._confirm,
             g.Decline: self._decline,
@@ -118,6 +121,22 @@ class SmsDispatcher:
         items = selfcare.packages(self.db, mo.sender)
         listing = "；".join(f"{p.name(lang)}({p.code}) {fen_to_yuan(p.price_fen)}" for p in items)
         return render("sms.packages", lang, packages=listing or "-")
+
+    def _usage(self, mo: MoMessage, _cmd: g.Command, who: Overview) -> Reply:
+        usage = charging.usage_summary(self.db, who.msisdn)
+        return render(
+            "sms.usage",
+            who.language,
+            month=_month_label(usage.month, who.language),
+            used_mb=_mb(usage.data_kb),
+            left_mb=_mb(usage.left("data")),
+            charged=fen_to_yuan(usage.charged_fen),
+        )
+
+    def _reminder(self, mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:
+        on = isinstance(cmd, g.ReminderOn)
+        charging.set_data_reminder(self.db, who.msisdn, on, idempotency_key=self.key(mo))
+        return render("sms.reminder_on" if on else "sms.reminder_off", who.language)
 
     # --- orders -------------------------------------------------------------------
 
@@ -207,6 +226,15 @@ class SmsDispatcher:
         lang = who.language
         assert isinstance(cmd, g.Malformed)
         return render(cmd.hint_key, lang)
+
+
+def _month_label(month: str, lang: str) -> str:
+    year, mon = month.split("-")
+    return month if lang == "en" else f"{year}年{int(mon)}月"
+
+
+def _mb(kb: int) -> str:
+    return f"{kb / 1024:.1f}" if kb % 1024 else str(kb // 1024)
 
 
 def _per(offer: orders.Offer, lang: str) -> str:

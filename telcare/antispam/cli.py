@@ -82,7 +82,9 @@ def train(
 @app.command()
 def classify(
     text: str,
-    model: Path | None = typer.Option(None, help="Model file (default: packaged)."),
+    model: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Model file (default: packaged)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Print the label and spam score of TEXT."""
@@ -99,7 +101,9 @@ def classify(
 def evaluate(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="spam|ham<TAB>text file."),
     as_json: bool = typer.Option(False, "--json", help="End with one JSON line of metrics."),
-    model: Path | None = typer.Option(None, help="Model file (default: packaged)."),
+    model: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Model file (default: packaged)."
+    ),
 ) -> None:
     """Score a labelled TSV file: accuracy, precision, recall, F1, MCC, ham FPR."""
     spam_model = SpamModel.load(model)

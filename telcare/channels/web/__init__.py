@@ -7,9 +7,10 @@ from fastapi import FastAPI
 
 def install(app: FastAPI) -> None:
     """Add the session cookie and every page router to ``app``."""
-    from telcare.channels.web import hall, pages, security, simulator
+    from telcare.channels.web import hall, pages, security, simulator, staff
 
     security.install_session(app)
     app.include_router(pages.router)
     app.include_router(hall.router)
     app.include_router(simulator.router)
+    app.include_router(staff.router)

@@ -2,9 +2,8 @@
 staff console of the reporting platform (``/staff/antispam``).
 
 Charts are inline SVG drawn here on the server (matplotlib is not installed; a bar
-chart needs no library). Staff pages need a staff principal in the session (or a
-bearer token); TODO: the web has no staff login page yet, so until one calls
-``security.log_in`` with a staff principal only bearer-token clients reach them.
+chart needs no library). Staff pages need a staff login (``/staff/login``) or a
+bearer token.
 """
 
 from __future__ import annotations
@@ -18,13 +17,12 @@ from markupsafe import Markup, escape
 
 from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import lang_of, require_csrf, require_msisdn
-from telcare.config import get_settings
-from telcare.domain.access import Kind, Principal
+from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
+from telcare.domain.access import Principal
 from telcare.domain.antispam_rules import RuleKind
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register, render
-from telcare.services import antispam, auth
+from telcare.services import antispam
 from telcare.store.uow import Database
 
 router = APIRouter(include_in_schema=False)
@@ -102,22 +100,6 @@ register(TEXTS)
 
 
 # --- auth -----------------------------------------------------------------------------
-
-
-def require_staff(request: Request) -> Principal:
-    """A staff principal from the session's login token or a bearer token; else 401."""
-    token = request.session.get("token")
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        token = header[7:].strip()
-    if isinstance(token, str):
-        try:
-            who = auth.read_token(token, get_settings().secret_key)
-        except DomainError:
-            who = None
-        if who is not None and who.kind is Kind.STAFF:
-            return who
-    raise HTTPException(401, "staff login required")  # TODO: a staff login page
 
 
 Staff = Annotated[Principal, Depends(require_staff)]

@@ -14,7 +14,7 @@ import uuid
 from datetime import timedelta
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from telcare.config import get_settings
@@ -28,10 +28,15 @@ SESSION_AGE = timedelta(hours=12)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 LOGIN_PATH = "/hall/login"
+STAFF_LOGIN_PATH = "/staff/login"
 
 
 class LoginRequired(Exception):
     """The page needs a logged-in subscriber."""
+
+
+class StaffLoginRequired(Exception):
+    """The page needs a logged-in member of staff."""
 
 
 class CsrfRefused(Exception):
@@ -54,6 +59,17 @@ def install_session(app: FastAPI) -> None:
         if request.headers.get("hx-request"):
             return Response(status_code=200, headers={"HX-Redirect": LOGIN_PATH})
         return RedirectResponse(LOGIN_PATH, status_code=303)
+
+    @app.exception_handler(StaffLoginRequired)
+    async def to_staff_login(request: Request, _exc: StaffLoginRequired) -> Response:
+        if "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse(
+                {"type": "about:blank", "title": "staff login required", "status": 401},
+                status_code=401,
+                media_type="application/problem+json",
+                headers={"WWW-Authenticate": 'Bearer realm="telcare"'},
+            )
+        return RedirectResponse(STAFF_LOGIN_PATH, status_code=303)
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
@@ -133,3 +149,26 @@ def require_msisdn(request: Request) -> str:
     if msisdn is None:
         raise LoginRequired
     return msisdn
+
+
+def current_staff(request: Request) -> Principal | None:
+    """The staff principal of the session (or of a bearer token), or None."""
+    token = request.session.get("token")
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        token = header[7:].strip()
+    if not isinstance(token, str):
+        return None
+    try:
+        who = auth.read_token(token, get_settings().secret_key)
+    except DomainError:
+        return None
+    return who if who.kind is Kind.STAFF else None
+
+
+def require_staff(request: Request) -> Principal:
+    """Dependency of every staff page: pages redirect to the staff login, API clients get 401."""
+    who = current_staff(request)
+    if who is None:
+        raise StaffLoginRequired
+    return who

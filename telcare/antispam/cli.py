@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from telcare.antispam.model import DEFAULT_MODEL_PATH, SpamModel
-from telcare.antispam.training import DEFAULT_DATA_DIR, LANGS, Metrics, compute_metrics, load_tsv
+from telcare.antispam.paths import DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, LANGS
+
+if TYPE_CHECKING:
+    from telcare.antispam.training import Metrics
 
 app = typer.Typer(help="Spam SMS classifier.", no_args_is_help=True)
 out = Console()
@@ -59,6 +61,7 @@ def train(
     limit: int | None = typer.Option(None, help="Use only the first N lines per file."),
 ) -> None:
     """Fit the model, cross-validate it and write it with its metrics."""
+    from telcare.antispam.model import SpamModel
     from telcare.antispam.training import train as fit
 
     for lang in LANGS:
@@ -88,6 +91,8 @@ def classify(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Print the label and spam score of TEXT."""
+    from telcare.antispam.model import SpamModel
+
     verdict = SpamModel.load(model).classify(text)
     if as_json:
         out.print_json(
@@ -106,6 +111,11 @@ def evaluate(
     ),
 ) -> None:
     """Score a labelled TSV file: accuracy, precision, recall, F1, MCC, ham FPR."""
+    import numpy as np
+
+    from telcare.antispam.model import SpamModel
+    from telcare.antispam.training import compute_metrics, load_tsv
+
     spam_model = SpamModel.load(model)
     try:
         texts, labels = load_tsv(file)

@@ -16,14 +16,12 @@ import numpy as np
 import sklearn
 import skops.io as sio
 
+from telcare.antispam.paths import DEFAULT_MODEL_PATH, MODEL_VERSION
 from telcare.antispam.text import normalize
 from telcare.antispam.training import LangModel, Metrics, predict_scores, route_and_score
 
 FORMAT = "telcare-spam"
 FORMAT_VERSION = 1
-MODEL_VERSION = "spam-v1"
-MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_MODEL_PATH = MODELS_DIR / f"{MODEL_VERSION}.skops"
 
 ALLOWED_TYPES: frozenset[str] = frozenset(
     {"numpy.float32", "numpy.float64", "numpy.int64", "numpy.bool_", "numpy.dtype"}

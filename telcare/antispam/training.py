@@ -13,10 +13,9 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from telcare.antispam import features as F
+from telcare.antispam.paths import DEFAULT_DATA_DIR, LANGS
 from telcare.antispam.text import detect_lang, normalize
 
-LANGS = ("zh", "en")
-DEFAULT_DATA_DIR = Path("../shared/data/sms_spam")
 DEFAULT_THRESHOLD = 0.5
 Step = Callable[[str], None]
 

@@ -40,8 +40,12 @@ def post_entry(
     reason: str = "",
     reference: str | None = None,
     allow_negative: bool = False,
+    flush: bool = True,
 ) -> LedgerEntry:
-    """Append one entry and move the (locked) account's running balance with it."""
+    """Append one entry and move the (locked) account's running balance with it.
+
+    Bulk callers pass ``flush=False`` and flush once for many entries.
+    """
     account.balance_fen = apply_delta(account.balance_fen, delta_fen, allow_negative=allow_negative)
     entry = LedgerEntry(
         account_id=account.id,
@@ -53,7 +57,8 @@ def post_entry(
         created_at=datetime.now(UTC),
     )
     session.add(entry)
-    session.flush()
+    if flush:
+        session.flush()
     return entry
 
 

@@ -44,7 +44,7 @@ from telcare.domain.reminders import (
 from telcare.services import lookups
 from telcare.services.accounts import post_entry
 from telcare.services.idempotency import run_once
-from telcare.services.notify import queue_sms
+from telcare.services.notify import Notice, queue_many
 from telcare.store.charging_models import (
     AllowanceUsage,
     DataReminderSent,
@@ -703,6 +703,7 @@ class _Ingest:
             ):
                 accounts[acc.id] = acc
         total = 0
+        notices: list[Notice] = []
         for sid, items in sorted(charges.items()):
             sub = by_id[sid]
             account = accounts[sub.account_id]
@@ -716,17 +717,15 @@ class _Ingest:
                     reason=f"usage {day.isoformat()}",
                     reference=f"usage:{self.job_id}:{day.isoformat()}",
                     allow_negative=True,
+                    flush=False,
                 )
                 total += delta
             if entry is not None and account.balance_fen <= 0 and not account.barring_pending:
                 account.barring_pending = True
-                queue_sms(
-                    s,
-                    sub.msisdn,
-                    _texts(sub.language)["barring"].format(yuan=fen_to_yuan(account.balance_fen)),
-                    dedupe_key=f"barring:{sid}:{entry.id}",
-                    now=now,
-                )
+                text = _texts(sub.language)["barring"].format(yuan=fen_to_yuan(account.balance_fen))
+                notices.append(Notice(sub.msisdn, text, f"barring:{sid}:{entry.reference}"))
+        s.flush()
+        queue_many(s, notices, now=now)
         return total
 
     def _reminders(
@@ -753,6 +752,7 @@ class _Ingest:
             ):
                 sent.setdefault((row.subscriber_id, row.month), set()).add(row.threshold)
         marks: list[dict[str, Any]] = []
+        notices: list[Notice] = []
         data_buckets: dict[int, list[_Bucket]] = {}
         for b in buckets:
             if b.service == rating.DATA:
@@ -790,14 +790,15 @@ class _Ingest:
                 )
                 if r.send:
                     sub = by_id[sid]
-                    queue_sms(
-                        s,
-                        sub.msisdn,
-                        _reminder_text(r, sub.language),
-                        dedupe_key=f"llx:{sid}:{month}:{r.key}",
-                        not_before=r.not_before,
-                        now=now,
+                    notices.append(
+                        Notice(
+                            sub.msisdn,
+                            _reminder_text(r, sub.language),
+                            f"llx:{sid}:{month}:{r.key}",
+                            not_before=r.not_before,
+                        )
                     )
+        queue_many(s, notices, now=now)
         if marks:
             s.execute(insert(DataReminderSent), marks)
 

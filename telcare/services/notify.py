@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from telcare.domain.sms_segments import segment
@@ -30,6 +32,17 @@ class Outgoing:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One SMS to queue; ``dedupe_key`` makes it at most once."""
+
+    recipient: str
+    text: str
+    dedupe_key: str
+    sender: str = SELFCARE_NUMBER
+    not_before: datetime | None = None
+
+
 def queue_sms(
     session: Session,
     recipient: str,
@@ -41,21 +54,33 @@ def queue_sms(
     now: datetime | None = None,
 ) -> bool:
     """Queue one SMS unless ``dedupe_key`` was queued before; True if queued."""
-    if session.scalar(select(OutboundSms.id).where(OutboundSms.dedupe_key == dedupe_key)):
-        return False
+    notice = Notice(recipient, text, dedupe_key, sender, not_before)
+    return queue_many(session, [notice], now=now) == 1
+
+
+def queue_many(session: Session, notices: list[Notice], *, now: datetime | None = None) -> int:
+    """Queue many SMS in one statement; those whose ``dedupe_key`` exists are skipped.
+
+    Returns how many were queued.
+    """
+    if not notices:
+        return 0
     now = now or datetime.now(UTC)
-    session.add(
-        OutboundSms(
-            dedupe_key=dedupe_key,
-            sender=sender,
-            recipient=recipient,
-            text=text,
-            created_at=now,
-            not_before=not_before or now,
-        )
-    )
-    session.flush()
-    return True
+    rows = [
+        {
+            "dedupe_key": n.dedupe_key,
+            "sender": n.sender,
+            "recipient": n.recipient,
+            "text": n.text,
+            "created_at": now,
+            "not_before": n.not_before or now,
+        }
+        for n in notices
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OutboundSms).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = session.execute(statement.returning(OutboundSms.id), rows)
+    return len(result.all())
 
 
 def due(db: Database, now: datetime | None = None, limit: int = 500) -> list[Outgoing]:

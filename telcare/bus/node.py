@@ -21,6 +21,7 @@ from telcare.bus.publishers import (
     connect,
     ensure_streams,
 )
+from telcare.domain.provinces import HQ
 from telcare.services import complaints
 from telcare.store.uow import Database
 
@@ -68,7 +69,9 @@ class Node:
         else:
             publisher = InProcessPublisher(self.db, handlers.local_appliers())
         tasks.append(asyncio.create_task(self._relay(publisher, stop)))
-        tasks.append(asyncio.create_task(self._sweep(stop)))
+        if not (self.uses_nats and self.province == HQ):
+            # Owners sweep their own tickets; HQ's replicas change only through events.
+            tasks.append(asyncio.create_task(self._sweep(stop)))
         try:
             await stop.wait()
         finally:

@@ -34,6 +34,13 @@ from telcare.store import models as m
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
 
+
+def clock() -> datetime:
+    """Now, for use cases called without ``now`` (the SMS and web channels); tests
+    replace it to replay a simulated week through the real channels."""
+    return datetime.now(UTC)
+
+
 Outcome = str  # surveyed | not_sampled | recent | no_template | unknown | duplicate
 
 register(
@@ -143,7 +150,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, Any]] = {
 
 def ensure_templates(db: Database, now: datetime | None = None) -> None:
     """Create the built-in templates once (idempotent; later versions are untouched)."""
-    now = now or datetime.now(UTC)
+    now = now or clock()
     with db.uow() as uow:
         s = uow.session
         have = set(s.scalars(select(sm.SurveyTemplate.code)))
@@ -259,7 +266,7 @@ def save_template(
     if editor.kind is not Kind.STAFF:
         raise Forbidden("survey.not_your_template")
     _ensure(db)
-    now = now or datetime.now(UTC)
+    now = now or clock()
     code = code.strip().upper()
     with db.uow() as uow:
         s = uow.session
@@ -341,14 +348,14 @@ def record_g3_subscription(
     )
 
 
-def on_ticket_closed(db: Database, event: Mapping[str, Any]) -> None:
+def on_ticket_closed(db: Database, event: Mapping[str, Any]) -> Sent | None:
     """Bus subscriber for ``ticket.closed``: idempotent by ``event_id`` (at least once)."""
     ticket = event.get("ticket") or {}
     msisdn = (event.get("survey") or {}).get("msisdn") or ticket.get("msisdn")
     if not msisdn:
-        return
+        return None
     occurred = event.get("occurred_at")
-    record_contact(
+    return record_contact(
         db,
         sv.Trigger.TICKET,
         str(msisdn),
@@ -359,12 +366,17 @@ def on_ticket_closed(db: Database, event: Mapping[str, Any]) -> None:
     )
 
 
+def ticket_closed_subscriber(db: Database, event: Mapping[str, Any]) -> None:
+    """:func:`on_ticket_closed` in the bus's subscriber shape."""
+    on_ticket_closed(db, event)
+
+
 def subscribe_to_bus() -> None:
-    """Wire :func:`on_ticket_closed` to the in-process bus (call once per node)."""
+    """Wire ``ticket.closed`` to surveys on this node's relay (idempotent; call at start-up)."""
     from telcare.bus import handlers
 
-    if on_ticket_closed not in handlers._subscribers.get("ticket.closed", []):
-        handlers.subscribe("ticket.closed", on_ticket_closed)
+    if ticket_closed_subscriber not in handlers._subscribers.get("ticket.closed", []):
+        handlers.subscribe("ticket.closed", ticket_closed_subscriber)
 
 
 def send_now(
@@ -407,7 +419,7 @@ def record_contact(
 ) -> Sent:
     """Record a contact and, if sampled and allowed, queue its survey SMS from 10086700."""
     _ensure(db)
-    now = now or datetime.now(UTC)
+    now = now or clock()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
@@ -524,7 +536,7 @@ def handle_reply(db: Database, msisdn: str, text: str, now: datetime | None = No
     """An SMS to 10086700: answer the subscriber's open survey, or say politely why not.
 
     Malformed replies get a hint and leave the survey open; every reply is logged."""
-    now = now or datetime.now(UTC)
+    now = now or clock()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
@@ -588,7 +600,7 @@ def _save_answers(
 
 def expire(db: Database, now: datetime | None = None) -> int:
     """Close every open survey past its 48 hours; how many."""
-    now = now or datetime.now(UTC)
+    now = now or clock()
     with db.uow() as uow:
         done = uow.session.execute(
             update(sm.Survey)
@@ -615,7 +627,7 @@ def web_survey(db: Database, msisdn: str, now: datetime | None = None) -> WebSur
     """What the online survey page offers ``msisdn`` now (None: nothing, e.g. 7-day rule)."""
     _ensure(db)
     with db.uow() as uow:
-        return _web_survey(uow.session, normalise_msisdn(msisdn), now or datetime.now(UTC))
+        return _web_survey(uow.session, normalise_msisdn(msisdn), now or clock())
 
 
 def _open_survey(s: Session, msisdn: str, now: datetime) -> sm.Survey | None:
@@ -642,7 +654,7 @@ def answer_web(
     """Answer every question on the web: an open survey of this subscriber (any way it
     was sent), or — ``survey_id`` None — the online template. The headline answer."""
     _ensure(db)
-    now = now or datetime.now(UTC)
+    now = now or clock()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session

@@ -185,3 +185,36 @@ def test_web_answer_and_follow_up_ticket(db: Database) -> None:
     assert offer is not None and offer.survey_id is not None
     svc.answer_web(db, GD, offer.survey_id, {"overall": "5", "wait": "满意"}, now)
     assert svc.handle_reply(db, GD, "5", now=now).key == "survey.already"
+
+
+def test_the_in_process_bus_delivers_ticket_closed_to_surveys(sqlite_db: Database) -> None:
+    import asyncio
+    import time
+
+    from telcare.bus import handlers
+    from telcare.bus import outbox as bus_outbox
+    from telcare.bus.node import Node
+
+    svc.subscribe_to_bus()
+    svc.subscribe_to_bus()  # idempotent
+    try:
+        t = complaints.file_ticket(sqlite_db, BJ_AGENT, node="BJ", msisdn=BJ,
+                                   category="BIL.DISPUTE.DATA", summary="流量费争议")  # fmt: skip
+        for action in ("start", "resolve", "close"):
+            complaints.transition(sqlite_db, BJ_AGENT, t.id, action, node="BJ")
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            task = asyncio.create_task(Node(sqlite_db, "BJ", "inprocess://", poll_s=0.01).run(stop))
+            deadline = time.monotonic() + 5
+            while bus_outbox.backlog(sqlite_db) and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            stop.set()
+            await task
+
+        asyncio.run(main())
+    finally:
+        handlers.unsubscribe_all()
+    with sqlite_db.uow() as uow:
+        contacts = uow.session.execute(select(sm.SurveyContact.trigger, sm.SurveyContact.ref))
+        assert [tuple(c) for c in contacts] == [("ticket", t.id)]

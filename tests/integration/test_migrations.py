@@ -23,3 +23,11 @@ def test_downgrade_to_base_and_upgrade_again(empty_db: Database) -> None:
     command.upgrade(config, "head")
     with empty_db.engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() is not None
+
+
+def test_one_linear_history() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    assert all(len(rev._all_down_revisions) <= 1 for rev in script.walk_revisions())

@@ -1,0 +1,419 @@
+"""The customer club (membership, member events, attendance) and opinion campaigns
+(opinions and essays with moderation), with reportable counts.
+
+Rules (kinds, categories, moderation) are in :mod:`telcare.domain.club`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from telcare.domain import club as dc
+from telcare.domain.access import Kind, Principal
+from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, UnknownSubscriber
+from telcare.domain.msisdn import normalise_msisdn
+from telcare.domain.provinces import HQ
+from telcare.store import models as m
+from telcare.store import survey_models as sm
+from telcare.store.uow import Database
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _staff(who: Principal) -> None:
+    if who.kind is not Kind.STAFF:
+        raise Forbidden("complaint.not_yours")
+
+
+def _enum(kind: type[E], value: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput("club.value_invalid", value=value) from None
+
+
+# --- membership ---------------------------------------------------------------------
+
+
+def join(db: Database, msisdn: str, now: datetime | None = None) -> bool:
+    """Join the club (or re-join); False if already a member."""
+    now = now or datetime.now(UTC)
+    number = normalise_msisdn(msisdn)
+    with db.uow() as uow:
+        s = uow.session
+        province = s.scalar(
+            select(m.Subscriber.province_code).where(
+                m.Subscriber.msisdn == number, m.Subscriber.status != "closed"
+            )
+        )
+        if province is None:
+            raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+        member = s.scalar(
+            select(sm.ClubMember).where(sm.ClubMember.msisdn == number).with_for_update()
+        )
+        if member is not None and member.active:
+            return False
+        if member is None:
+            s.add(sm.ClubMember(msisdn=number, province=province, active=True, joined_at=now))
+        else:
+            member.active, member.joined_at, member.left_at = True, now, None
+        uow.commit()
+        return True
+
+
+def leave(db: Database, msisdn: str, now: datetime | None = None) -> bool:
+    """Leave the club; False if not a member."""
+    number = normalise_msisdn(msisdn)
+    with db.uow() as uow:
+        member = uow.session.scalar(
+            select(sm.ClubMember).where(sm.ClubMember.msisdn == number).with_for_update()
+        )
+        if member is None or not member.active:
+            return False
+        member.active, member.left_at = False, now or datetime.now(UTC)
+        uow.commit()
+        return True
+
+
+def is_member(db: Database, msisdn: str) -> bool:
+    number = normalise_msisdn(msisdn)
+    with db.uow() as uow:
+        return bool(
+            uow.session.scalar(select(sm.ClubMember.active).where(sm.ClubMember.msisdn == number))
+        )
+
+
+# --- member events ------------------------------------------------------------------
+
+
+def create_event(
+    db: Database,
+    who: Principal,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    *,
+    capacity: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A member event in the staff member's province (HQ: national)."""
+    _staff(who)
+    event_kind = _enum(dc.EventKind, kind)
+    if not title.strip() or (capacity is not None and capacity < 1):
+        raise InvalidInput("club.value_invalid", value=title or str(capacity))
+    with db.uow() as uow:
+        event = sm.ClubEvent(
+            kind=event_kind.value,
+            title=title.strip()[: dc.MAX_TITLE],
+            province=who.province,
+            starts_at=starts_at,
+            capacity=capacity,
+            created_at=now or datetime.now(UTC),
+        )
+        uow.session.add(event)
+        uow.commit()
+        return event.id
+
+
+def register_for_event(
+    db: Database, event_id: int, msisdn: str, now: datetime | None = None
+) -> bool:
+    """A member signs up for an event; False if already registered."""
+    number = normalise_msisdn(msisdn)
+    with db.uow() as uow:
+        s = uow.session
+        event = s.get(sm.ClubEvent, event_id, with_for_update=True)
+        if event is None:
+            raise NotFound("club.unknown_event")
+        member = s.scalar(select(sm.ClubMember).where(sm.ClubMember.msisdn == number))
+        if member is None or not member.active:
+            raise Conflict("club.not_member")
+        a = sm.ClubAttendance
+        if s.scalar(select(a.id).where(a.event_id == event_id, a.member_id == member.id)):
+            return False
+        taken = s.scalar(select(func.count()).where(a.event_id == event_id)) or 0
+        if event.capacity is not None and taken >= event.capacity:
+            raise Conflict("club.event_full")
+        s.add(a(event_id=event_id, member_id=member.id, registered_at=now or datetime.now(UTC)))
+        uow.commit()
+        return True
+
+
+def record_attendance(db: Database, who: Principal, event_id: int, msisdn: str) -> None:
+    """Staff mark a registered member as present."""
+    _staff(who)
+    number = normalise_msisdn(msisdn)
+    a = sm.ClubAttendance
+    with db.uow() as uow:
+        row = uow.session.scalar(
+            select(a)
+            .join(sm.ClubMember, sm.ClubMember.id == a.member_id)
+            .where(a.event_id == event_id, sm.ClubMember.msisdn == number)
+        )
+        if row is None:
+            raise NotFound("club.unknown_event")
+        row.attended = True
+        uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class EventCounts:
+    event_id: int
+    title: str
+    registered: int
+    attended: int
+
+
+def event_counts(db: Database) -> list[EventCounts]:
+    a = sm.ClubAttendance
+    with db.uow() as uow:
+        rows = uow.session.execute(
+            select(
+                sm.ClubEvent.id,
+                sm.ClubEvent.title,
+                func.count(a.id),
+                func.count(a.id).filter(a.attended.is_(True)),
+            )
+            .outerjoin(a, a.event_id == sm.ClubEvent.id)
+            .group_by(sm.ClubEvent.id, sm.ClubEvent.title)
+            .order_by(sm.ClubEvent.id)
+        ).all()
+    return [EventCounts(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+# --- opinion campaigns ---------------------------------------------------------------
+
+
+def create_campaign(
+    db: Database,
+    who: Principal,
+    code: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    now: datetime | None = None,
+) -> int:
+    _staff(who)
+    code = code.strip().upper()
+    if not code or not title.strip():
+        raise InvalidInput("club.value_invalid", value=code or title)
+    with db.uow() as uow:
+        campaign = sm.OpinionCampaign(
+            code=code[:30],
+            title=title.strip()[: dc.MAX_TITLE],
+            province=who.province,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_at=now or datetime.now(UTC),
+        )
+        uow.session.add(campaign)
+        uow.commit()
+        return campaign.id
+
+
+def submit(
+    db: Database,
+    campaign_code: str,
+    msisdn: str,
+    kind: str,
+    category: str,
+    text: str,
+    title: str = "",
+    now: datetime | None = None,
+) -> int:
+    """A subscriber's opinion or essay for an open campaign; waits for moderation."""
+    now = now or datetime.now(UTC)
+    number = normalise_msisdn(msisdn)
+    sub_kind = _enum(dc.SubmissionKind, kind)
+    cat = _enum(dc.Category, category)
+    title, text = dc.check_submission(sub_kind, title, text)
+    with db.uow() as uow:
+        s = uow.session
+        campaign = s.scalar(
+            select(sm.OpinionCampaign).where(sm.OpinionCampaign.code == campaign_code.upper())
+        )
+        if campaign is None:
+            raise NotFound("club.unknown_campaign", code=campaign_code)
+        if now < campaign.starts_at or (campaign.ends_at and now >= campaign.ends_at):
+            raise Conflict("club.campaign_closed")
+        if not s.scalar(select(m.Subscriber.id).where(m.Subscriber.msisdn == number)):
+            raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+        row = sm.OpinionSubmission(
+            campaign_id=campaign.id,
+            msisdn=number,
+            kind=sub_kind.value,
+            category=cat.value,
+            title=title,
+            text=text,
+            state=dc.State.PENDING.value,
+            created_at=now,
+        )
+        s.add(row)
+        uow.commit()
+        return row.id
+
+
+def moderate(
+    db: Database, who: Principal, submission_id: int, action: str, now: datetime | None = None
+) -> str:
+    """Approve, reject, feature or unfeature a submission; its new state."""
+    _staff(who)
+    with db.uow() as uow:
+        s = uow.session
+        row = s.get(sm.OpinionSubmission, submission_id, with_for_update=True)
+        if row is None:
+            raise NotFound("club.unknown_submission")
+        campaign = s.get(sm.OpinionCampaign, row.campaign_id)
+        if who.province not in (HQ, campaign.province if campaign else HQ):
+            raise Forbidden("complaint.not_yours")
+        row.state = dc.moderate(dc.State(row.state), action).value
+        row.moderated_by, row.moderated_at = who.subject, now or datetime.now(UTC)
+        uow.commit()
+        return row.state
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignReport:
+    code: str
+    title: str
+    participants: int  # distinct subscribers who sent something
+    members: int  # of whom club members
+    opinions: int
+    essays: int
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ClubReport:
+    members: int  # active club members
+    campaigns: list[CampaignReport]
+
+
+def report(db: Database, campaign_code: str | None = None) -> ClubReport:
+    """Members and, per campaign, participants, opinions, essays, states and categories."""
+    o = sm.OpinionSubmission
+    c = sm.OpinionCampaign
+    with db.uow() as uow:
+        s = uow.session
+        members = s.scalar(select(func.count()).where(sm.ClubMember.active.is_(True))) or 0
+        q = select(c.id, c.code, c.title).order_by(c.code)
+        if campaign_code:
+            q = q.where(c.code == campaign_code.upper())
+        out = []
+        for cid, code, title in s.execute(q).all():
+            kinds = dict(
+                s.execute(
+                    select(o.kind, func.count()).where(o.campaign_id == cid).group_by(o.kind)
+                ).all()
+            )
+            states = dict(
+                s.execute(
+                    select(o.state, func.count()).where(o.campaign_id == cid).group_by(o.state)
+                ).all()
+            )
+            cats = dict(
+                s.execute(
+                    select(o.category, func.count())
+                    .where(o.campaign_id == cid)
+                    .group_by(o.category)
+                ).all()
+            )
+            people = select(o.msisdn).where(o.campaign_id == cid).distinct().subquery()
+            participants = s.scalar(select(func.count()).select_from(people)) or 0
+            in_club = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(people)
+                    .join(sm.ClubMember, sm.ClubMember.msisdn == people.c.msisdn)
+                    .where(sm.ClubMember.active.is_(True))
+                )
+                or 0
+            )
+            out.append(
+                CampaignReport(
+                    code,
+                    title,
+                    participants,
+                    in_club,
+                    int(kinds.get("opinion", 0)),
+                    int(kinds.get("essay", 0)),
+                    {str(k): int(v) for k, v in states.items()},
+                    {str(k): int(v) for k, v in cats.items()},
+                )
+            )
+    return ClubReport(int(members), out)
+
+
+def seed_campaign_history(
+    db: Database,
+    *,
+    code: str = "OPINIONS-2008",
+    title: str = "“我为移动献一策”意见征集",
+    members: int = 21_036,
+    opinions: int = 24_902,
+    essays: int = 4_922,
+    now: datetime | None = None,
+) -> None:
+    """Bulk-load a past campaign with the given counts (demo history; numbers from the
+    ``147`` range, not real subscribers). Idempotent by campaign code."""
+    now = now or datetime.now(UTC)
+    cats = [c.value for c in dc.Category]
+    with db.uow() as uow:
+        s = uow.session
+        if s.scalar(select(sm.OpinionCampaign.id).where(sm.OpinionCampaign.code == code)):
+            return
+        campaign = sm.OpinionCampaign(
+            code=code, title=title, province=HQ, starts_at=now, ends_at=now, created_at=now
+        )
+        s.add(campaign)
+        s.flush()
+        numbers = [f"147{i:08d}" for i in range(members)]
+        _bulk(
+            s,
+            sm.ClubMember,
+            (
+                {"msisdn": n, "province": "BJ", "active": True, "joined_at": now, "left_at": None}
+                for n in numbers
+            ),
+        )
+
+        def rows(kind: str, n: int, offset: int) -> Iterable[dict[str, object]]:
+            for i in range(n):
+                yield {
+                    "campaign_id": campaign.id,
+                    "msisdn": numbers[(i + offset) % members],
+                    "kind": kind,
+                    "category": cats[i % len(cats)],
+                    "title": f"征文{i + 1}" if kind == "essay" else "",
+                    "text": "……",
+                    "state": "approved",
+                    "created_at": now,
+                    "moderated_by": None,
+                    "moderated_at": None,
+                }
+
+        _bulk(s, sm.OpinionSubmission, rows("opinion", opinions, 0))
+        _bulk(s, sm.OpinionSubmission, rows("essay", essays, opinions))
+        uow.commit()
+
+
+def _bulk(s: Session, model: type, rows: Iterable[dict[str, object]], chunk: int = 5000) -> None:
+    batch: list[dict[str, object]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == chunk:
+            s.execute(insert(model), batch)
+            batch = []
+    if batch:
+        s.execute(insert(model), batch)

@@ -1,0 +1,57 @@
+"""Points redemption by SMS: ``DH<gift code>`` to 10086, then ``Y`` (or ``N``).
+
+Thin: :mod:`telcare.services.loyalty` decides and holds the pending redemption;
+the dispatcher's ``Y`` runs the registered ``redeem`` confirmer, whose reply
+(order number and warehouse, or the merchant code) comes back from the service.
+A physical gift goes to the default delivery address set in the online hall.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telcare.channels.sms.messages import MoMessage
+from telcare.domain import sms_grammar as g
+from telcare.domain.messages import register, render
+from telcare.services import loyalty
+from telcare.services.selfcare import Overview
+
+if TYPE_CHECKING:
+    from telcare.channels.sms.dispatcher import SmsDispatcher
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "sms.loyalty.ask_delivery": (
+        "您将使用{points}积分兑换{name}，寄往{address}。请在24小时内回复Y确认，回复N取消。",
+        "Redeem {name} for {points} points, delivered to {address}? Reply Y within "
+        "24 hours to confirm, N to cancel.",
+    ),
+    "sms.loyalty.ask_code": (
+        "您将使用{points}积分兑换{name}，确认后短信发送兑换码。请在24小时内回复Y确认，回复N取消。",
+        "Redeem {name} for {points} points? We will text you a one-time code. Reply Y "
+        "within 24 hours to confirm, N to cancel.",
+    ),
+}
+register(TEXTS)
+
+
+def install(dispatcher: SmsDispatcher) -> None:
+    """Plug ``DH<code>`` into ``dispatcher`` (``Y``/``N`` are the dispatcher's own)."""
+    db = dispatcher.db
+
+    def redeem(mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+        assert isinstance(cmd, g.Redeem)
+        lang = who.language
+        loyalty.accrue(db, msisdn=mo.sender)  # points earned since the last run count too
+        pending = loyalty.request_redemption(db, mo.sender, cmd.gift_code, channel="sms")
+        gift = pending.gift
+        if pending.address is not None:
+            return render(
+                "sms.loyalty.ask_delivery",
+                lang,
+                name=gift.name(lang),
+                points=gift.points,
+                address=pending.address.one_line(),
+            )
+        return render("sms.loyalty.ask_code", lang, name=gift.name(lang), points=gift.points)
+
+    dispatcher.on_command(g.Redeem, redeem)

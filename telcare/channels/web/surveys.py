@@ -1,0 +1,179 @@
+"""Survey pages: the online survey in the business hall (``/hall/survey``) and the staff
+console (``/staff/surveys``): scores, templates (new versions without a release) and
+follow-ups (open a ticket from a low score in one click).
+
+Thin: every rule is in :mod:`telcare.services.surveys` and the domain.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from telcare.channels.api.deps import get_db
+from telcare.channels.web import staff
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
+from telcare.domain import surveys as sv
+from telcare.domain.access import Principal
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import register
+from telcare.domain.provinces import HQ
+from telcare.services import surveys
+from telcare.store.uow import Database
+
+router = APIRouter(include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Msisdn = Annotated[str, Depends(require_msisdn)]
+Staff = Annotated[Principal, Depends(require_staff)]
+CSRF = [Depends(require_csrf)]
+HALL = "/hall/survey"
+STAFF = "/staff/surveys"
+
+register(
+    {
+        "web.survey.title": ("满意度调查", "Satisfaction survey"),
+        "web.survey.none": (
+            "您目前没有待填写的调查问卷，感谢您的关注。",
+            "There is no survey for you right now. Thank you.",
+        ),
+        "web.survey.expires": ("请在{when}前填写。", "Please answer by {when}."),
+        "web.survey.submit": ("提交", "Submit"),
+        "web.survey.optional": ("（选填）", "(optional)"),
+        "web.survey.scale_low": ("非常不满意", "Very dissatisfied"),
+        "web.survey.scale_high": ("非常满意", "Very satisfied"),
+        "web.survey.three.满意": ("满意", "Satisfied"),
+        "web.survey.three.一般": ("一般", "So-so"),
+        "web.survey.three.不满意": ("不满意", "Dissatisfied"),
+        "web.staff.console.surveys": ("满意度调查", "Satisfaction surveys"),
+        "web.staff.surveys.scores": ("满意度", "Scores"),
+        "web.staff.surveys.templates": ("问卷模板", "Templates"),
+        "web.staff.surveys.follow_ups": ("低分回访", "Follow-ups"),
+        "web.staff.surveys.by": ("分组", "Group by"),
+        "web.staff.surveys.month": ("月份", "Month"),
+        "web.staff.surveys.show": ("查询", "Show"),
+        "web.staff.surveys.count": ("样本数", "Answers"),
+        "web.staff.surveys.satisfied": ("满意数", "Satisfied"),
+        "web.staff.surveys.rate": ("满意率", "Rate"),
+        "web.staff.surveys.ci": ("95%置信区间", "95% CI"),
+        "web.staff.surveys.mean": ("平均分", "Mean"),
+        "web.staff.surveys.none": ("暂无数据。", "No data."),
+        "web.staff.surveys.version": ("版本", "Version"),
+        "web.staff.surveys.owner": ("所属", "Owner"),
+        "web.staff.surveys.trigger": ("触发", "Trigger"),
+        "web.staff.surveys.sample": ("抽样比例", "Sample"),
+        "web.staff.surveys.edit": ("修改（生成新版本）", "Change (makes a new version)"),
+        "web.staff.surveys.save": ("保存新版本", "Save new version"),
+        "web.staff.surveys.saved": (
+            "已保存{code}第{version}版。",
+            "Saved {code} version {version}.",
+        ),
+        "web.staff.surveys.new_code": ("模板代码", "Template code"),
+        "web.staff.surveys.score": ("评分", "Score"),
+        "web.staff.surveys.comment": ("意见", "Comment"),
+        "web.staff.surveys.open_ticket": ("生成投诉工单", "Open a ticket"),
+        "web.staff.surveys.ticket_opened": ("已生成工单{id}。", "Ticket {id} opened."),
+        "web.staff.surveys.bad_json": (
+            "模板内容不是有效的JSON。",
+            "The template is not valid JSON.",
+        ),
+    }
+)
+staff.CONSOLES.append((f"{STAFF}/", "web.staff.console.surveys"))
+
+
+# --- the online survey (subscriber) -----------------------------------------------------
+
+
+@router.get(HALL, response_class=HTMLResponse)
+def survey_page(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    return page(request, "surveys/answer.html", {"offer": surveys.web_survey(db, msisdn)})
+
+
+@router.post(HALL, dependencies=CSRF)
+async def answer(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    form = await request.form()
+    fields = {k: str(v)[:2000] for k, v in form.items() if isinstance(v, str)}
+    raw_id = fields.pop("survey_id", "")
+    try:
+        survey_id = int(raw_id) if raw_id.isdigit() else None
+        got = surveys.answer_web(db, msisdn, survey_id, fields)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+        return redirect(HALL)
+    flash(request, "ok", "survey.thanks_low" if got.low else "survey.thanks")
+    return redirect(HALL)
+
+
+# --- staff console --------------------------------------------------------------------
+
+
+@router.get(f"{STAFF}/", response_class=HTMLResponse)
+def scores_page(
+    request: Request,
+    db: Db,
+    who: Staff,
+    by: Annotated[str, Query(max_length=80)] = "province",
+    month: Annotated[str, Query(max_length=7)] = "",
+) -> Response:
+    dims = [d for d in by.split(",") if d in sv.DIMENSIONS] or ["province"]
+    province = None if who.province == HQ else who.province
+    rows = surveys.scores(db, dims, month=month or None, province=province)
+    return page(
+        request,
+        "surveys/scores.html",
+        {"rows": rows, "dims": dims, "by": ",".join(dims), "month": month, "all": sv.DIMENSIONS},
+    )
+
+
+@router.get(f"{STAFF}/templates", response_class=HTMLResponse)
+def templates_page(request: Request, db: Db, who: Staff) -> Response:
+    items = [
+        (t, json.dumps(sv.template_to_dict(t), ensure_ascii=False, indent=2))
+        for t in surveys.templates(db)
+        if who.province in (HQ, t.owner) or t.covers(who.province)
+    ]
+    return page(request, "surveys/templates.html", {"items": items, "staff": who})
+
+
+@router.post(f"{STAFF}/templates", dependencies=CSRF)
+def save_template(
+    request: Request,
+    db: Db,
+    who: Staff,
+    code: Annotated[str, Form(max_length=30)],
+    spec: Annotated[str, Form(max_length=20_000)],
+) -> Response:
+    try:
+        data = json.loads(spec)
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        flash(request, "error", "web.staff.surveys.bad_json")
+        return redirect(f"{STAFF}/templates")
+    try:
+        t = surveys.save_template(db, who, code, data)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+        return redirect(f"{STAFF}/templates")
+    flash(request, "ok", "web.staff.surveys.saved", code=t.code, version=t.version)
+    return redirect(f"{STAFF}/templates")
+
+
+@router.get(f"{STAFF}/follow-ups", response_class=HTMLResponse)
+def follow_ups_page(request: Request, db: Db, who: Staff) -> Response:
+    return page(request, "surveys/follow_ups.html", {"items": surveys.follow_ups(db, who)})
+
+
+@router.post(f"{STAFF}/{{survey_id}}/ticket", dependencies=CSRF)
+def open_ticket(request: Request, db: Db, who: Staff, survey_id: int) -> Response:
+    try:
+        ticket_id = surveys.open_ticket(db, who, survey_id, node=who.province)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    else:
+        flash(request, "ok", "web.staff.surveys.ticket_opened", id=ticket_id)
+    return redirect(f"{STAFF}/follow-ups")

@@ -7,12 +7,11 @@ from fastapi import FastAPI
 
 def install(app: FastAPI) -> None:
     """Add the session cookie and every page router to ``app``."""
-    from telcare.channels.web import hall, loyalty, pages, security, simulator, staff, surveys
+    from telcare.channels.web import hall, pages, security, simulator, staff, surveys
 
     security.install_session(app)
     app.include_router(pages.router)
     app.include_router(hall.router)
     app.include_router(simulator.router)
     app.include_router(staff.router)
-    app.include_router(loyalty.router)  # /hall/points, /merchant, /staff/loyalty
     app.include_router(surveys.router)  # /hall/survey, /staff/surveys

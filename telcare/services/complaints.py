@@ -13,7 +13,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func, insert, select, update
@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import Forbidden, InvalidInput
+from telcare.domain.errors import DomainError, Forbidden, InvalidInput
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
-from telcare.domain.sla import DEFAULT_SLA, Deadlines, SlaTable
+from telcare.domain.sla import DEFAULT_SLA, ZERO, Deadlines, SlaTable
 from telcare.store import complaint_models as cm
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -1008,7 +1008,7 @@ def _mark_applied(s: Session, event: Mapping[str, Any], now: datetime) -> None:
 def _view(s: Session, t: cm.Ticket, *, full: bool = False) -> TicketView:
     try:
         path = _taxonomy(s, t.taxonomy_version).path(t.category)
-    except dc.DomainError:
+    except DomainError:
         path = ()
     notes: tuple[NoteView, ...] = ()
     atts: tuple[AttachmentView, ...] = ()
@@ -1040,3 +1040,107 @@ def _view(s: Session, t: cm.Ticket, *, full: bool = False) -> TicketView:
 
 def _att_view(a: cm.TicketAttachment) -> AttachmentView:
     return AttachmentView(a.id, a.name, a.content_type, a.size, a.sha256, a.created_at)
+
+
+# --- pages: keyed filing and SLA countdowns (web console and business hall) ----------
+
+SUMMARY_FROM_TEXT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Countdown:
+    """Time left (negative when overdue) before an open ticket's deadlines; the first
+    response is None once answered. Counted in business time when the SLA rule says so."""
+
+    respond_left: timedelta | None
+    resolve_left: timedelta
+    breached: bool
+
+
+def file_ticket_once(
+    db: Database,
+    who: Principal,
+    *,
+    key: str,
+    node: str,
+    category: str,
+    summary: str,
+    description: str,
+    attachment: tuple[str, str, bytes] | None = None,
+    channel: str = "hall",
+) -> tuple[str | None, bool]:
+    """File a complaint once per form ``key`` (a double submit files one ticket).
+
+    Returns ``(ticket id, replayed)``; the id is None while the first submit of the
+    same key is still filing. The key is claimed before filing; a refused filing
+    releases it. An empty summary is taken from the description's first words.
+    The attachment ``(name, content type, content)`` is checked before anything is filed.
+    """
+    from telcare.services.idempotency import check_key, run_once
+
+    check_key(key)
+    if not summary.strip():
+        summary = " ".join(description.split())[:SUMMARY_FROM_TEXT]
+    dc.check_text(summary, description)
+    if attachment is not None:
+        dc.check_attachment(attachment[0], attachment[1], len(attachment[2]))
+    claim = run_once(db, "complaint.file", key, {"by": who.subject}, lambda _uow: {})
+    if claim["replayed"]:
+        return claim.get("ticket"), True
+    try:
+        ticket = file_ticket(
+            db,
+            who,
+            node=node,
+            category=category,
+            summary=summary,
+            description=description,
+            channel=channel,
+        )
+    except dc.DomainError:
+        with db.uow() as uow:
+            row = uow.session.get(m.IdempotencyRecord, key)
+            if row is not None:
+                uow.session.delete(row)
+            uow.commit()
+        raise
+    with db.uow() as uow:
+        row = uow.session.get(m.IdempotencyRecord, key)
+        if row is not None:
+            row.result = {"ticket": ticket.id}
+        uow.commit()
+    if attachment is not None:
+        name, content_type, content = attachment
+        add_attachment(
+            db, who, ticket.id, name=name, content_type=content_type, content=content, node=node
+        )
+    return ticket.id, False
+
+
+def countdowns(
+    db: Database,
+    tickets: Iterable[TicketView],
+    now: datetime | None = None,
+    sla: SlaTable = DEFAULT_SLA,
+) -> dict[str, Countdown]:
+    """SLA countdowns of the open tickets among ``tickets`` (keyed by ticket id)."""
+    now = now or datetime.now(UTC)
+    out: dict[str, Countdown] = {}
+    with db.uow() as uow:
+        s = uow.session
+        for t in tickets:
+            if dc.Status(t.status) not in dc.OPEN_STATES:
+                continue
+            path = t.category_path or _taxonomy(s, t.taxonomy_version).path(t.category)
+            rule = sla.rule(path, dc.Severity(t.severity))
+            d = Deadlines(t.respond_by, t.resolve_by, rule.business_hours, rule.resolution)
+            respond = None if t.responded_at else sla.remaining(d, t.respond_by, now)
+            resolve = sla.remaining(d, t.resolve_by, now)
+            late = resolve < ZERO or (respond is not None and respond < ZERO)
+            out[t.id] = Countdown(respond, resolve, late)
+    return out
+
+
+def ticket_page(db: Database, who: Principal, ticket_id: str) -> tuple[TicketView, list[AuditView]]:
+    """A ticket with its notes and attachments, and its audit trail (one read)."""
+    return get_ticket(db, who, ticket_id), audit_trail(db, who, ticket_id)

@@ -7,7 +7,15 @@ from fastapi import FastAPI
 
 def install(app: FastAPI) -> None:
     """Add the session cookie and every page router to ``app``."""
-    from telcare.channels.web import hall, pages, security, simulator, staff, surveys
+    from telcare.channels.web import (
+        complaints,
+        hall,
+        pages,
+        security,
+        simulator,
+        staff,
+        surveys,
+    )
 
     security.install_session(app)
     app.include_router(pages.router)
@@ -15,3 +23,4 @@ def install(app: FastAPI) -> None:
     app.include_router(simulator.router)
     app.include_router(staff.router)
     app.include_router(surveys.router)  # /hall/survey, /staff/surveys
+    app.include_router(complaints.router)  # /hall/complaints, /staff/complaints

@@ -10,6 +10,7 @@ def install(app: FastAPI) -> None:
     from telcare.channels.web import (
         complaints,
         hall,
+        loyalty,
         pages,
         security,
         simulator,
@@ -22,5 +23,6 @@ def install(app: FastAPI) -> None:
     app.include_router(hall.router)
     app.include_router(simulator.router)
     app.include_router(staff.router)
+    app.include_router(loyalty.router)  # /hall/points, /merchant, /staff/loyalty
     app.include_router(surveys.router)  # /hall/survey, /staff/surveys
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints

@@ -371,3 +371,23 @@ def test_concurrent_redemptions_never_oversell(pg_schema_url: str) -> None:
     assert count == 5
     ledger_ok(db)
     db.dispose()
+
+
+def test_points_from_rated_usage_and_a_recharge(ldb: Database, tmp_path) -> None:
+    """The issue's demo: rated usage and a recharge earn points (GoTone: 2 a yuan spent;
+    top-ups 0.5 a yuan plus the 2026 top-up bonus of 0.5)."""
+    from telcare.services import charging
+
+    loyalty.accrue(ldb)  # what the opening balances earned
+    before = points(ldb, BJ)
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "record_id,msisdn,service,started_at,volume,roaming,peer\n"
+        f"u1,{BJ},data,2026-10-06 10:00:00,1000,0,\n",  # before any allowance: 10.00 yuan
+        encoding="utf-8",
+    )
+    assert charging.ingest(ldb, usage).charged_fen == 1000
+    accounts.recharge(ldb, BJ, 5000, idempotency_key="demo-topup")  # 50.00 yuan
+    loyalty.accrue(ldb)
+    assert points(ldb, BJ) - before == 20 + 50
+    ledger_ok(ldb)

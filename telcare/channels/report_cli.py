@@ -1,0 +1,52 @@
+"""``telcare report``: the monthly service-quality report (HTML and PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from telcare.config import get_settings
+
+app = typer.Typer(help="Reports: the monthly service-quality report.", no_args_is_help=True)
+
+
+@app.callback()
+def _reports() -> None:
+    """Reports."""
+
+
+@app.command()
+def quality(
+    province: Annotated[str, typer.Option(help="Province code, or HQ for the nation.")] = "HQ",
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM.")] = "",
+    out: Annotated[Path, typer.Option(help="HTML file; the PDF is written next to it.")] = Path(
+        "quality.html"
+    ),
+    lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
+) -> None:
+    """Write the service-quality report of a province (or HQ) for a month: HTML and PDF."""
+    from datetime import UTC, datetime
+
+    from telcare.channels.quality_report import write_report
+    from telcare.domain import quality as q
+    from telcare.domain.provinces import HQ, PROVINCES
+    from telcare.services.quality import overview
+    from telcare.store.uow import Database
+
+    code = province.upper()
+    if code != HQ and code not in {p.code for p in PROVINCES}:
+        raise typer.BadParameter(f"unknown province {province!r}", param_hint="--province")
+    chosen = month or q.month_of(datetime.now(UTC))
+    try:
+        q.parse_month(chosen)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--month") from err
+    db = Database(get_settings().database_url)
+    try:
+        html_path, pdf_path = write_report(overview(db, code, chosen), out, lang)
+    finally:
+        db.dispose()
+    typer.echo(str(html_path))
+    typer.echo(str(pdf_path))

@@ -143,6 +143,20 @@ def register_confirmer(action: str, confirmer: Confirmer) -> None:
     _CONFIRMERS[action] = confirmer
 
 
+PaidLister = Callable[[Session, int, datetime], list[tuple[int, Offer]]]
+MenuCanceller = Callable[[Session, int, list[int], datetime], list[Cancelled]]
+_MENU_SOURCES: dict[str, tuple[PaidLister, MenuCanceller]] = {}
+
+
+def register_menu_source(kind: str, lister: PaidLister, canceller: MenuCanceller) -> None:
+    """Add another capability's paid subscriptions (SP services, ...) to ``0000`` / ``QX<n>``.
+
+    ``lister(session, subscriber_id, now)`` gives ``(id, offer)`` pairs; ``canceller``
+    cancels some of those ids for the subscriber and says what it cancelled.
+    """
+    _MENU_SOURCES[kind] = (lister, canceller)
+
+
 def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending | None:
     """The subscriber's unexpired pending order, if any."""
     now = _now(now)
@@ -222,15 +236,15 @@ def paid_menu(db: Database, msisdn: str, *, now: datetime | None = None) -> list
     now = _now(now)
     with db.uow() as uow:
         sub = lookups.subscriber(uow.session, msisdn)
-        rows = _paid_open(uow.session, sub.id, now)
+        listed = _paid_listing(uow.session, sub.id, now)
         snapshot = uow.session.get(m.MenuSnapshot, sub.id)
-        items = [{"subscription_id": s.id, **asdict(Offer.of(p))} for s, p in rows]
+        items = [{"kind": kind, "subscription_id": i, **asdict(o)} for kind, i, o in listed]
         if snapshot is None:
             uow.session.add(m.MenuSnapshot(subscriber_id=sub.id, items=items, created_at=now))
         else:
             snapshot.items, snapshot.created_at = items, now
         uow.commit()
-        return [Offer.of(p) for _, p in rows]
+        return [o for _, _, o in listed]
 
 
 def cancel_from_menu(
@@ -241,7 +255,7 @@ def cancel_from_menu(
     with db.uow() as uow:
         sub = lookups.subscriber(uow.session, msisdn)
         if indexes is None:
-            chosen = [s.id for s, _ in _paid_open(uow.session, sub.id, now)]
+            picked = [(kind, i) for kind, i, _ in _paid_listing(uow.session, sub.id, now)]
         else:
             snapshot = uow.session.get(m.MenuSnapshot, sub.id)
             if snapshot is None or rules.confirmation_expired(snapshot.created_at, now):
@@ -250,13 +264,21 @@ def cancel_from_menu(
             bad = [i for i in indexes if not 1 <= i <= len(items)]
             if bad:
                 raise InvalidInput("order.menu_index", index=bad[0], count=len(items))
-            chosen = [items[i - 1]["subscription_id"] for i in dict.fromkeys(indexes)]
-        if not chosen:
+            picked = [
+                (items[i - 1].get("kind", "product"), items[i - 1]["subscription_id"])
+                for i in dict.fromkeys(indexes)
+            ]
+        if not picked:
             raise NotSubscribed("order.no_paid")
+        chosen = [i for kind, i in picked if kind == "product"]
         done = []
         for row in uow.session.scalars(select(m.Subscription).where(m.Subscription.id.in_(chosen))):
             if row.state == "active" and row.ends_at is None:
                 done.append(_cancel_row(row, lookups.product(uow.session, row.product_code), now))
+        for kind, (_, canceller) in _MENU_SOURCES.items():
+            ids = [i for k, i in picked if k == kind]
+            if ids:
+                done.extend(canceller(uow.session, sub.id, ids, now))
         uow.commit()
         return done
 
@@ -318,6 +340,14 @@ def _open_subscription(
         if rules.in_force(row.starts_at, row.ends_at, now):
             return row
     return None
+
+
+def _paid_listing(s: Session, subscriber_id: int, now: datetime) -> list[tuple[str, int, Offer]]:
+    """Products first, then each registered source's items: ``(kind, id, offer)``."""
+    listed = [("product", row.id, Offer.of(p)) for row, p in _paid_open(s, subscriber_id, now)]
+    for kind, (lister, _) in _MENU_SOURCES.items():
+        listed.extend((kind, i, offer) for i, offer in lister(s, subscriber_id, now))
+    return listed
 
 
 def _paid_open(

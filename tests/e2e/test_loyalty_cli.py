@@ -1,0 +1,48 @@
+"""``telcare loyalty`` commands on a demo database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from telcare.channels.loyalty_cli import app
+from telcare.config import get_settings
+from telcare.services import accounts, loyalty, selfcare
+from telcare.services.seed import seed_demo
+from telcare.store.migrate import upgrade
+from telcare.store.uow import Database
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'telcare.db'}"
+    monkeypatch.setenv("TELCARE_DATABASE_URL", url)
+    get_settings.cache_clear()
+    db = Database(url)
+    upgrade(url, db.engine)
+    seed_demo(db, subscribers=3)
+    yield db
+    db.dispose()
+    get_settings.cache_clear()
+
+
+def test_seed_accrue_expire_settlement(demo: Database) -> None:
+    runner = CliRunner()
+    seeded = runner.invoke(app, ["seed"])
+    assert seeded.exit_code == 0 and "M0001" in seeded.output
+    accounts.recharge(demo, "13900139000", 10000, idempotency_key="cli-1")
+    before = selfcare.overview(demo, "13900139000").points
+    done = runner.invoke(app, ["accrue"])
+    assert done.exit_code == 0, done.output
+    assert selfcare.overview(demo, "13900139000").points > before
+    early = runner.invoke(app, ["expire", "2026"])
+    assert early.exit_code == 2 and "expire on 2028-01-01" in early.output
+    loyalty.request_redemption(demo, "13800138000", "M201", channel="web")
+    code = loyalty.confirm_redemption(demo, "13800138000").code
+    assert code
+    loyalty.verify_code(demo, "M0002", code)
+    report = runner.invoke(app, ["settlement"])
+    assert report.exit_code == 0 and ",M0002,爱康国宾体检中心,1,3000,36.00" in report.output

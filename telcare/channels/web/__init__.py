@@ -16,6 +16,7 @@ def install(app: FastAPI) -> None:
         simulator,
         staff,
         surveys,
+        van,
     )
 
     security.install_session(app)
@@ -26,3 +27,4 @@ def install(app: FastAPI) -> None:
     app.include_router(loyalty.router)  # /hall/points, /merchant, /staff/loyalty
     app.include_router(surveys.router)  # /hall/survey, /staff/surveys
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints
+    app.include_router(van.router)  # /hall/van, /staff/van

@@ -51,7 +51,7 @@ from telcare.domain.messages import register, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import BY_CODE
-from telcare.domain.subscriptions import OPERATOR_TZ, confirmation_expired
+from telcare.domain.subscriptions import CONFIRMATION_TTL, OPERATOR_TZ, confirmation_expired
 from telcare.services import lookups, orders
 from telcare.services.hashing import hash_secret, verify_secret
 from telcare.services.notify import queue_sms
@@ -751,7 +751,7 @@ def request_redemption(
         )
         view = _views(s, [gift], sub.account.points)[0]
         uow.commit()
-    return RedemptionPending(view, clean, now + timedelta(hours=24), replaced)
+    return RedemptionPending(view, clean, now + CONFIRMATION_TTL, replaced)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__
 from telcare.channels import web
-from telcare.channels.api import antispam, problems, sms_simulator, tmf, tmf621
+from telcare.channels.api import antispam, partners, problems, sms_simulator, tmf, tmf621
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
 from telcare.config import get_settings
@@ -37,6 +37,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api
         app.include_router(router)
     app.include_router(tmf621.router)  # /tmf-api/troubleTicket/v4 (complaints)
+    app.include_router(partners.router)  # /api/partners (SP governance)
 
     @app.get("/api/health", tags=["operations"])
     def health() -> dict[str, str]:

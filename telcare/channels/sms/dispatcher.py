@@ -13,7 +13,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from telcare.channels.sms import antispam_commands, loyalty_commands, survey_commands
+from telcare.channels.sms import (
+    antispam_commands,
+    loyalty_commands,
+    sp_commands,
+    survey_commands,
+)
 from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
@@ -66,6 +71,7 @@ class SmsDispatcher:
         antispam_commands.install(self)
         survey_commands.install(self)
         loyalty_commands.install(self)
+        sp_commands.install(self)
 
     def on_command(self, kind: type, handler: CommandHandler) -> None:
         self._commands[kind] = handler

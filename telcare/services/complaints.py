@@ -1068,8 +1068,11 @@ def file_ticket_once(
     description: str,
     attachment: tuple[str, str, bytes] | None = None,
     channel: str = "hall",
+    msisdn: str | None = None,
+    severity: str = "normal",
 ) -> tuple[str | None, bool]:
-    """File a complaint once per form ``key`` (a double submit files one ticket).
+    """File a complaint once per form ``key`` (a double submit files one ticket): a
+    subscriber for their own line, or staff for a caller (``msisdn``).
 
     Returns ``(ticket id, replayed)``; the id is None while the first submit of the
     same key is still filing. The key is claimed before filing; a refused filing
@@ -1096,8 +1099,10 @@ def file_ticket_once(
             summary=summary,
             description=description,
             channel=channel,
+            msisdn=msisdn,
+            severity=severity,
         )
-    except dc.DomainError:
+    except (DomainError, ValueError):
         with db.uow() as uow:
             row = uow.session.get(m.IdempotencyRecord, key)
             if row is not None:

@@ -248,3 +248,25 @@ def test_console_is_listed_and_needs_staff(client: TestClient) -> None:
     assert client.get("/staff/complaints/", headers=HTML, follow_redirects=False).status_code == 303
     staff_login(client, "gd-agent")
     assert "/staff/complaints/" in client.get("/staff/", headers=HTML).text
+
+
+def test_an_agent_files_for_a_caller_once(client: TestClient, db: Database) -> None:
+    csrf = staff_login(client, "bj-agent")
+    html = client.get("/staff/complaints/", headers=HTML).text
+    data = {
+        "csrf_token": csrf,
+        "key": form_key(html, "/staff/complaints/new"),
+        "msisdn": ZH_USER,
+        "category": "SVC.HOTLINE.WAIT",
+        "severity": "high",
+        "description": "来电反映等待超过20分钟",
+    }
+    first = client.post("/staff/complaints/new", data=data, headers=HTML)
+    client.post("/staff/complaints/new", data=data, headers=HTML)  # double submit
+    assert "已受理" in first.text and first.url.path.startswith("/staff/complaints/t/BJ-")
+    (ticket,) = svc.list_tickets(db, HQ_STAFF).items
+    assert (ticket.channel, ticket.severity, ticket.filed_by) == ("console", "high", "bj-agent")
+    other = {**data, "key": "web:gd", "msisdn": EN_USER}
+    refused = client.post("/staff/complaints/new", data=other, headers=HTML)
+    assert "无权处理" in refused.text  # a Guangdong caller is not Beijing's
+    assert svc.list_tickets(db, HQ_STAFF).total == 1

@@ -141,6 +141,7 @@ register(
         "web.cmp.bad_line": ("第{n}行格式不正确。", "Line {n} is not code | parent | zh | en."),
         "web.cmp.hq_only": ("只有总部员工可以维护投诉分类。", "Only headquarters staff edit it."),
         "web.cmp.back": ("返回队列", "Back to the queue"),
+        "web.cmp.for_caller": ("为来电用户登记投诉", "File for a caller"),
     }
 )
 
@@ -299,11 +300,40 @@ def queue(
             "severities": [s.value for s in dc.Severity],
             "queues": [q.value for q in dc.Queue],
             "categories": [(c.code, tax.path(c.code)) for c in tax.categories],
+            "leaves": [(c.code, tax.path(c.code)) for c in tax.leaves()],
             "provinces": PROVINCES if who.is_headquarters else (),
             "page_no": page_no,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
         },
     )
+
+
+@router.post(CONSOLE + "/new", dependencies=CSRF)
+def file_for_caller(
+    request: Request,
+    db: Db,
+    who: Staff,
+    msisdn: Annotated[str, Form(max_length=20)],
+    category: Annotated[str, Form(max_length=40)],
+    key: Annotated[str, Form(max_length=100)],
+    severity: Annotated[str, Form(pattern="^(low|normal|high|critical)$")] = "normal",
+    summary: Annotated[str, Form(max_length=dc.MAX_SUMMARY)] = "",
+    description: Annotated[str, Form(max_length=dc.MAX_TEXT)] = "",
+) -> Response:
+    """A 10086 agent files a complaint for a caller (once per form key)."""
+    try:
+        ticket_id, _replayed = svc.file_ticket_once(
+            db, who, key=key, node=_node(), category=category, summary=summary,
+            description=description, channel="console", msisdn=msisdn, severity=severity,
+        )  # fmt: skip
+    except DomainError as err:
+        _error(request, err)
+        return redirect(CONSOLE + "/")
+    if ticket_id is None:
+        flash(request, "ok", "web.cmp.in_flight")
+        return redirect(CONSOLE + "/")
+    flash(request, "ok", "web.cmp.filed", id=ticket_id)
+    return redirect(_ticket_url(ticket_id))
 
 
 # --- staff console: taxonomy editor (HQ) -------------------------------------------------------

@@ -77,6 +77,8 @@ def init(
     console.print(table)
     for username, password in report.staff_passwords.items():
         console.print(f"staff [bold]{username}[/] password: [bold]{password}[/]")
+    for merchant, password in report.merchant_passwords.items():
+        console.print(f"merchant [bold]{merchant}[/] password: [bold]{password}[/]")
 
 
 @app.command()

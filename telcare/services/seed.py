@@ -71,6 +71,7 @@ DEMO_GIFT_PROVINCES = ("BJ", "SH", "GD", "ZJ", "SC", "JS")
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     staff_passwords: dict[str, str] = field(default_factory=dict)
+    merchant_passwords: dict[str, str] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -127,7 +128,19 @@ def seed_demo(db: Database, subscribers: int = DEMO_SUBSCRIBERS) -> SeedReport:
                 report.count("subscribers")
         _seed_partners_and_stock(s, report, now)
         uow.commit()
+    _seed_capabilities(db, report)
     return report
+
+
+def _seed_capabilities(db: Database, report: SeedReport) -> None:
+    """Each capability's own demo data (points mall, SPs, the G3 service van)."""
+    from telcare.services import loyalty, partners, service_van
+
+    report.merchant_passwords.update(loyalty.seed_loyalty(db))
+    if added := partners.seed_partners(db):
+        report.count("SP partners", added)
+    if added := service_van.seed_van(db):
+        report.count("service van stops", added)
 
 
 def generated_fixtures(n: int) -> list[Fixture]:

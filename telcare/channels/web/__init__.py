@@ -12,6 +12,7 @@ def install(app: FastAPI) -> None:
         hall,
         loyalty,
         pages,
+        quality,
         security,
         simulator,
         staff,
@@ -28,3 +29,4 @@ def install(app: FastAPI) -> None:
     app.include_router(surveys.router)  # /hall/survey, /staff/surveys
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints
     app.include_router(van.router)  # /hall/van, /staff/van
+    app.include_router(quality.router)  # /staff/quality

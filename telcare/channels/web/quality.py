@@ -1,0 +1,151 @@
+"""Quality dashboards in the staff console (``/staff/quality``).
+
+Headquarters sees the nation and every province; provincial staff their own province.
+Each indicator links to its page: province ranking, trend, breakdowns by channel,
+product or SP, and the tickets, reports or orders behind the figure.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from telcare.channels.api.deps import get_db
+from telcare.channels.quality_report import place_name, ranking_chart, svg, trend_chart
+from telcare.channels.web.render import page
+from telcare.channels.web.security import lang_of, require_staff
+from telcare.channels.web.staff import CONSOLES
+from telcare.domain import quality as q
+from telcare.domain.access import Principal
+from telcare.domain.messages import register
+from telcare.domain.provinces import HQ, PROVINCES
+from telcare.services import quality as qs
+from telcare.store.uow import Database
+
+router = APIRouter(prefix="/staff/quality", include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Staff = Annotated[Principal, Depends(require_staff)]
+CONSOLES.append(("/staff/quality/", "web.quality.console"))
+
+register(
+    {
+        "web.quality.console": ("服务质量管理", "Service quality"),
+        "web.quality.title": ("{place}服务质量（{month}）", "Service quality, {place} ({month})"),
+        "web.quality.show": ("查看", "Show"),
+        "web.quality.province": ("省份", "Province"),
+        "web.quality.month": ("月份", "Month"),
+        "web.quality.standards": ("八项基本服务标准", "The eight basic service standards"),
+        "web.quality.indicators": ("服务质量指标", "Indicators"),
+        "web.quality.trend": ("近期趋势", "Trends"),
+        "web.quality.ranking": ("各省排名", "Province ranking"),
+        "web.quality.breakdown": ("按{dim}分布", "By {dim}"),
+        "web.quality.rows": ("明细（最多50条）", "Records behind the figure (at most 50)"),
+        "web.quality.no_rows": ("没有明细。", "No records."),
+        "web.quality.no_data": ("无数据", "no data"),
+        "web.quality.unavailable": (
+            "该指标的数据来源尚未建设，暂无数据。",
+            "The inputs of this indicator are not built yet: no data.",
+        ),
+        "web.quality.formula": ("口径", "Formula"),
+        "web.quality.owner": ("责任部门", "Owner"),
+        "web.quality.target": ("目标", "Target"),
+        "web.quality.value": ("本月", "This month"),
+        "web.quality.previous": ("上月", "Last month"),
+        "web.quality.change": ("环比", "Change"),
+        "web.quality.rank": ("排名", "Rank"),
+        "web.quality.pass": ("达标", "pass"),
+        "web.quality.fail": ("未达标", "fail"),
+        "web.quality.no_data_outcome": ("无数据", "no data"),
+        "web.quality.dim.channel": ("渠道", "channel"),
+        "web.quality.dim.product": ("产品", "product"),
+        "web.quality.dim.sp": ("SP", "SP"),
+    }
+)
+
+
+def _scope(who: Principal, province: str | None) -> str:
+    """The province shown: HQ staff choose (default the nation); others see their own."""
+    wanted = (province or (HQ if who.is_headquarters else who.province)).upper()
+    if wanted != HQ and wanted not in {p.code for p in PROVINCES}:
+        raise HTTPException(404)
+    if not who.is_headquarters and wanted != who.province:
+        raise HTTPException(403)
+    return wanted
+
+
+def _month(month: str | None) -> str:
+    chosen = month or q.month_of(datetime.now(UTC))
+    try:
+        q.parse_month(chosen)
+    except ValueError as err:
+        raise HTTPException(422, str(err)) from err
+    return chosen
+
+
+@router.get("/", response_class=HTMLResponse)
+def console(
+    request: Request,
+    db: Db,
+    who: Staff,
+    province: Annotated[str | None, Query(max_length=2)] = None,
+    month: Annotated[str | None, Query(max_length=7)] = None,
+) -> Response:
+    place, chosen, lang = _scope(who, province), _month(month), lang_of(request)
+    ov = qs.overview(db, place, chosen)
+    return page(
+        request,
+        "quality/console.html",
+        {
+            "ov": ov,
+            "place": place_name(place, lang),
+            "provinces": [HQ, *qs.PROVINCE_CODES] if who.is_headquarters else [who.province],
+            "fmt": qs.fmt_value,
+            "by_code": q.BY_CODE,
+            "trend": Markup(svg(trend_chart(ov, lang))),
+        },
+    )
+
+
+@router.get("/indicator/{code}", response_class=HTMLResponse)
+def indicator(
+    request: Request,
+    db: Db,
+    who: Staff,
+    code: str,
+    province: Annotated[str | None, Query(max_length=2)] = None,
+    month: Annotated[str | None, Query(max_length=7)] = None,
+) -> Response:
+    ind = q.BY_CODE.get(code.upper())
+    if ind is None:
+        raise HTTPException(404)
+    place, chosen, lang = _scope(who, province), _month(month), lang_of(request)
+    ov = qs.overview(db, place, chosen)
+    row = next(r for r in ov.rows if r.indicator.code == ind.code)
+    breakdowns: dict[str, list[q.Figure]] = {}
+    columns: list[str] = []
+    records: list[tuple[object, ...]] = []
+    if ind.available and ind.code in qs.SPECS:
+        for dim in ind.dimensions:
+            if dim in ("channel", "product", "sp"):
+                breakdowns[dim] = qs.breakdown(db, ind.code, dim, chosen, place)
+        columns, records = qs.details(db, ind.code, place, chosen)
+    return page(
+        request,
+        "quality/indicator.html",
+        {
+            "ov": ov,
+            "ind": ind,
+            "row": row,
+            "place": place_name(place, lang),
+            "fmt": qs.fmt_value,
+            "trend": Markup(svg(trend_chart(ov, lang, [ind.code]))),
+            "ranking": Markup(svg(ranking_chart(ov, ind.code, lang))),
+            "breakdowns": breakdowns,
+            "columns": columns,
+            "records": records,
+        },
+    )

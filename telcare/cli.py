@@ -15,7 +15,10 @@ from rich.table import Table
 from telcare import __version__
 from telcare.antispam.cli import app as spam_app
 from telcare.channels.bus_cli import app as bus_app
+from telcare.channels.loyalty_cli import app as loyalty_app
+from telcare.channels.report_cli import app as report_app
 from telcare.channels.sms.messages import MoMessage, MtMessage
+from telcare.channels.survey_cli import app as survey_app
 from telcare.channels.usage_cli import app as usage_app
 from telcare.config import get_settings
 
@@ -181,3 +184,6 @@ def bench(
 app.add_typer(spam_app, name="spam", help="Train, run and evaluate the spam classifier.")
 app.add_typer(usage_app, name="usage", help="Rate usage records (CSV/Parquet).")
 app.add_typer(bus_app, name="bus", help="Province-to-headquarters event bus.")
+app.add_typer(loyalty_app, name="loyalty", help="Points: accrual, expiry, merchant settlement.")
+app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the customer club.")
+app.add_typer(report_app, name="report", help="Monthly service-quality reports.")

@@ -26,8 +26,13 @@ _subscribers: dict[str, list[Subscriber]] = {}
 
 
 def subscribe(event_type: str, handler: Subscriber) -> None:
-    """Call ``handler(db, event)`` for each ``event_type`` event this node publishes."""
-    _subscribers.setdefault(event_type, []).append(handler)
+    """Call ``handler(db, event)`` for each ``event_type`` event this node publishes.
+
+    Subscribing the same handler twice has no further effect.
+    """
+    handlers = _subscribers.setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
 
 
 def unsubscribe_all() -> None:

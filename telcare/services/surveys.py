@@ -375,8 +375,7 @@ def subscribe_to_bus() -> None:
     """Wire ``ticket.closed`` to surveys on this node's relay (idempotent; call at start-up)."""
     from telcare.bus import handlers
 
-    if ticket_closed_subscriber not in handlers._subscribers.get("ticket.closed", []):
-        handlers.subscribe("ticket.closed", ticket_closed_subscriber)
+    handlers.subscribe("ticket.closed", ticket_closed_subscriber)
 
 
 def send_now(

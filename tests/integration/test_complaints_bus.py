@@ -10,6 +10,7 @@ from telcare.bus.node import Node
 from telcare.domain.access import Kind, Principal
 from telcare.services import complaints as svc
 from telcare.store.uow import Database
+from tests import aio
 
 AGENT = Principal(Kind.STAFF, "bj-agent", "BJ", "agent")
 
@@ -34,7 +35,7 @@ def test_in_process_relay_delivers_ticket_closed(sqlite_db: Database) -> None:
             stop.set()
             await task
 
-        asyncio.run(main())
+        aio.run(main())
         assert outbox.backlog(sqlite_db) == 0
         assert closed == [t.id]
         assert t.province == "BJ"  # a single node files for the caller's province

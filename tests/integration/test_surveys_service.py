@@ -15,6 +15,7 @@ from telcare.services import surveys as svc
 from telcare.store import survey_models as sm
 from telcare.store.models import OutboundSms
 from telcare.store.uow import Database
+from tests import aio
 
 HQ_ADMIN = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
 BJ_AGENT = Principal(Kind.STAFF, "bj-agent", "BJ", "agent")
@@ -212,7 +213,7 @@ def test_the_in_process_bus_delivers_ticket_closed_to_surveys(sqlite_db: Databas
             stop.set()
             await task
 
-        asyncio.run(main())
+        aio.run(main())
     finally:
         handlers.unsubscribe_all()
     with sqlite_db.uow() as uow:

@@ -1,0 +1,78 @@
+"""The quality report renders: HTML with inline charts, a PDF, Chinese glyphs (not boxes)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
+from matplotlib.ft2font import FT2Font
+from PIL import Image
+from typer.testing import CliRunner
+
+from telcare.channels import quality_report as rep
+from telcare.channels.report_cli import app
+from telcare.config import get_settings
+from telcare.services.quality import overview
+from telcare.store.uow import Database
+from tests.integration.quality_fixture import MONTH, load
+
+
+def _ink(png: bytes, box: tuple[float, float, float, float] = (0, 0, 1, 1)) -> float:
+    """Share of non-white pixels in a box given as fractions of the image."""
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    h, w = img.shape
+    x0, y0, x1, y1 = box
+    region = img[int(y0 * h) : int(y1 * h), int(x0 * w) : int(x1 * w)]
+    return float((region < 200).mean())
+
+
+def test_cjk_font_has_the_glyphs_of_the_report() -> None:
+    family = rep.cjk_font()
+    assert family is not None, "install fonts-noto-cjk"
+    path = font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
+    charmap = FT2Font(path).get_charmap()
+    title = rep.tr("title", "zh", place="西藏", month=MONTH) + rep.tr("standards", "zh")
+    assert all(ord(c) in charmap for c in title if not c.isascii())
+
+
+def test_report_renders_with_charts_and_chinese_text(sqlite_db: Database, tmp_path: Path) -> None:
+    load(sqlite_db)
+    ov = overview(sqlite_db, "XZ", MONTH)
+    html_path, pdf_path = rep.write_report(ov, tmp_path / "r.html")
+    page = html_path.read_text(encoding="utf-8")
+    assert "西藏2024-06服务质量报告" in page and page.count("<svg") >= 3
+    assert (
+        "投诉24小时内首次响应" in page and "未达标" in page and "http" not in page.split("<svg")[0]
+    )
+    assert pdf_path.read_bytes().startswith(b"%PDF") and pdf_path.stat().st_size > 10_000
+    first, trends, ranking, _table = rep.pdf_figures(ov)
+    cover = rep.png(first, dpi=50)
+    assert _ink(cover, (0.2, 0.0, 0.8, 0.08)) > 0.01  # the Chinese title has ink
+    assert _ink(cover, (0.0, 0.1, 1.0, 1.0)) > 0.3  # the standards tiles
+    assert _ink(rep.png(trends, dpi=50)) > 0.02  # lines, labels, axes
+    assert _ink(rep.png(ranking, dpi=50)) > 0.02
+    english = rep.render_html(ov, "en")
+    assert "Service-quality report, Tibet, 2024-06" in english
+
+
+def test_report_command(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(sqlite_db)
+    monkeypatch.setenv("TELCARE_DATABASE_URL", sqlite_db.url)
+    get_settings.cache_clear()
+    try:
+        out = tmp_path / "q.html"
+        args = ["quality", "--province", "XZ", "--month", MONTH, "--out", str(out), "--lang", "en"]
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+        assert out.exists() and out.with_suffix(".pdf").exists()
+        bad = CliRunner().invoke(app, ["quality", "--province", "ZZ", "--out", str(out)])
+        assert bad.exit_code != 0
+    finally:
+        monkeypatch.delenv("TELCARE_DATABASE_URL")
+        get_settings.cache_clear()

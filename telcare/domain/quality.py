@@ -339,7 +339,7 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("SAT_RATE", "满意率", "Satisfied share", Kind.SHARE, "%", H, 80.0, "市场部",
        "answered surveys with score ≥ 4 / answered surveys", ("survey",), _CH),
     _i("SVY_RESPONSE", "调查回复率", "Survey response rate", Kind.SHARE, "%", H, 30.0, "市场部",
-       "surveys sent in the month answered / surveys sent", ("survey",), _CH),
+       "surveys sent in the month answered / those answered or expired", ("survey",), _CH),
     _i("SVY_FOLLOWUP", "不满意回访率", "Dissatisfied answers followed up", Kind.SHARE, "%", H,
        100.0,
        "客户服务部", "answered surveys with score ≤ 2 and a follow-up ticket / score ≤ 2",

@@ -12,6 +12,7 @@ def install(app: FastAPI) -> None:
         hall,
         loyalty,
         pages,
+        partners,
         quality,
         security,
         simulator,
@@ -30,3 +31,4 @@ def install(app: FastAPI) -> None:
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints
     app.include_router(van.router)  # /hall/van, /staff/van
     app.include_router(quality.router)  # /staff/quality
+    app.include_router(partners.router)  # /partners/disclosed, /sp, /hall/sp, /staff/partners

@@ -103,8 +103,12 @@ def test_sp_portal_shows_only_the_own_sp(client: TestClient, pdb: Database) -> N
     assert client.get("/sp/", follow_redirects=False).headers["location"] == "/sp/login"
     wrong = sp_login(client, READING, "nope")
     assert "接入码或密码错误" in wrong
+    hq = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
+    partners.record_inspection(pdb, hq, MUSIC, "inspection_minor", "late reply")
+    partners.record_inspection(pdb, hq, READING, "spam", "bulk SMS")
     page = sp_login(client, MUSIC)
     assert f'data-sp="{MUSIC}"' in page and 'data-service="YY"' in page
+    assert page.count("data-violation=") == 1 and "检查轻微问题" in page
     assert "天天阅读" not in page and 'data-service="YD"' not in page
     other = client.get("/sp/", params={"code": READING})
     assert other.status_code == 403 and "天天阅读" not in other.text

@@ -31,10 +31,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back whatever was not committed and detaches the objects with
+        # their loaded state, so that what a use case returns stays readable.
+        self.session.close()
 
     def commit(self) -> None:
         self.session.commit()

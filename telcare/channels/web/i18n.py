@@ -22,6 +22,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.nav_spam": ("垃圾短信", "Spam box"),
     "web.nav_van": ("G3服务车", "G3 service van"),
     "web.nav_survey": ("满意度调查", "Survey"),
+    "web.nav_sp": ("增值业务", "SP services"),
     "web.nav_simulator": ("短信模拟器", "SMS simulator"),
     "web.logout": ("退出", "Log out"),
     "web.api_docs": ("API 文档", "API docs"),

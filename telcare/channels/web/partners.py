@@ -12,10 +12,9 @@ double submit shows the first outcome and has one effect.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -212,25 +211,6 @@ def _denied(request: Request) -> Response:
     return page(request, "partners/denied.html", status=403)
 
 
-class _KeepLoaded:
-    """Workaround: ``partners.catalog`` and ``partners.actions`` return ORM rows from a
-    unit of work that rolls back on exit, which expires them. Detaching the rows
-    first keeps their loaded columns (harmless once the service returns plain values)."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    @contextmanager
-    def uow(self) -> Iterator[UnitOfWork]:
-        with self._db.uow() as uow:
-            yield uow
-            uow.session.expunge_all()
-
-
-def _keep(db: Database) -> Database:
-    return cast(Database, _KeepLoaded(db))
-
-
 # --- form keys ----------------------------------------------------------------------------
 
 
@@ -355,7 +335,7 @@ def hall_page(request: Request, db: Db, who: Subscriber) -> Response:
             "subs": subs,
             "pending": pending if sp_pending else None,
             "pending_sp": sp_pending,
-            "catalog": partners.catalog(_keep(db)),
+            "catalog": partners.catalog(db),
             "mine": {s.service_code for s in subs if s.state == "active" and not s.needs_reconfirm},
         },
     )
@@ -534,7 +514,7 @@ def run_fees(request: Request, db: Db, who: Staff, month: MonthField) -> Respons
 def actions(request: Request, db: Db, who: Staff) -> Response:
     """The governance audit trail (headquarters)."""
     try:
-        rows = partners.actions(_keep(db), who)
+        rows = partners.actions(db, who)
     except DomainError:
         return _denied(request)
     return page(request, "partners/staff_actions.html", {"rows": rows})

@@ -109,3 +109,18 @@ def test_problems(client: TestClient) -> None:
     r = client.post(TT, headers=CALLER, json={"name": "x", "ticketType": "NOPE"})
     assert r.status_code == 404
     assert client.get(f"{TT}/BJ-FFFF", headers=HQ).status_code == 404
+
+
+def test_a_retried_post_with_the_same_key_files_one_ticket(client: TestClient) -> None:
+    body = {"name": "上网很慢", "ticketType": "NET.COV.INDOOR", "note": [{"text": "每天晚上"}]}
+    headers = {**CALLER, "Idempotency-Key": "retry-1"}
+    first = client.post(TT, headers=headers, json=body)
+    again = client.post(TT, headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert first.json()["id"] == again.json()["id"]
+    assert len(again.json()["note"]) == 1  # the note was added once
+    mine = client.get(TT, headers=CALLER).json()
+    assert [t["id"] for t in mine].count(first.json()["id"]) == 1
+    other = client.post(TT, headers=headers, json={**body, "name": "别的问题"})
+    assert other.status_code == 409  # the same key for a different request

@@ -19,6 +19,7 @@ from telcare.channels.api.tmf.common import (
     Caller,
     Db,
     Fields,
+    IdempotencyKey,
     Pages,
     TmfRoute,
     href,
@@ -26,12 +27,15 @@ from telcare.channels.api.tmf.common import (
     many,
     one,
     problems,
+    scoped_key,
 )
 from telcare.channels.api.tmf.schemas import Characteristic, Ref, RelatedParty, Resource, Tmf
 from telcare.config import get_settings
 from telcare.domain import complaints as dc
-from telcare.domain.access import Kind
+from telcare.domain.access import Kind, Principal
+from telcare.services import api_queries
 from telcare.services import complaints as svc
+from telcare.store.uow import Database
 
 PATH = f"{BASE}/troubleTicket/v4"
 router = APIRouter(prefix=PATH, tags=["TMF621 trouble ticket"], route_class=TmfRoute)
@@ -201,8 +205,28 @@ def get_ticket(who: Caller, db: Db, id: TicketId, fields: Fields = None) -> JSON
     response_model=TroubleTicket,
     responses=problems(400, 401, 403, 404, 422),
 )
-def create_ticket(who: Caller, db: Db, body: TroubleTicketCreate) -> JSONResponse:
-    """File a complaint: a subscriber for their own line, staff for a caller."""
+def create_ticket(
+    who: Caller, db: Db, body: TroubleTicketCreate, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    """File a complaint: a subscriber for their own line, staff for a caller.
+
+    A retry with the same ``Idempotency-Key`` returns the ticket the first request filed.
+    """
+    result, replayed = api_queries.once(
+        db,
+        "api.troubleTicket",
+        scoped_key(who, idempotency_key),
+        body.model_dump(mode="json", by_alias=True),
+        lambda: {"ticket": _file(who, db, body)},
+    )
+    t = svc.get_ticket(db, who, result["ticket"])
+    headers = {"Location": href(PATH, "troubleTicket", t.id)}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return one(to_ticket(t), status=201, headers=headers)
+
+
+def _file(who: Principal, db: Database, body: TroubleTicketCreate) -> str:
     node = _node()
     msisdn = body.relatedParty[0].id if body.relatedParty else None
     entities = {e.role: e.id for e in body.relatedEntity}
@@ -223,8 +247,7 @@ def create_ticket(who: Caller, db: Db, body: TroubleTicketCreate) -> JSONRespons
     )
     for note in body.note:
         t = svc.add_note(db, who, t.id, note.text, node=node)
-    t = svc.get_ticket(db, who, t.id)
-    return one(to_ticket(t), status=201, headers={"Location": href(PATH, "troubleTicket", t.id)})
+    return t.id
 
 
 @router.patch(

@@ -1,9 +1,8 @@
 """Anti-spam pages: the subscriber's quarantine box and rules (``/hall/spam``) and the
 staff console of the reporting platform (``/staff/antispam``).
 
-Charts are inline SVG drawn here on the server (matplotlib is not installed; a bar
-chart needs no library). Staff pages need a staff login (``/staff/login``) or a
-bearer token.
+Charts are matplotlib figures inlined as SVG (with the quality report's helpers).
+Staff pages need a staff login (``/staff/login``) or a bearer token.
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.quality_report import cjk_font, plt, svg
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
 from telcare.domain.access import Principal
@@ -111,40 +111,21 @@ Staff = Annotated[Principal, Depends(require_staff)]
 def bar_chart(
     title: str, labels: Sequence[str], values: Sequence[int], *, color: str = "#0085d0"
 ) -> Markup:
-    """A labelled vertical bar chart as accessible inline SVG."""
-    width, height, top, bottom, left = 640, 220, 24, 40, 36
-    n = max(len(values), 1)
-    peak = max([*values, 1])
-    step = (width - left - 8) / n
-    bar = max(step * 0.7, 2)
-    plot = height - top - bottom
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(title)}" class="chart">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="{left}" y1="{top + plot}" x2="{width - 4}" y2="{top + plot}" stroke="#889"/>',
-        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="11">{peak}</text>',
-    ]
-    every = max(1, n // 14)
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        h = plot * value / peak
-        x = left + i * step + (step - bar) / 2
-        parts.append(
-            f'<rect x="{x:.1f}" y="{top + plot - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-            f'fill="{color}"><title>{escape(label)}: {value}</title></rect>'
-        )
+    """A vertical bar chart with each bar labelled by its value, as inline SVG (matplotlib)."""
+    cjk_font()
+    fig, ax = plt.subplots(figsize=(6.4, 2.4))
+    xs = list(range(len(values)))
+    ax.bar(xs, values, color=color)
+    for x, value in zip(xs, values, strict=True):
         if value:
-            parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{top + plot - h - 3:.1f}" '
-                f'text-anchor="middle" font-size="10">{value}</text>'
-            )
-        if i % every == 0:
-            parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                f'font-size="10">{escape(label)}</text>'
-            )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            ax.text(x, value, str(value), ha="center", va="bottom", fontsize=8)
+    every = max(1, len(labels) // 14)
+    ax.set_xticks(xs[::every], [labels[i] for i in xs[::every]], fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_yticks([])
+    fig.tight_layout()
+    return Markup(svg(fig))
 
 
 # --- subscriber: quarantine box and rules ----------------------------------------------

@@ -161,3 +161,15 @@ def compare_zh(
         )
     punct = "punctuation stripped" if strip_punct else "punctuation kept"
     out.print(_table(f"zh_train.tsv, {folds}-fold CV, {punct}", results))
+
+
+@app.command()
+def purge(days: int = typer.Option(30, min=1, help="Keep quarantined messages this long.")) -> None:
+    """Delete quarantined messages older than DAYS (run daily, e.g. from cron)."""
+    from telcare.config import get_settings
+    from telcare.services import antispam
+    from telcare.store.uow import Database
+
+    db = Database(get_settings().database_url)
+    removed = antispam.purge(db, days=days)
+    out.print(f"purged {removed} quarantined messages older than {days} days")

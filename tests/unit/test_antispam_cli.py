@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from telcare.antispam.cli import app
@@ -79,3 +80,33 @@ def test_train_missing_data(tmp_path: Path) -> None:
         app, ["train", "--data-dir", str(tmp_path), "--out", str(tmp_path / "m.skops")]
     )
     assert result.exit_code == 2
+
+
+def test_purge_removes_old_quarantined_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from telcare.config import get_settings
+    from telcare.domain.antispam_rules import RuleKind
+    from telcare.services import antispam
+    from telcare.services.seed import seed_demo
+    from telcare.store.migrate import upgrade
+    from telcare.store.uow import Database
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    db = Database(url)
+    upgrade(url, db.engine)
+    seed_demo(db, subscribers=3)
+    antispam.add_rule(db, "13800138000", RuleKind.KEYWORD, "中奖")
+    old = datetime.now(UTC) - timedelta(days=31)
+    antispam.deliver_mt(db, "13512345678", "13800138000", "中奖了", message_id="old", now=old)
+    antispam.deliver_mt(db, "13512345678", "13800138000", "又中奖了", message_id="new")
+    monkeypatch.setenv("TELCARE_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["purge"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0 and "purged 1" in result.output
+    assert [m.message_id for m in antispam.quarantine(db, "13800138000")] == ["new"]

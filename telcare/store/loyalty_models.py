@@ -217,3 +217,22 @@ class RedemptionCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     __table_args__ = (Index("ix_redemption_code_settlement", "merchant_code", "used_at"),)
+
+
+class MerchantCheckFailure(Base):
+    """A code a merchant checked that is not theirs (the throttle counts the last hour's)."""
+
+    __tablename__ = "merchant_check_failure"
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    merchant_code: Mapped[str] = mapped_column(ForeignKey("merchant.code"))
+    created_at: Mapped[datetime]
+    __table_args__ = (Index("ix_merchant_check_failure_recent", "merchant_code", "created_at"),)
+
+
+class CodeRefund(Base):
+    """The points given back for a code that expired unused: at most one row per code."""
+
+    __tablename__ = "redemption_code_refund"
+    code_id: Mapped[int] = mapped_column(ForeignKey("redemption_code.id"), primary_key=True)
+    points_entry_id: Mapped[int] = mapped_column(ForeignKey("points_entry.id"))
+    created_at: Mapped[datetime]

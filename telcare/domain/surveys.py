@@ -320,6 +320,13 @@ def month_of(when: datetime) -> str:
     return when.astimezone(OPERATOR_TZ).strftime("%Y-%m")
 
 
+def is_g3_package(code: str, name_zh: str = "", name_en: str = "") -> bool:
+    """A subscription to this package is a "new G3 subscription" (the ``g3`` trigger):
+    ``G3`` in its code or either name, case-insensitive — in the catalog QQT88
+    (全球通88套餐G3版), WLT (动感地带网聊套餐G3版) and G3YH (1元G3优惠包)."""
+    return any("G3" in part.upper() for part in (code, name_zh, name_en))
+
+
 # --- replies ----------------------------------------------------------------------
 
 

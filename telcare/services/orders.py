@@ -7,6 +7,7 @@ the order. Nothing is charged before the confirmation.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -73,6 +74,24 @@ class Cancelled:
     effective_at: datetime
 
 
+SubscribedHook = Callable[[Database, str, Subscribed, datetime], None]
+on_subscribed: list[SubscribedHook] = []
+"""Called as ``hook(db, msisdn, subscribed, now)`` after a package subscription has
+been committed (free ones at once, charged ones on confirmation). Other capabilities
+register here (e.g. surveys: a new G3 subscription) so orders imports none of them;
+a failing hook is logged and never undoes the order."""
+
+_log = logging.getLogger(__name__)
+
+
+def _subscribed(db: Database, msisdn: str, done: Subscribed, now: datetime) -> None:
+    for hook in list(on_subscribed):
+        try:
+            hook(db, msisdn, done, now)
+        except Exception:
+            _log.exception("on_subscribed hook %r failed for %s", hook, done.offer.code)
+
+
 def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
@@ -89,6 +108,7 @@ def request_subscription(
         if not product.needs_confirmation:
             done = _subscribe(uow.session, sub, product, now)
             uow.commit()
+            _subscribed(db, sub.msisdn, done, now)
             return done
         offer = Offer.of(product)
         replaced = hold_for_confirmation(uow.session, sub.id, "subscribe", offer, channel, now)
@@ -198,7 +218,8 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
         _check_can_subscribe(s, sub, product, now)
         done = _subscribe(s, sub, product, now)
         uow.commit()
-        return done
+    _subscribed(db, sub.msisdn, done, now)
+    return done
 
 
 def decline(db: Database, msisdn: str) -> Offer:

@@ -29,7 +29,7 @@ from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.domain.messages import register, render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
-from telcare.services import notify
+from telcare.services import notify, orders
 from telcare.store import models as m
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
@@ -371,11 +371,24 @@ def ticket_closed_subscriber(db: Database, event: Mapping[str, Any]) -> None:
     on_ticket_closed(db, event)
 
 
+def g3_subscribed(db: Database, msisdn: str, done: orders.Subscribed, now: datetime) -> None:
+    """:data:`orders.on_subscribed` hook: a committed subscription to a G3 package
+    (:func:`telcare.domain.surveys.is_g3_package`) is a ``g3`` contact, keyed by the
+    subscription id (so it is recorded once)."""
+    offer = done.offer
+    if sv.is_g3_package(offer.code, offer.name_zh, offer.name_en):
+        record_g3_subscription(db, msisdn, subscription_id=str(done.subscription_id), now=now)
+
+
 def subscribe_to_bus() -> None:
-    """Wire ``ticket.closed`` to surveys on this node's relay (idempotent; call at start-up)."""
+    """Wire the triggers that arrive as events (idempotent; call at start-up of every
+    process that closes tickets or takes orders): ``ticket.closed`` on this node's
+    relay, and new G3 subscriptions through :data:`orders.on_subscribed`."""
     from telcare.bus import handlers
 
     handlers.subscribe("ticket.closed", ticket_closed_subscriber)
+    if g3_subscribed not in orders.on_subscribed:
+        orders.on_subscribed.append(g3_subscribed)
 
 
 def send_now(

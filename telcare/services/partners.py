@@ -47,6 +47,7 @@ from telcare.store import antispam_models as am
 from telcare.store import complaint_models as cm
 from telcare.store import models as m
 from telcare.store import partner_models as pm
+from telcare.store import survey_models as sm
 from telcare.store.uow import Database
 
 ACTION = "sp_subscribe"
@@ -891,6 +892,7 @@ def _inputs(s: Session, code: str, month: str) -> rules.ScoreInputs:
             pm.SpRating.rated_at < end,
         )
     ).all()
+    surveyed = _survey_scores(s, code, start, end)
     kinds = s.scalars(
         select(pm.SpViolationRecord.type).where(
             pm.SpViolationRecord.access_code == code,
@@ -914,11 +916,37 @@ def _inputs(s: Session, code: str, month: str) -> rules.ScoreInputs:
     return rules.ScoreInputs(
         subscribers=int(subscribers or 0),
         complaints=int(complaints or 0),
-        ratings=tuple(int(x) for x in ratings),
+        ratings=tuple(int(x) for x in (*ratings, *surveyed)),
         violations=dict(Counter(rules.ViolationType(k) for k in kinds)),
         fees_fen=int(fees or 0),
         refunds_fen=int(refunds or 0),
     )
+
+
+def _survey_scores(s: Session, code: str, start: datetime, end: datetime) -> list[int]:
+    """Headline scores (1-5) of satisfaction surveys answered in [start, end) about a
+    closed ticket naming the SP ``code``.
+
+    A survey triggered by a closed ticket records the ticket's id as its contact's
+    ``ref``; the ticket's ``related_sp`` names the SP. Read here by SQL so that surveys
+    need not know partners (one-way wiring; nothing is copied into ``sp_rating``).
+    """
+    return [
+        int(x)
+        for x in s.scalars(
+            select(sm.Survey.score)
+            .join(sm.SurveyContact, sm.SurveyContact.survey_id == sm.Survey.id)
+            .join(cm.Ticket, cm.Ticket.id == sm.SurveyContact.ref)
+            .where(
+                sm.SurveyContact.trigger == "ticket",
+                cm.Ticket.related_sp == code,
+                sm.Survey.status == "answered",
+                sm.Survey.score.is_not(None),
+                sm.Survey.answered_at >= start,
+                sm.Survey.answered_at < end,
+            )
+        )
+    ]
 
 
 def _serious(s: Session, code: str, since: datetime, until: datetime) -> list[str]:

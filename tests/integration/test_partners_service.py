@@ -4,6 +4,7 @@ cancels, the schema's guard, and a simulated quarter (the issue's "done when")."
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -243,3 +244,41 @@ def test_a_simulated_quarter(pdb: Database) -> None:
     assert (report.violations_handled, report.billing_violations) == (5, 3)
     assert (report.sps_suspended, report.sps_terminated, report.refunds) == (1, 1, 2)
     assert report.disclosed == 5 - 1  # A in some month: music, reading, MMS, game (not weather)
+
+
+def test_a_survey_about_a_closed_sp_complaint_feeds_the_sps_satisfaction(pdb: Database) -> None:
+    """Partners read the answered ticket surveys by SQL when they score a month."""
+    from telcare.services import surveys
+    from telcare.store import complaint_models as cm
+
+    subscribe(pdb, GD, WEATHER, "TQ", at(1, 3))
+    partners.rate(pdb, SH, WEATHER, 5, now=at(1, 4))
+    caller = Principal(Kind.SUBSCRIBER, GD, "GD")
+    t = tickets.file_ticket(
+        pdb, caller, node="GD", category="BIL.DISPUTE.PKG", summary="天气快讯包月费有疑问",
+        related_sp=WEATHER, now=at(1, 5),
+    )  # fmt: skip
+    for step, action in enumerate(["acknowledge", "start", "resolve"], start=1):
+        tickets.transition(
+            pdb, GD_AGENT, t.id, action, node="GD", now=at(1, 5) + timedelta(hours=step)
+        )
+    tickets.transition(pdb, caller, t.id, "close", node="GD", now=at(1, 6))
+    with pdb.uow() as uow:
+        event = uow.session.scalars(
+            select(cm.OutboxEvent.payload).where(
+                cm.OutboxEvent.key == t.id, cm.OutboxEvent.type == "ticket.closed"
+            )
+        ).one()
+    sent = surveys.on_ticket_closed(pdb, event)
+    assert sent is not None and sent.survey_id is not None
+    surveys.handle_reply(pdb, GD, "不满意 还是没说清楚", now=at(1, 7))
+    jan = {r.access_code: r for r in partners.run_month(pdb, "2026-01", now=at(2, 1, 0))}
+    with pdb.uow() as uow:
+        score = uow.session.get_one(pm.SpScore, (WEATHER, "2026-01"))
+        music = uow.session.get_one(pm.SpScore, (MUSIC, "2026-01"))
+    assert score.inputs["ratings"] == 2  # the sp_rating row and the survey (score 1)
+    assert Decimal(score.inputs["satisfaction"]) == 3
+    assert jan[WEATHER].score == 60  # 30 off for the complaint (1 of 1 subscriber), 10 × (4 − 3)
+    assert music.inputs["ratings"] == 0
+    feb = {r.access_code: r for r in partners.run_month(pdb, "2026-02", now=at(3, 1, 0))}
+    assert feb[WEATHER].score == 100  # January's survey is not February's

@@ -188,6 +188,94 @@ def event_counts(db: Database) -> list[EventCounts]:
     return [EventCounts(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """A member event as listed, with its sign-ups (and the reader's own, if any)."""
+
+    id: int
+    kind: str
+    title: str
+    province: str
+    starts_at: datetime
+    capacity: int | None
+    registered: int
+    mine: bool  # the given subscriber signed up
+    attended: bool  # ... and was marked present
+
+
+def events(
+    db: Database,
+    *,
+    msisdn: str | None = None,
+    province: str | None = None,
+    since: datetime | None = None,
+) -> list[EventView]:
+    """Member events, soonest first: national ones and ``province``'s (all when None),
+    starting at ``since`` or later; ``mine`` / ``attended`` for ``msisdn``."""
+    a = sm.ClubAttendance
+    e = sm.ClubEvent
+    number = normalise_msisdn(msisdn) if msisdn else None
+    with db.uow() as uow:
+        s = uow.session
+        q = select(e).order_by(e.starts_at, e.id)
+        if province is not None and province != HQ:
+            q = q.where(e.province.in_((HQ, province.upper())))
+        if since is not None:
+            q = q.where(e.starts_at >= since)
+        rows = list(s.scalars(q))
+        counts = dict(
+            s.execute(
+                select(a.event_id, func.count())
+                .where(a.event_id.in_([r.id for r in rows]))
+                .group_by(a.event_id)
+            ).all()
+        )
+        own: dict[int, bool] = {}
+        if number:
+            own = {
+                int(r[0]): bool(r[1])
+                for r in s.execute(
+                    select(a.event_id, a.attended)
+                    .join(sm.ClubMember, sm.ClubMember.id == a.member_id)
+                    .where(sm.ClubMember.msisdn == number)
+                ).all()
+            }
+    return [
+        EventView(
+            r.id,
+            r.kind,
+            r.title,
+            r.province,
+            r.starts_at,
+            r.capacity,
+            int(counts.get(r.id, 0)),
+            r.id in own,
+            own.get(r.id, False),
+        )
+        for r in rows
+    ]
+
+
+def registrations(db: Database, who: Principal, event_id: int) -> list[tuple[str, bool]]:
+    """Staff: (msisdn, attended) of everyone signed up for an event, in sign-up order."""
+    _staff(who)
+    a = sm.ClubAttendance
+    with db.uow() as uow:
+        s = uow.session
+        event = s.get(sm.ClubEvent, event_id)
+        if event is None:
+            raise NotFound("club.unknown_event")
+        if who.province not in (HQ, event.province):
+            raise Forbidden("complaint.not_yours")
+        rows = s.execute(
+            select(sm.ClubMember.msisdn, a.attended)
+            .join(sm.ClubMember, sm.ClubMember.id == a.member_id)
+            .where(a.event_id == event_id)
+            .order_by(a.registered_at, a.id)
+        ).all()
+    return [(r[0], bool(r[1])) for r in rows]
+
+
 # --- opinion campaigns ---------------------------------------------------------------
 
 
@@ -241,7 +329,7 @@ def submit(
         )
         if campaign is None:
             raise NotFound("club.unknown_campaign", code=campaign_code)
-        if now < campaign.starts_at or (campaign.ends_at and now >= campaign.ends_at):
+        if not _is_open(campaign.starts_at, campaign.ends_at, now):
             raise Conflict("club.campaign_closed")
         if not s.scalar(select(m.Subscriber.id).where(m.Subscriber.msisdn == number)):
             raise UnknownSubscriber("subscriber.unknown", msisdn=number)
@@ -277,6 +365,108 @@ def moderate(
         row.moderated_by, row.moderated_at = who.subject, now or datetime.now(UTC)
         uow.commit()
         return row.state
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    code: str
+    title: str
+    province: str
+    starts_at: datetime
+    ends_at: datetime | None
+    open: bool  # taking submissions now
+
+
+def campaigns(
+    db: Database, *, now: datetime | None = None, open_only: bool = False
+) -> list[CampaignView]:
+    """Opinion campaigns, newest first (``open_only``: those taking submissions now)."""
+    now = now or datetime.now(UTC)
+    c = sm.OpinionCampaign
+    with db.uow() as uow:
+        rows = list(uow.session.scalars(select(c).order_by(c.starts_at.desc(), c.id.desc())))
+    out = [
+        CampaignView(
+            r.code,
+            r.title,
+            r.province,
+            r.starts_at,
+            r.ends_at,
+            _is_open(r.starts_at, r.ends_at, now),
+        )
+        for r in rows
+    ]
+    return [v for v in out if v.open or not open_only]
+
+
+def _is_open(starts_at: datetime, ends_at: datetime | None, now: datetime) -> bool:
+    """The one rule of a campaign's window: from ``starts_at``, until ``ends_at`` (excl.)."""
+    starts_at, now = _aware(starts_at), _aware(now)
+    return starts_at <= now and (ends_at is None or now < _aware(ends_at))
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)  # SQLite drops the zone
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionView:
+    id: int
+    campaign: str
+    msisdn: str
+    kind: str
+    category: str
+    title: str
+    text: str
+    state: str
+    created_at: datetime
+    moderated_by: str | None
+
+
+def submissions(
+    db: Database,
+    *,
+    campaign: str | None = None,
+    state: str | None = None,
+    msisdn: str | None = None,
+    province: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[SubmissionView], int]:
+    """A page of submissions, newest first, and how many match in all. Filters: a
+    campaign code, a moderation state, a subscriber's own, campaigns of ``province``
+    (national ones included; all when None or HQ)."""
+    o = sm.OpinionSubmission
+    c = sm.OpinionCampaign
+    q = select(o, c.code).join(c, c.id == o.campaign_id)
+    if campaign:
+        q = q.where(c.code == campaign.upper())
+    if state:
+        q = q.where(o.state == _enum(dc.State, state).value)
+    if msisdn:
+        q = q.where(o.msisdn == normalise_msisdn(msisdn))
+    if province is not None and province != HQ:
+        q = q.where(c.province.in_((HQ, province.upper())))
+    with db.uow() as uow:
+        s = uow.session
+        total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rows = s.execute(q.order_by(o.created_at.desc(), o.id.desc()).offset(offset).limit(limit))
+        items = [
+            SubmissionView(
+                r.id,
+                code,
+                r.msisdn,
+                r.kind,
+                r.category,
+                r.title,
+                r.text,
+                r.state,
+                r.created_at,
+                r.moderated_by,
+            )
+            for r, code in rows.all()
+        ]
+    return items, int(total)
 
 
 # --- reports -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """``telcare loyalty``: earn points for new charges and top-ups, expire old points,
-print the merchant settlement report, seed the loyalty demo data."""
+refund expired merchant codes, print the merchant settlement report, seed the
+loyalty demo data."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from telcare.config import get_settings
 if TYPE_CHECKING:
     from telcare.store.uow import Database
 
-app = typer.Typer(help="Points: accrue, expire, settlement, seed.", no_args_is_help=True)
+app = typer.Typer(
+    help="Points: accrue, expire, expire-codes, settlement, seed.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -66,3 +69,12 @@ def seed() -> None:
 
     for merchant, password in loyalty.seed_loyalty(_database()).items():
         console.print(f"merchant {merchant} password {password}")
+
+
+@app.command("expire-codes")
+def expire_codes() -> None:
+    """Give back the points of merchant codes that expired unused (once per code)."""
+    from telcare.services import loyalty
+
+    done = loyalty.refund_expired_codes(_database())
+    console.print(f"codes {done.codes:,} · points {done.points:,} given back")

@@ -37,10 +37,12 @@ from sqlalchemy.orm import Session
 from telcare.config import get_settings
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Kind, Principal
+from telcare.domain.catalog import Brand
 from telcare.domain.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
+    Locked,
     NotEligible,
     NotFound,
     NothingPending,
@@ -99,6 +101,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loyalty.order_bad_state": ("未知订单状态{value}。", "Unknown order state {value}."),
     "loyalty.merchant_unknown": ("没有商户{code}。", "There is no merchant {code}."),
     "loyalty.code_space": ("暂时无法生成兑换码，请稍后再试。", "No code available; try again."),
+    "loyalty.checks_locked": (
+        "一小时内错误兑换码已达{limit}次，验证已暂停，请于{when}后再试。",
+        "{limit} wrong codes within an hour: checks are paused until {when}.",
+    ),
+    "loyalty.code_refunded": (
+        "您的兑换码{code}（{name}）已过期未使用，{points}积分已退还。",
+        "Your code {code} ({name}) expired unused; {points} points are back.",
+    ),
+    "loyalty.hq_only": (
+        "只有总部人员可以管理礼品目录和规则。",
+        "Only HQ staff manage the catalog and rules.",
+    ),
+    "loyalty.bad_field": ("{field}无效：{value}", "{field} is not valid: {value}"),
+    "loyalty.service_needed": (
+        "电子券和商户服务需要选择商户服务。",
+        "An e-voucher or partner service needs a merchant service.",
+    ),
+    "loyalty.rule_unknown": ("没有积分规则{id}。", "There is no accrual rule {id}."),
 }
 register(TEXTS)
 
@@ -1332,6 +1352,7 @@ def verify_code(
     digits = rules.normalise_code(code)
     with db.uow() as uow:
         s = uow.session
+        _check_throttle(s, merchant_code, now)
         row = s.scalar(select(lm.RedemptionCode).where(lm.RedemptionCode.code == digits))
         verdict = rules.judge_code(
             found=row is not None,
@@ -1356,6 +1377,9 @@ def verify_code(
                 view = _code_views(s, [row])[0]
                 uow.commit()
                 return view
+        if verdict is rules.CodeVerdict.UNKNOWN:
+            s.add(lm.MerchantCheckFailure(merchant_code=merchant_code, created_at=now))
+            uow.commit()
         _refuse(verdict, row)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -1602,3 +1626,540 @@ def seed_loyalty(db: Database) -> dict[str, str]:
             _put_address(s, sub.id, DEMO_ADDRESS, now)
         uow.commit()
     return passwords
+
+
+# --- merchant code checks: the brute-force throttle ----------------------------------------
+
+MAX_CHECK_FAILURES = 10
+CHECK_WINDOW = timedelta(hours=1)
+
+
+def _check_throttle(s: Session, merchant_code: str, now: datetime) -> None:
+    """Refuse (:class:`Locked`) a merchant with ``MAX_CHECK_FAILURES`` wrong codes in the
+    last hour. The merchant's row is locked, so concurrent checks count one by one."""
+    s.scalar(select(lm.Merchant.code).where(lm.Merchant.code == merchant_code).with_for_update())
+    recent = list(
+        s.scalars(
+            select(lm.MerchantCheckFailure.created_at)
+            .where(
+                lm.MerchantCheckFailure.merchant_code == merchant_code,
+                lm.MerchantCheckFailure.created_at > now - CHECK_WINDOW,
+            )
+            .order_by(lm.MerchantCheckFailure.created_at)
+        )
+    )
+    if len(recent) >= MAX_CHECK_FAILURES:
+        until = recent[-MAX_CHECK_FAILURES] + CHECK_WINDOW
+        raise Locked(
+            "loyalty.checks_locked",
+            limit=MAX_CHECK_FAILURES,
+            when=until.astimezone(OPERATOR_TZ).strftime("%Y-%m-%d %H:%M"),
+        )
+
+
+def check_failures(db: Database, merchant_code: str, *, now: datetime | None = None) -> int:
+    """Wrong codes the merchant checked in the last hour."""
+    now = _now(now)
+    with db.uow() as uow:
+        return int(
+            uow.session.scalar(
+                select(func.count()).where(
+                    lm.MerchantCheckFailure.merchant_code == merchant_code,
+                    lm.MerchantCheckFailure.created_at > now - CHECK_WINDOW,
+                )
+            )
+            or 0
+        )
+
+
+# --- expired, unused codes give their points back ------------------------------------------
+
+
+@dataclass
+class CodeRefundSummary:
+    codes: int = 0
+    points: int = 0
+
+
+def refund_expired_codes(db: Database, *, now: datetime | None = None) -> CodeRefundSummary:
+    """Give back the points of every code that expired unused, once per code.
+
+    Idempotent: a code refunded has a ``redemption_code_refund`` row (its id is the
+    key), written with the reversal under the code's and the account's row locks;
+    a concurrent run either waits and finds it, or fails on the key and moves on.
+    """
+    now = _now(now)
+    summary = CodeRefundSummary()
+    with db.uow() as uow:
+        ids = list(
+            uow.session.scalars(
+                select(lm.RedemptionCode.id)
+                .outerjoin(lm.CodeRefund, lm.CodeRefund.code_id == lm.RedemptionCode.id)
+                .where(
+                    lm.RedemptionCode.used_at.is_(None),
+                    lm.RedemptionCode.expires_at <= now,
+                    lm.CodeRefund.code_id.is_(None),
+                )
+                .order_by(lm.RedemptionCode.id)
+            )
+        )
+    for code_id in ids:
+        try:
+            with db.uow() as uow:
+                points = _refund_code(uow.session, code_id, now)
+                uow.commit()
+        except IntegrityError:  # a concurrent run refunded it first
+            continue
+        if points:
+            summary.codes += 1
+            summary.points += points
+    return summary
+
+
+def _refund_code(s: Session, code_id: int, now: datetime) -> int:
+    row = s.scalars(
+        select(lm.RedemptionCode).where(lm.RedemptionCode.id == code_id).with_for_update()
+    ).one()
+    if row.used_at is not None or row.expires_at > now:
+        return 0
+    if s.get(lm.CodeRefund, code_id) is not None:
+        return 0
+    sub = s.get(m.Subscriber, row.subscriber_id)
+    gift = s.get(m.Gift, row.gift_code)
+    assert sub is not None and gift is not None
+    account = lookups.account_for_update(s, sub.id)
+    entry = post_points(
+        s, account, PointsKind.REVERSAL, row.points, reason=f"兑换码{row.code}过期退还", now=now
+    )
+    s.add(lm.CodeRefund(code_id=row.id, points_entry_id=entry.id, created_at=now))
+    s.flush()
+    lang = sub.language
+    queue_sms(
+        s,
+        sub.msisdn,
+        render(
+            "loyalty.code_refunded",
+            lang,
+            code=row.code,
+            name=gift.name_en if lang == "en" else gift.name_zh,
+            points=row.points,
+        ),
+        dedupe_key=f"loyalty-code-refund:{row.id}",
+        now=now,
+    )
+    return row.points
+
+
+# --- the catalog, rules, campaigns and merchants (headquarters staff) ---------------------
+
+
+def _hq(who: Principal) -> None:
+    if not who.is_headquarters:
+        raise Forbidden("loyalty.hq_only")
+
+
+def _bad(field_name: str, value: object) -> InvalidInput:
+    return InvalidInput("loyalty.bad_field", field=field_name, value=str(value)[:40])
+
+
+def _code_of(text: str, field_name: str = "code") -> str:
+    code = text.strip().upper()
+    if (
+        not code
+        or len(code) > 20
+        or not all(c.isascii() and (c.isalnum() or c == "-") for c in code)
+    ):
+        raise _bad(field_name, text)
+    return code
+
+
+def _name(text: str, limit: int, field_name: str) -> str:
+    value = " ".join(text.split())
+    if not value or len(value) > limit:
+        raise _bad(field_name, text)
+    return value
+
+
+def _brands(values: Iterable[str] | None) -> list[str] | None:
+    chosen = sorted({v.strip().upper() for v in values or () if v.strip()})
+    for b in chosen:
+        if b not in {x.value for x in Brand}:
+            raise _bad("brand", b)
+    return chosen or None
+
+
+def _provinces(values: Iterable[str] | None) -> list[str] | None:
+    chosen = sorted({v.strip().upper() for v in values or () if v.strip()})
+    for p in chosen:
+        if p not in rules.CAPITALS:
+            raise _bad("province", p)
+    return chosen or None
+
+
+def _decimal(text: str, field_name: str, low: Decimal, high: Decimal) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError as exc:
+        raise _bad(field_name, text) from exc
+    if not value.is_finite() or not low <= value <= high or value != round(value, 4):
+        raise _bad(field_name, text)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class GiftForm:
+    """A gift as staff enter it (brands/provinces ``None``: everyone)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    points: int
+    kind: str
+    brands: list[str] | None = None
+    provinces: list[str] | None = None
+    service_id: int | None = None
+    active: bool = True
+    description_zh: str = ""
+    description_en: str = ""
+
+
+def gift_form(db: Database, code: str) -> GiftForm:
+    """A gift as its edit form shows it."""
+    with db.uow() as uow:
+        gift, detail, offer = _gift(uow.session, code)
+        return GiftForm(
+            gift.code,
+            gift.name_zh,
+            gift.name_en,
+            gift.points,
+            offer.kind.value,
+            sorted(offer.brands) if offer.brands is not None else None,
+            sorted(offer.provinces) if offer.provinces is not None else None,
+            detail.service_id if detail else None,
+            offer.active,
+            detail.description_zh if detail else "",
+            detail.description_en if detail else "",
+        )
+
+
+def save_gift(db: Database, who: Principal, form: GiftForm) -> GiftView:
+    """Create a gift or edit one (HQ): names, points, kind, eligibility, merchant service
+    (e-vouchers and partner services need one), listed or withdrawn. Stock is untouched."""
+    _hq(who)
+    code = _code_of(form.code)
+    name_zh = _name(form.name_zh, 60, "name_zh")
+    name_en = _name(form.name_en, 80, "name_en")
+    if not 1 <= form.points <= 10_000_000:
+        raise _bad("points", form.points)
+    try:
+        kind = rules.GiftKind(form.kind)
+    except ValueError as exc:
+        raise _bad("kind", form.kind) from exc
+    brands, provinces = _brands(form.brands), _provinces(form.provinces)
+    with db.uow() as uow:
+        s = uow.session
+        service_id = None
+        if kind is not rules.GiftKind.PHYSICAL:
+            if form.service_id is None or s.get(lm.MerchantService, form.service_id) is None:
+                raise InvalidInput("loyalty.service_needed")
+            service_id = form.service_id
+        gift = s.get(m.Gift, code, with_for_update=True)
+        if gift is None:
+            gift = m.Gift(code=code)
+            s.add(gift)
+        gift.name_zh, gift.name_en, gift.points = name_zh, name_en, form.points
+        gift.physical = kind is rules.GiftKind.PHYSICAL
+        s.flush()
+        detail = s.get(lm.GiftDetail, code)
+        if detail is None:
+            detail = lm.GiftDetail(gift_code=code)
+            s.add(detail)
+        detail.kind, detail.brands, detail.provinces = kind.value, brands, provinces
+        detail.service_id, detail.active = service_id, form.active
+        detail.description_zh = form.description_zh.strip()[:2000]
+        detail.description_en = form.description_en.strip()[:2000]
+        s.flush()
+        view = _views(s, [gift], None)[0]
+        uow.commit()
+        return view
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    id: int
+    source: str
+    brand: str | None
+    tier: str | None
+    points_per_yuan: Decimal
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    code: str
+    name_zh: str
+    name_en: str
+    source: str
+    brands: list[str] | None
+    starts_on: date
+    ends_on: date
+    multiplier: Decimal
+    bonus_per_yuan: Decimal
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+def accrual_rules(db: Database) -> list[RuleView]:
+    """Every accrual rule, by source, brand and tier."""
+    with db.uow() as uow:
+        rows = uow.session.scalars(select(lm.AccrualRule).order_by(lm.AccrualRule.id))
+        return [
+            RuleView(
+                r.id,
+                r.source,
+                r.brand,
+                r.tier,
+                Decimal(r.points_per_yuan),
+                r.valid_from,
+                r.valid_to,
+            )
+            for r in rows
+        ]
+
+
+def tiers(db: Database) -> list[str]:
+    """The tier codes, lowest first."""
+    with db.uow() as uow:
+        return list(
+            uow.session.scalars(
+                select(lm.LoyaltyTier.code).order_by(lm.LoyaltyTier.min_monthly_spend_fen)
+            )
+        )
+
+
+def _source(text: str) -> str:
+    try:
+        return rules.Source(text.strip()).value
+    except ValueError as exc:
+        raise _bad("source", text) from exc
+
+
+def save_rule(
+    db: Database,
+    who: Principal,
+    *,
+    rule_id: int | None,
+    source: str,
+    brand: str | None,
+    tier: str | None,
+    points_per_yuan: str,
+    valid_from: date,
+    valid_to: date | None,
+) -> RuleView:
+    """Create an accrual rule, or edit rule ``rule_id`` (HQ). End a rule with ``valid_to``."""
+    _hq(who)
+    src = _source(source)
+    brands = _brands([brand] if brand else None)
+    rate = _decimal(points_per_yuan, "points_per_yuan", Decimal(0), Decimal(1000))
+    if valid_to is not None and valid_to < valid_from:
+        raise _bad("valid_to", valid_to)
+    with db.uow() as uow:
+        s = uow.session
+        tier = (tier or "").strip() or None
+        if tier is not None and s.get(lm.LoyaltyTier, tier) is None:
+            raise _bad("tier", tier)
+        if rule_id is None:
+            row = lm.AccrualRule()
+            s.add(row)
+        else:
+            found = s.get(lm.AccrualRule, rule_id)
+            if found is None:
+                raise NotFound("loyalty.rule_unknown", id=rule_id)
+            row = found
+        row.source, row.brand, row.tier = src, brands[0] if brands else None, tier
+        row.points_per_yuan, row.valid_from, row.valid_to = rate, valid_from, valid_to
+        s.flush()
+        view = RuleView(row.id, src, row.brand, tier, rate, valid_from, valid_to)
+        uow.commit()
+        return view
+
+
+def campaigns(db: Database) -> list[CampaignView]:
+    """Every campaign, latest start first."""
+    with db.uow() as uow:
+        rows = uow.session.scalars(
+            select(lm.LoyaltyCampaign).order_by(
+                lm.LoyaltyCampaign.starts_on.desc(), lm.LoyaltyCampaign.code
+            )
+        )
+        return [
+            CampaignView(
+                c.code,
+                c.name_zh,
+                c.name_en,
+                c.source,
+                c.brands,
+                c.starts_on,
+                c.ends_on,
+                Decimal(c.multiplier),
+                Decimal(c.bonus_per_yuan),
+            )
+            for c in rows
+        ]
+
+
+def save_campaign(db: Database, who: Principal, c: CampaignView) -> CampaignView:
+    """Create or edit a campaign (HQ): days (both included), source, brands, multiplier
+    and bonus points per yuan."""
+    _hq(who)
+    code = _code_of(c.code)
+    if c.ends_on < c.starts_on:
+        raise _bad("ends_on", c.ends_on)
+    mult = _decimal(str(c.multiplier), "multiplier", Decimal(0), Decimal(100))
+    bonus = _decimal(str(c.bonus_per_yuan), "bonus_per_yuan", Decimal(0), Decimal(1000))
+    clean = CampaignView(
+        code,
+        _name(c.name_zh, 60, "name_zh"),
+        _name(c.name_en, 80, "name_en"),
+        _source(c.source),
+        _brands(c.brands),
+        c.starts_on,
+        c.ends_on,
+        mult,
+        bonus,
+    )
+    with db.uow() as uow:
+        s = uow.session
+        row = s.get(lm.LoyaltyCampaign, code)
+        if row is None:
+            row = lm.LoyaltyCampaign(code=code)
+            s.add(row)
+        row.name_zh, row.name_en, row.source = clean.name_zh, clean.name_en, clean.source
+        row.brands, row.starts_on, row.ends_on = clean.brands, clean.starts_on, clean.ends_on
+        row.multiplier, row.bonus_per_yuan = mult, bonus
+        uow.commit()
+    return clean
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    id: int
+    merchant_code: str
+    code: str
+    name_zh: str
+    name_en: str
+    valid_days: int
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True, slots=True)
+class MerchantView:
+    code: str
+    name_zh: str
+    name_en: str
+    province: str
+    settlement_fen_per_point: Decimal
+    active: bool
+    services: list[ServiceView]
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+def merchants(db: Database) -> list[MerchantView]:
+    """Every partner merchant with its services."""
+    with db.uow() as uow:
+        s = uow.session
+        services: dict[str, list[ServiceView]] = defaultdict(list)
+        for sv in s.scalars(select(lm.MerchantService).order_by(lm.MerchantService.code)):
+            services[sv.merchant_code].append(
+                ServiceView(sv.id, sv.merchant_code, sv.code, sv.name_zh, sv.name_en, sv.valid_days)
+            )
+        return [
+            MerchantView(
+                mc.code,
+                mc.name_zh,
+                mc.name_en,
+                mc.province_code,
+                Decimal(mc.settlement_fen_per_point),
+                mc.active,
+                services[mc.code],
+            )
+            for mc in s.scalars(select(lm.Merchant).order_by(lm.Merchant.code))
+        ]
+
+
+def save_merchant(
+    db: Database,
+    who: Principal,
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    province: str,
+    settlement_fen_per_point: str,
+    active: bool = True,
+    now: datetime | None = None,
+) -> str | None:
+    """Create or edit a partner merchant (HQ). A new merchant gets a random password,
+    returned once (``None`` for an edit; :func:`set_merchant_password` resets)."""
+    _hq(who)
+    key = _code_of(code)
+    zh, en = _name(name_zh, 60, "name_zh"), _name(name_en, 80, "name_en")
+    chosen = _provinces([province])
+    if not chosen:
+        raise _bad("province", province)
+    prov = chosen[0]
+    rate = _decimal(settlement_fen_per_point, "settlement", Decimal(0), Decimal(1000))
+    password = None
+    with db.uow() as uow:
+        s = uow.session
+        row = s.get(lm.Merchant, key)
+        if row is None:
+            password = secrets.token_urlsafe(9)
+            row = lm.Merchant(code=key, password_hash=hash_secret(password), created_at=_now(now))
+            s.add(row)
+        row.name_zh, row.name_en, row.province_code = zh, en, prov
+        row.settlement_fen_per_point, row.active = rate, active
+        uow.commit()
+    return password
+
+
+def save_service(
+    db: Database,
+    who: Principal,
+    *,
+    merchant_code: str,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    valid_days: int,
+) -> ServiceView:
+    """Create or edit (by merchant and code) a merchant service (HQ)."""
+    _hq(who)
+    key = _code_of(code)
+    zh, en = _name(name_zh, 60, "name_zh"), _name(name_en, 80, "name_en")
+    if not 1 <= valid_days <= 3660:
+        raise _bad("valid_days", valid_days)
+    with db.uow() as uow:
+        s = uow.session
+        merchant = s.get(lm.Merchant, merchant_code.strip().upper()[:20])
+        if merchant is None:
+            raise NotFound("loyalty.merchant_unknown", code=merchant_code[:20])
+        row = s.scalar(
+            select(lm.MerchantService).where(
+                lm.MerchantService.merchant_code == merchant.code, lm.MerchantService.code == key
+            )
+        )
+        if row is None:
+            row = lm.MerchantService(merchant_code=merchant.code, code=key)
+            s.add(row)
+        row.name_zh, row.name_en, row.valid_days = zh, en, valid_days
+        s.flush()
+        view = ServiceView(row.id, merchant.code, key, zh, en, valid_days)
+        uow.commit()
+        return view

@@ -363,8 +363,10 @@ INDICATORS: tuple[Indicator, ...] = (
        "violations recorded in the month, not revoked (national, per SP)", ("sp_violation",),
        ("month", "sp"), national_only=True),
     _i("SP_COMPLAINT_RATE", "SP每万用户投诉", "SP complaints per 10,000 SP users", Kind.PER10K,
-       "‱", L, None, "数据部", "tickets naming an SP × 10,000 / the SP's users (partner data)",
-       ("partner",), ("month", "sp"), available=False),
+       "‱", L, None, "数据部",
+       "tickets naming an SP filed in the month × 10,000 / its subscriptions active at month "
+       "end (national, per SP)", ("ticket", "sp_subscription"), ("month", "sp"),
+       national_only=True),
     # charging, recharges, reminders
     _i("RCH_SUCCESS", "充值卡充值成功率", "Card recharge success rate", Kind.SHARE, "%", H, 99.0,
        "业务支撑部", "card recharges / (card recharges + failed card PIN attempts)",

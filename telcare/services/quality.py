@@ -47,6 +47,7 @@ from telcare.store import charging_models as ch
 from telcare.store import complaint_models as cm
 from telcare.store import loyalty_models as ly
 from telcare.store import models as m
+from telcare.store import partner_models as pm
 from telcare.store import survey_models as sv
 from telcare.store.quality_models import QualitySnapshot
 from telcare.store.uow import Database
@@ -422,6 +423,47 @@ def _sp_violations(p: Period) -> Spec:
     )
 
 
+@spec("SP_COMPLAINT_RATE")
+def _sp_complaint_rate(p: Period) -> Spec:
+    """Tickets naming a registered SP (filed in the month) over the SP's subscriptions
+    active at the month's end, both per SP; the denominator is the spec's own."""
+    sub = pm.SpSubscription.__table__
+    spt = m.ServiceProvider.__table__
+    complaints = select(
+        local_month(T.c.created_at).label("month"),
+        T.c.related_sp.label("sp"),
+        literal(1).label("c"),
+        literal(0).label("n"),
+        (literal("ticket ") + T.c.id).label("ref"),
+    ).select_from(T.join(spt, spt.c.access_code == T.c.related_sp))
+    parts = [complaints.where(_in(T.c.created_at, p))]
+    for mo in p.months:
+        end = q.month_start(q.add_months(mo, 1))
+        parts.append(
+            select(
+                literal(mo).label("month"),
+                sub.c.access_code,
+                literal(0),
+                literal(1),
+                literal("subscription ") + cast(sub.c.id, String),
+            ).where(
+                sub.c.activated_at.is_not(None),
+                sub.c.activated_at < end,
+                or_(sub.c.cancelled_at.is_(None), sub.c.cancelled_at >= end),
+            )
+        )
+    u = union_all(*parts).subquery("sp_complaints")
+    return Spec(
+        u,
+        HQ_COL,
+        u.c.month,
+        func.sum(u.c.c),
+        den=func.sum(u.c.n),
+        dims={"sp": u.c.sp},
+        detail=(u.c.month, u.c.sp, u.c.ref),
+    )
+
+
 # charging, recharges and reminders
 LE = m.LedgerEntry.__table__
 ACC = m.Account.__table__
@@ -714,7 +756,7 @@ def _figures(
 ) -> list[q.Figure]:
     out = []
     for p, mo, dv, n, den in rows:
-        if ind.kind is q.Kind.PER10K:
+        if ind.kind is q.Kind.PER10K and den is None:  # else the spec's own base
             den = float(base.get((p, mo), 0))
         out.append(q.Figure(ind.code, p, mo, n, den, ind.value(n, den), dim, dv))
     return out
@@ -772,7 +814,7 @@ def breakdown(db: Database, code: str, dim: str, month: str, province: str) -> l
         for dv, figs in by.items():
             n = sum(f.numerator for f in figs)
             dens = [f.denominator for f in figs if f.denominator is not None]
-            den = float(nat_base[(HQ, month)]) if ind.kind is q.Kind.PER10K else (
+            den = float(nat_base[(HQ, month)]) if ind.kind is q.Kind.PER10K and not dens else (
                 sum(dens) if dens else None)  # fmt: skip
             out.append(q.Figure(code, HQ, month, n, den, ind.value(n, den), dim, dv))
         return sorted(out, key=lambda f: f.dim_value)

@@ -15,6 +15,7 @@ from telcare.store import charging_models as ch
 from telcare.store import complaint_models as cm
 from telcare.store import loyalty_models as ly
 from telcare.store import models as m
+from telcare.store import partner_models as pm
 from telcare.store import survey_models as sv
 from telcare.store.uow import Database
 
@@ -191,6 +192,26 @@ def load(db: Database) -> dict[str, int]:
              "created_at": at(6, 3)},
             {"subscriber_id": ids[XZ[2]], "month": MONTH, "threshold": "pct80", "sent": False,
              "created_at": at(6, 6)},
+        ])  # fmt: skip
+        # SP subscriptions of SP_CODE: active at the end of May XZ1, XZ3, QH1 (cancelled
+        # 20 June); at the end of June XZ1, XZ2 (activated 10 June), XZ3; QH2 never confirmed
+        service = s.scalar(
+            select(m.SpService.id).where(m.SpService.access_code == SP_CODE).limit(1)
+        )
+
+        def sub(number: str, state: str, activated: datetime | None,
+                cancelled: datetime | None = None) -> dict[str, Any]:  # fmt: skip
+            return {"subscriber_id": ids[number], "service_id": service, "access_code": SP_CODE,
+                    "state": state, "channel": "sms", "requested_at": activated or at(6, 1),
+                    "activated_at": activated, "cancelled_at": cancelled,
+                    "needs_reconfirm": False}  # fmt: skip
+
+        s.execute(insert(pm.SpSubscription), [
+            sub(XZ[0], "active", at(5, 1)),
+            sub(XZ[1], "active", at(6, 10)),
+            sub(XZ[2], "active", at(3, 1)),
+            sub(QH[0], "cancelled", at(4, 1), at(6, 20)),
+            sub(QH[1], "pending", None),
         ])  # fmt: skip
         uow.commit()
     return ids

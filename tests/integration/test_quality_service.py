@@ -60,7 +60,9 @@ EXPECTED: dict[tuple[str, str, str], float | None] = {
     ("SPAM_FLAGGED", "HQ", MONTH): 1.0,
     ("SPAM_FLAGGED", "HQ", PREV): 1.0,
     ("SP_VIOLATIONS", "HQ", MONTH): 1.0,  # the other was revoked
-    ("SP_COMPLAINT_RATE", "HQ", MONTH): None,  # inputs not built
+    # T3 names the SP in June; its subscriptions active at the month's end: May 3, June 3
+    ("SP_COMPLAINT_RATE", "HQ", MONTH): 1 * 10_000 / 3,
+    ("SP_COMPLAINT_RATE", "HQ", PREV): 0.0,  # no complaint, a base of 3: a real zero
     # recharges: 2 card recharges and 2 failed PINs in XZ; shop recharges in XZ and QH
     ("RCH_SUCCESS", "XZ", MONTH): 50.0,
     ("RCH_SUCCESS", "QH", MONTH): None,
@@ -112,6 +114,8 @@ def test_breakdowns_by_channel_and_sp(loaded: Database) -> None:
     ] == [(SP_CODE, 1.0)]
     sp = qs.breakdown(loaded, "SP_VIOLATIONS", "sp", MONTH, "HQ")
     assert [(f.dim_value, f.value) for f in sp] == [(SP_CODE, 1.0)]
+    rate = qs.breakdown(loaded, "SP_COMPLAINT_RATE", "sp", MONTH, "HQ")
+    assert [(f.dim_value, f.numerator, f.denominator) for f in rate] == [(SP_CODE, 1.0, 3.0)]
 
 
 def test_drill_down_lists_the_rows_behind_a_figure(loaded: Database) -> None:

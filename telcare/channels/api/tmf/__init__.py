@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from telcare.channels.api.tmf import auth, tmf620, tmf622, tmf629, tmf637, tmf654, tmf658
+from telcare.channels.api.tmf import auth, tmf620, tmf622, tmf629, tmf635, tmf637, tmf654, tmf658
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -14,4 +14,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tmf654.router,
     tmf629.router,
     tmf658.router,
+    tmf635.router,
 )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +60,41 @@ def test_report_renders_with_charts_and_chinese_text(sqlite_db: Database, tmp_pa
     assert _ink(rep.png(ranking, dpi=50)) > 0.02
     english = rep.render_html(ov, "en")
     assert "Service-quality report, Tibet, 2024-06" in english
+
+
+def _poppler(tool: str) -> str:
+    """The path of a poppler-utils tool; skipped without it, except in CI (which must have it)."""
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("TELCARE_REQUIRE_PG") == "1":
+            pytest.fail(f"{tool} is missing: CI must install poppler-utils")
+        pytest.skip(f"{tool} not installed (Debian package poppler-utils)")
+    return path
+
+
+def test_pdf_first_page_as_an_image_has_charts_and_chinese_glyphs(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """The PDF itself, rasterised by poppler (not by matplotlib): ink where the title and
+    the standards tiles are, and the Chinese drawn from an embedded CJK font (not boxes)."""
+    pdftoppm, pdffonts = _poppler("pdftoppm"), _poppler("pdffonts")
+    load(sqlite_db)
+    _html, pdf_path = rep.write_report(overview(sqlite_db, "XZ", MONTH), tmp_path / "r.html")
+    prefix = tmp_path / "page"
+    subprocess.run(
+        [pdftoppm, "-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile", str(pdf_path),
+         str(prefix)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    png = prefix.with_suffix(".png").read_bytes()
+    assert _ink(png) > 0.05, "the first page is blank"
+    assert _ink(png, (0.2, 0.0, 0.8, 0.08)) > 0.01  # the Chinese title
+    assert _ink(png, (0.0, 0.1, 1.0, 1.0)) > 0.3  # the standards tiles
+    fonts = subprocess.run(
+        [pdffonts, "-f", "1", "-l", "1", str(pdf_path)],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert "CJK" in fonts, fonts  # glyphs from Noto Sans CJK, so no missing-glyph boxes
 
 
 def test_report_command(

@@ -196,6 +196,32 @@ class SpAction(Base):
     )
 
 
+class SpSettlement(Base):
+    """One SP's monthly settlement: confirmed fees minus refunds, the tier's hold, and
+    earlier holds released this month. ``released_in`` is set on a row whose held amount
+    was paid out in a later month's settlement."""
+
+    __tablename__ = "sp_settlement"
+    access_code: Mapped[str] = mapped_column(
+        ForeignKey("service_provider.access_code"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(1))
+    fees_fen: Mapped[int] = mapped_column(Money)
+    refunds_fen: Mapped[int] = mapped_column(Money)
+    net_fen: Mapped[int] = mapped_column(Money)
+    hold_pct: Mapped[int] = mapped_column(Integer)
+    held_fen: Mapped[int] = mapped_column(Money)
+    released_fen: Mapped[int] = mapped_column(Money)  # earlier holds paid out this month
+    payable_fen: Mapped[int] = mapped_column(Money)  # net − held + released
+    released_in: Mapped[str | None] = mapped_column(String(7))
+    computed_at: Mapped[datetime]
+    __table_args__ = (
+        CheckConstraint("tier in ('A','B','C','D')", name="tier"),
+        CheckConstraint("held_fen >= 0 AND released_fen >= 0", name="non_negative"),
+    )
+
+
 class SpLogin(Base):
     """An SP's portal password (the principal's subject is the access code)."""
 

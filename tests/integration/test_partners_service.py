@@ -282,3 +282,45 @@ def test_a_survey_about_a_closed_sp_complaint_feeds_the_sps_satisfaction(pdb: Da
     assert music.inputs["ratings"] == 0
     feb = {r.access_code: r for r in partners.run_month(pdb, "2026-02", now=at(3, 1, 0))}
     assert feb[WEATHER].score == 100  # January's survey is not February's
+
+
+def test_the_monthly_settlement_holds_by_tier_and_releases_later(pdb: Database) -> None:
+    """Fees minus refunds per SP; a C month holds 30 %, the next A/B month releases it."""
+    accounts.recharge(pdb, GD, 10_000, idempotency_key="gd-settle")
+    subscribe(pdb, BJ, MUSIC, "YY", at(1, 3))  # 300 charged in January
+    subscribe(pdb, GD, MUSIC, "YY", at(1, 3))
+    subscribe(pdb, GD, READ, "YD", at(1, 3))  # 500
+    with pdb.uow() as uow:  # the scores of January, as run_month would have saved them
+        for code, tier in ((MUSIC, "C"), (READ, "A")):
+            uow.session.add(
+                pm.SpScore(access_code=code, month="2026-01", score=70 if tier == "C" else 95,
+                           tier=tier, inputs={}, computed_at=at(2, 1, 0))
+            )  # fmt: skip
+        uow.commit()
+    jan = {r.access_code: r for r in partners.run_settlement(pdb, "2026-01", now=at(2, 1, 1))}
+    assert set(jan) == {MUSIC, READ}  # SPs without fees get no row
+    assert (jan[MUSIC].fees_fen, jan[MUSIC].held_fen, jan[MUSIC].payable_fen) == (600, 180, 420)
+    assert (jan[READ].held_fen, jan[READ].payable_fen) == (0, 500)
+    assert partners.run_settlement(pdb, "2026-01", now=at(2, 1, 2)) == list(jan.values())
+    # February: music is B again (no score: B) and one of its fees is refunded in February
+    assert partners.run_fees(pdb, "2026-02", now=at(2, 1, 3)).charged == 3
+    with pdb.uow() as uow:
+        s = uow.session
+        row = s.scalars(
+            select(pm.SpSubscription).where(
+                pm.SpSubscription.access_code == MUSIC, pm.SpSubscription.subscriber_id
+                == s.scalar(select(m.Subscriber.id).where(m.Subscriber.msisdn == BJ))
+            )
+        ).one()  # fmt: skip
+        partners.refund_fees(s, row, "2026-02", at(2, 10))
+        uow.commit()
+    feb = {r.access_code: r for r in partners.run_settlement(pdb, "2026-02", now=at(3, 1, 1))}
+    music = feb[MUSIC]
+    assert (music.fees_fen, music.refunds_fen, music.net_fen) == (600, 300, 300)
+    assert (music.held_fen, music.released_fen, music.payable_fen) == (0, 180, 480)
+    again = {r.access_code: r for r in partners.run_settlement(pdb, "2026-02", now=at(3, 1, 2))}
+    assert again[MUSIC].released_fen == 180  # released once, in February
+    march = partners.run_settlement(pdb, "2026-03", now=at(4, 1, 1))
+    assert all(r.released_fen == 0 for r in march)
+    shown = partners.settlements(pdb, HQ_ADMIN, "2026-01")
+    assert [(r.access_code, r.released_in) for r in shown] == [(MUSIC, "2026-02"), (READ, None)]

@@ -203,7 +203,7 @@ def get_ticket(who: Caller, db: Db, id: TicketId, fields: Fields = None) -> JSON
     "/troubleTicket",
     status_code=201,
     response_model=TroubleTicket,
-    responses=problems(400, 401, 403, 404, 422),
+    responses=problems(400, 401, 403, 404, 409, 422),
 )
 def create_ticket(
     who: Caller, db: Db, body: TroubleTicketCreate, idempotency_key: IdempotencyKey = None

@@ -10,7 +10,8 @@ merchant token, apart from the subscriber's login.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -23,8 +24,9 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Principal
-from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
+from telcare.domain.catalog import Brand
+from telcare.domain.errors import DomainError, InvalidInput
+from telcare.domain.messages import register, render
 from telcare.domain.provinces import PROVINCES
 from telcare.services import loyalty, orders, selfcare
 from telcare.store.uow import Database
@@ -113,6 +115,56 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.staff.csv": ("下载CSV", "Download CSV"),
     "web.staff.month": ("月份", "Month"),
     "web.staff.console.loyalty": ("积分商城管理", "Points mall console"),
+    "web.staff.rules": ("积分规则与活动", "Rules and campaigns"),
+    "web.staff.merchants": ("合作商户", "Partner merchants"),
+    "web.staff.gift_form": ("新建或修改礼品", "Create or edit a gift"),
+    "web.staff.gift_saved": ("礼品{code}已保存。", "Gift {code} saved."),
+    "web.staff.edit": ("修改", "Edit"),
+    "web.staff.withdraw": ("下架", "Withdraw"),
+    "web.staff.list": ("上架", "List"),
+    "web.staff.withdrawn": ("已下架", "Withdrawn"),
+    "web.staff.listed_ok": ("礼品{code}已{state}。", "Gift {code}: {state}."),
+    "web.staff.code": ("编号", "Code"),
+    "web.staff.name_zh": ("中文名称", "Chinese name"),
+    "web.staff.name_en": ("英文名称", "English name"),
+    "web.staff.points": ("所需积分", "Points price"),
+    "web.staff.kind": ("类型", "Kind"),
+    "web.staff.brands": ("限品牌（不选为全部）", "Brands (none: all)"),
+    "web.staff.provinces": ("限省份（不选为全部）", "Provinces (none: all)"),
+    "web.staff.service": ("商户服务", "Merchant service"),
+    "web.staff.active": ("上架", "Listed"),
+    "web.staff.description": ("说明", "Description"),
+    "web.staff.save": ("保存", "Save"),
+    "web.staff.hq_only_note": (
+        "礼品目录、规则、活动和商户由总部维护；各省维护本省库存。",
+        "HQ keeps the catalog, rules, campaigns and merchants; provinces keep their stock.",
+    ),
+    "web.staff.rule_form": ("新建或修改积分规则", "Create or edit an accrual rule"),
+    "web.staff.rule_saved": ("积分规则{id}已保存。", "Accrual rule {id} saved."),
+    "web.staff.campaign_form": ("新建或修改活动", "Create or edit a campaign"),
+    "web.staff.campaign_saved": ("活动{code}已保存。", "Campaign {code} saved."),
+    "web.staff.source": ("来源", "Source"),
+    "web.staff.brand": ("品牌", "Brand"),
+    "web.staff.tier": ("等级", "Tier"),
+    "web.staff.any": ("不限", "Any"),
+    "web.staff.rate": ("每元积分", "Points per yuan"),
+    "web.staff.valid_from": ("生效日", "From"),
+    "web.staff.valid_to": ("截止日", "Until"),
+    "web.staff.starts_on": ("开始日", "Starts"),
+    "web.staff.ends_on": ("结束日", "Ends"),
+    "web.staff.multiplier": ("倍数", "Multiplier"),
+    "web.staff.bonus": ("每元加赠积分", "Bonus per yuan"),
+    "web.staff.merchant_form": ("新建或修改商户", "Create or edit a merchant"),
+    "web.staff.merchant_saved": ("商户{code}已保存。", "Merchant {code} saved."),
+    "web.staff.merchant_created": (
+        "商户{code}已创建，初始密码：{password}（只显示这一次）",
+        "Merchant {code} created; its password is {password} (shown this once).",
+    ),
+    "web.staff.service_form": ("新建或修改商户服务", "Create or edit a merchant service"),
+    "web.staff.service_saved": ("商户服务{code}已保存。", "Service {code} saved."),
+    "web.staff.rate_fen": ("结算（分/积分）", "Settlement (fen per point)"),
+    "web.staff.valid_days": ("兑换码有效天数", "Code valid for (days)"),
+    "web.staff.bad_date": ("日期无效：{value}", "Not a valid date: {value}"),
 }
 register(TEXTS)
 if (STAFF, "web.staff.console.loyalty") not in staff_console.CONSOLES:
@@ -399,3 +451,292 @@ def staff_settlement_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+# --- the staff console: catalog, rules, campaigns, merchants (headquarters) ----------------
+
+Code = Annotated[str, Form(max_length=20)]
+Many = Annotated[list[str], Form()]
+Flag = Annotated[str, Form(max_length=5)]
+
+
+def _day(text: str) -> date | None:
+    """An optional ISO day from a form; a bad one is refused."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput("web.staff.bad_date", value=text[:20]) from exc
+
+
+def _required_day(text: str) -> date:
+    day = _day(text)
+    if day is None:
+        raise InvalidInput("web.staff.bad_date", value="-")
+    return day
+
+
+@router.get(STAFF + "/gift", response_class=HTMLResponse)
+def staff_gift_form(
+    request: Request, db: Db, who: Staff, code: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
+    """The gift form: empty for a new gift, filled in for ``code``."""
+    form = None
+    if code:
+        try:
+            form = loyalty.gift_form(db, code)
+        except DomainError as err:
+            _error(request, err)
+            return redirect(STAFF)
+    return page(
+        request,
+        "loyalty/staff_gift.html",
+        {
+            "form": form,
+            "staff": who,
+            "brands": list(Brand),
+            "provinces": PROVINCES,
+            "kinds": list(rules.GiftKind),
+            "merchants": loyalty.merchants(db),
+        },
+    )
+
+
+@router.post(STAFF + "/gift", dependencies=CSRF)
+def staff_gift_save(
+    request: Request,
+    db: Db,
+    who: Staff,
+    code: Code,
+    name_zh: Text,
+    name_en: Text,
+    points: Annotated[int, Form(ge=1, le=10_000_000)],
+    kind: Annotated[str, Form(max_length=10)],
+    brands: Many | None = None,
+    provinces: Many | None = None,
+    service: Annotated[str, Form(max_length=10)] = "",
+    active: Flag = "",
+    description_zh: Annotated[str, Form(max_length=2000)] = "",
+    description_en: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Create or edit a gift (HQ)."""
+    form = loyalty.GiftForm(
+        code,
+        name_zh,
+        name_en,
+        points,
+        kind,
+        brands or None,
+        provinces or None,
+        int(service) if service.isdigit() else None,
+        bool(active),
+        description_zh,
+        description_en,
+    )
+    try:
+        saved = loyalty.save_gift(db, who, form)
+    except DomainError as err:
+        _error(request, err)
+        return redirect(STAFF + "/gift", code=code if who.is_headquarters else "")
+    flash(request, "ok", "web.staff.gift_saved", code=saved.code)
+    return redirect(STAFF)
+
+
+@router.post(STAFF + "/gift/{code}/active", dependencies=CSRF)
+def staff_gift_active(
+    request: Request, db: Db, who: Staff, code: str, active: Flag = ""
+) -> Response:
+    """List (``active=1``) or withdraw a gift (HQ)."""
+    try:
+        loyalty.set_gift_active(db, who, code, bool(active))
+        state = "web.staff.list" if active else "web.staff.withdraw"
+        flash(
+            request, "ok", "web.staff.listed_ok", code=code, state=render(state, lang_of(request))
+        )
+    except DomainError as err:
+        _error(request, err)
+    return redirect(STAFF)
+
+
+@router.get(STAFF + "/rules", response_class=HTMLResponse)
+def staff_rules(
+    request: Request,
+    db: Db,
+    who: Staff,
+    rule: Annotated[int | None, Query()] = None,
+    campaign: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """Accrual rules and campaigns; ``rule``/``campaign`` fill in their edit forms."""
+    all_rules = loyalty.accrual_rules(db)
+    all_campaigns = loyalty.campaigns(db)
+    return page(
+        request,
+        "loyalty/staff_rules.html",
+        {
+            "staff": who,
+            "rules": all_rules,
+            "campaigns": all_campaigns,
+            "rule": next((r for r in all_rules if r.id == rule), None),
+            "campaign": next((c for c in all_campaigns if c.code == campaign), None),
+            "tiers": loyalty.tiers(db),
+            "brands": list(Brand),
+            "sources": list(rules.Source),
+        },
+    )
+
+
+@router.post(STAFF + "/rules", dependencies=CSRF)
+def staff_rule_save(
+    request: Request,
+    db: Db,
+    who: Staff,
+    source: Annotated[str, Form(max_length=10)],
+    points_per_yuan: Annotated[str, Form(max_length=12)],
+    valid_from: Annotated[str, Form(max_length=10)],
+    valid_to: Annotated[str, Form(max_length=10)] = "",
+    brand: Annotated[str, Form(max_length=10)] = "",
+    tier: Annotated[str, Form(max_length=12)] = "",
+    rule_id: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Create or edit an accrual rule (HQ)."""
+    try:
+        saved = loyalty.save_rule(
+            db,
+            who,
+            rule_id=int(rule_id) if rule_id.isdigit() else None,
+            source=source,
+            brand=brand or None,
+            tier=tier or None,
+            points_per_yuan=points_per_yuan,
+            valid_from=_required_day(valid_from),
+            valid_to=_day(valid_to),
+        )
+        flash(request, "ok", "web.staff.rule_saved", id=saved.id)
+    except DomainError as err:
+        _error(request, err)
+    return redirect(STAFF + "/rules")
+
+
+@router.post(STAFF + "/campaigns", dependencies=CSRF)
+def staff_campaign_save(
+    request: Request,
+    db: Db,
+    who: Staff,
+    code: Code,
+    name_zh: Text,
+    name_en: Text,
+    source: Annotated[str, Form(max_length=10)],
+    starts_on: Annotated[str, Form(max_length=10)],
+    ends_on: Annotated[str, Form(max_length=10)],
+    multiplier: Annotated[str, Form(max_length=12)] = "1",
+    bonus_per_yuan: Annotated[str, Form(max_length=12)] = "0",
+    brands: Many | None = None,
+) -> Response:
+    """Create or edit a campaign (HQ)."""
+    try:
+        saved = loyalty.save_campaign(
+            db,
+            who,
+            loyalty.CampaignView(
+                code,
+                name_zh,
+                name_en,
+                source,
+                brands or None,
+                _required_day(starts_on),
+                _required_day(ends_on),
+                _number(multiplier),
+                _number(bonus_per_yuan),
+            ),
+        )
+        flash(request, "ok", "web.staff.campaign_saved", code=saved.code)
+    except DomainError as err:
+        _error(request, err)
+    return redirect(STAFF + "/rules")
+
+
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip() or "0")
+    except ArithmeticError as exc:
+        raise InvalidInput("loyalty.bad_field", field="#", value=text[:20]) from exc
+
+
+@router.get(STAFF + "/merchants", response_class=HTMLResponse)
+def staff_merchants(
+    request: Request, db: Db, who: Staff, code: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
+    """Partner merchants and their services; ``code`` fills in the merchant form."""
+    all_merchants = loyalty.merchants(db)
+    return page(
+        request,
+        "loyalty/staff_merchants.html",
+        {
+            "staff": who,
+            "merchants": all_merchants,
+            "merchant": next((mc for mc in all_merchants if mc.code == code), None),
+            "provinces": PROVINCES,
+        },
+    )
+
+
+@router.post(STAFF + "/merchants", dependencies=CSRF)
+def staff_merchant_save(
+    request: Request,
+    db: Db,
+    who: Staff,
+    code: Code,
+    name_zh: Text,
+    name_en: Text,
+    province: Annotated[str, Form(max_length=2)],
+    settlement_fen_per_point: Annotated[str, Form(max_length=12)] = "1",
+    active: Flag = "",
+) -> Response:
+    """Create (a password is shown once) or edit a partner merchant (HQ)."""
+    try:
+        password = loyalty.save_merchant(
+            db,
+            who,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            province=province,
+            settlement_fen_per_point=settlement_fen_per_point,
+            active=bool(active),
+        )
+        if password:
+            flash(request, "ok", "web.staff.merchant_created", code=code.upper(), password=password)
+        else:
+            flash(request, "ok", "web.staff.merchant_saved", code=code.upper())
+    except DomainError as err:
+        _error(request, err)
+    return redirect(STAFF + "/merchants")
+
+
+@router.post(STAFF + "/services", dependencies=CSRF)
+def staff_service_save(
+    request: Request,
+    db: Db,
+    who: Staff,
+    merchant: Code,
+    code: Code,
+    name_zh: Text,
+    name_en: Text,
+    valid_days: Annotated[int, Form(ge=1, le=3660)] = 30,
+) -> Response:
+    """Create or edit a merchant service (HQ)."""
+    try:
+        saved = loyalty.save_service(
+            db,
+            who,
+            merchant_code=merchant,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            valid_days=valid_days,
+        )
+        flash(request, "ok", "web.staff.service_saved", code=saved.code)
+    except DomainError as err:
+        _error(request, err)
+    return redirect(STAFF + "/merchants")

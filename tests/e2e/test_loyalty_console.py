@@ -219,6 +219,13 @@ def test_merchant_checks_lock_after_ten_wrong_codes(client: TestClient, ldb: Dat
     locked = client.post("/merchant/verify", data={"code": code, "csrf_token": csrf})
     assert "一小时内错误兑换码已达10次" in text(locked.text) and "验证成功" not in locked.text
     assert loyalty.check_failures(ldb, "M0002") == 10
+    base = "/tmf-api/loyaltyManagement/v4"
+    api = client.post(
+        f"{base}/merchant/token", json={"merchant": "M0002", "password": "check-pass"}
+    )
+    as_merchant = {"Authorization": f"Bearer {api.json()['access_token']}"}
+    refused = client.post(f"{base}/codeVerification", json={"code": code}, headers=as_merchant)
+    assert refused.status_code == 429 and refused.json()["code"] == "locked", refused.text
     later = datetime.now(UTC) + timedelta(hours=1, minutes=1)
     assert loyalty.check_failures(ldb, "M0002", now=later) == 0
     assert loyalty.verify_code(ldb, "M0002", code, now=later).code == code

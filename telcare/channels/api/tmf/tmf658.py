@@ -381,11 +381,12 @@ def merchant_token(body: MerchantLogin, db: Db) -> MerchantToken:
 @router.post(
     "/codeVerification",
     response_model=CodeVerification,
-    responses=problems(400, 401, 404, 409, 422),
+    responses=problems(400, 401, 404, 409, 422, 429),
 )
 def verify_code(body: CodeCheck, merchant: MerchantCaller, db: Db) -> JSONResponse:
     """Honour a one-time code: once, before it expires, by its own merchant only
-    (another merchant's code is 404; a used or expired one 409)."""
+    (another merchant's code is 404; a used or expired one 409; after ten wrong
+    codes within an hour the merchant's checks are refused, 429 ``locked``)."""
     done = loyalty.verify_code(db, merchant.code, body.code)
     return one(
         CodeVerification(

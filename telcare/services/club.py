@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import club as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, UnknownSubscriber
+from telcare.domain.messages import register
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.store import models as m
@@ -25,6 +26,15 @@ from telcare.store import survey_models as sm
 from telcare.store.uow import Database
 
 E = TypeVar("E", bound=enum.Enum)
+
+register(
+    {
+        "club.campaign_exists": (
+            "征集活动{code}已存在。",
+            "There is already a campaign {code}.",
+        ),
+    }
+)
 
 
 def _staff(who: Principal) -> None:
@@ -293,6 +303,8 @@ def create_campaign(
     if not code or not title.strip():
         raise InvalidInput("club.value_invalid", value=code or title)
     with db.uow() as uow:
+        if uow.session.scalar(select(sm.OpinionCampaign.id).where(sm.OpinionCampaign.code == code)):
+            raise Conflict("club.campaign_exists", code=code)
         campaign = sm.OpinionCampaign(
             code=code[:30],
             title=title.strip()[: dc.MAX_TITLE],

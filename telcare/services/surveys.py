@@ -387,6 +387,12 @@ def subscribe_to_bus() -> None:
     from telcare.bus import handlers
 
     handlers.subscribe("ticket.closed", ticket_closed_subscriber)
+    hook_orders()
+
+
+def hook_orders() -> None:
+    """Register :func:`g3_subscribed` with :data:`orders.on_subscribed` (idempotent):
+    every process that takes orders (the web/API app, the SMS gateway) calls it."""
     if g3_subscribed not in orders.on_subscribed:
         orders.on_subscribed.append(g3_subscribed)
 

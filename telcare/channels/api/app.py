@@ -9,10 +9,19 @@ from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__
 from telcare.channels import web
-from telcare.channels.api import antispam, partners, problems, sms_simulator, tmf, tmf621
+from telcare.channels.api import (
+    antispam,
+    partners,
+    problems,
+    sms_simulator,
+    surveys,
+    tmf,
+    tmf621,
+)
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
 from telcare.config import get_settings
+from telcare.services import surveys as survey_service
 from telcare.store.uow import Database
 
 STATIC = Path(__file__).parent.parent / "web" / "static"
@@ -38,6 +47,8 @@ def create_app(db: Database | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(tmf621.router)  # /tmf-api/troubleTicket/v4 (complaints)
     app.include_router(partners.router)  # /api/partners (SP governance)
+    app.include_router(surveys.router)  # /api/surveys (surveys, club, opinions)
+    survey_service.hook_orders()  # a confirmed G3 order is a survey trigger
 
     @app.get("/api/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -9,7 +9,9 @@ import typer
 
 from telcare.config import get_settings
 
-app = typer.Typer(help="Reports: the monthly service-quality report.", no_args_is_help=True)
+app = typer.Typer(
+    help="Reports: the monthly service-quality report and its demo activity.", no_args_is_help=True
+)
 
 
 @app.callback()
@@ -50,3 +52,33 @@ def quality(
         db.dispose()
     typer.echo(str(html_path))
     typer.echo(str(pdf_path))
+
+
+@app.command("demo-activity")
+def demo_activity(
+    months: Annotated[int, typer.Option(min=1, max=24, help="Months of activity.")] = 3,
+    until: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD (default: now).")] = "",
+    seed: Annotated[int, typer.Option(help="Random seed (one run per seed).")] = 2026,
+) -> None:
+    """Play months of demo activity (tickets, surveys, spam, recharges, gifts, usage) on
+    the demo operator, so the quality report and dashboards show figures. Idempotent."""
+    from rich.progress import Progress
+
+    from telcare.services.demo_activity import generate
+    from telcare.store.uow import Database
+
+    db = Database(get_settings().database_url)
+    try:
+        with Progress() as bar:
+            task = bar.add_task("demo activity", total=None)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            created = generate(db, months=months, until=until or None, seed=seed, progress=tick)
+    finally:
+        db.dispose()
+    if not created:
+        typer.echo(f"demo activity for seed {seed} already generated: nothing added")
+    for what, n in created.items():
+        typer.echo(f"{what}: {n}")

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 def install(app: FastAPI) -> None:
     """Add the session cookie and every page router to ``app``."""
     from telcare.channels.web import (
+        club,
         complaints,
         hall,
         loyalty,
@@ -28,6 +29,7 @@ def install(app: FastAPI) -> None:
     app.include_router(staff.router)
     app.include_router(loyalty.router)  # /hall/points, /merchant, /staff/loyalty
     app.include_router(surveys.router)  # /hall/survey, /staff/surveys
+    app.include_router(club.router)  # /hall/club, /staff/club (club and opinions)
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints
     app.include_router(van.router)  # /hall/van, /staff/van
     app.include_router(quality.router)  # /staff/quality

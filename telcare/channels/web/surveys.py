@@ -16,7 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 from telcare.channels.api.deps import get_db
 from telcare.channels.web import staff
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
+from telcare.channels.web.security import (
+    new_form_key,
+    require_csrf,
+    require_msisdn,
+    require_staff,
+)
 from telcare.domain import surveys as sv
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
@@ -79,6 +84,36 @@ register(
         "web.staff.surveys.bad_json": (
             "模板内容不是有效的JSON。",
             "The template is not valid JSON.",
+        ),
+        "web.staff.surveys.contacts": ("登记接触", "Record a contact"),
+        "web.staff.surveys.visit": ("营业厅到访", "Shop visit"),
+        "web.staff.surveys.call": ("10086来电（已结束）", "10086 call (closed)"),
+        "web.staff.surveys.shop": ("营业厅编码", "Shop code"),
+        "web.staff.surveys.call_id": ("来电流水号", "Call id"),
+        "web.staff.surveys.record": ("登记", "Record"),
+        "web.staff.surveys.outcome.surveyed": (
+            "已登记，满意度短信已安排（问卷{template} v{version}）。",
+            "Recorded; the survey SMS is queued ({template} v{version}).",
+        ),
+        "web.staff.surveys.outcome.not_sampled": (
+            "已登记，本次未抽中调查。",
+            "Recorded; not sampled for a survey this time.",
+        ),
+        "web.staff.surveys.outcome.recent": (
+            "已登记，该用户7天内已调查过。",
+            "Recorded; this subscriber was surveyed in the last 7 days.",
+        ),
+        "web.staff.surveys.outcome.no_template": (
+            "已登记，当前没有适用的问卷。",
+            "Recorded; no survey template applies now.",
+        ),
+        "web.staff.surveys.outcome.unknown": (
+            "已登记，该号码不是在网用户。",
+            "Recorded; the number is not a subscriber.",
+        ),
+        "web.staff.surveys.outcome.duplicate": (
+            "该接触已登记过。",
+            "This contact was already recorded.",
         ),
     }
 )
@@ -177,3 +212,63 @@ def open_ticket(request: Request, db: Db, who: Staff, survey_id: int) -> Respons
     else:
         flash(request, "ok", "web.staff.surveys.ticket_opened", id=ticket_id)
     return redirect(f"{STAFF}/follow-ups")
+
+
+# --- staff: record a shop visit or a closed 10086 call (survey triggers) -----------------
+
+
+@router.get(f"{STAFF}/contacts", response_class=HTMLResponse)
+def contacts_page(request: Request, who: Staff) -> Response:
+    """Shop staff record a visit, 10086 agents a closed call; each form carries a fresh
+    id (the visit or call id), so a double submit is recorded once."""
+    return page(
+        request,
+        "surveys/contacts.html",
+        {"staff": who, "visit_id": new_form_key(), "call_id": new_form_key()},
+    )
+
+
+def _recorded(request: Request, sent: surveys.Sent) -> Response:
+    flash(
+        request,
+        "ok",
+        f"web.staff.surveys.outcome.{sent.outcome}",
+        template=sent.template or "",
+        version=sent.version or "",
+    )
+    return redirect(f"{STAFF}/contacts")
+
+
+@router.post(f"{STAFF}/visits", dependencies=CSRF)
+def record_visit(
+    request: Request,
+    db: Db,
+    who: Staff,
+    msisdn: Annotated[str, Form(max_length=20)],
+    shop: Annotated[str, Form(min_length=1, max_length=20)],
+    visit_id: Annotated[str, Form(min_length=1, max_length=60)],
+) -> Response:
+    province = "" if who.province == HQ else who.province
+    try:
+        sent = surveys.record_visit(db, msisdn, shop.strip().upper(), province, visit_id=visit_id)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+        return redirect(f"{STAFF}/contacts")
+    return _recorded(request, sent)
+
+
+@router.post(f"{STAFF}/calls", dependencies=CSRF)
+def record_call(
+    request: Request,
+    db: Db,
+    who: Staff,
+    msisdn: Annotated[str, Form(max_length=20)],
+    call_id: Annotated[str, Form(min_length=1, max_length=60)],
+) -> Response:
+    province = None if who.province == HQ else who.province
+    try:
+        sent = surveys.record_call(db, msisdn, who.subject, call_id=call_id, province=province)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+        return redirect(f"{STAFF}/contacts")
+    return _recorded(request, sent)

@@ -208,6 +208,29 @@ def test_opinions_submit_list_and_moderate(client: TestClient) -> None:
     assert featured.json()["state"] == "featured"
 
 
+def test_a_g3_order_confirmed_by_sms_records_a_g3_contact(
+    client: TestClient, sqlite_db: Database
+) -> None:
+    """The app wires ``orders.on_subscribed``: ``KTG3YH`` then ``Y`` is a ``g3`` contact."""
+    from sqlalchemy import select
+
+    from telcare.store import survey_models as sm
+
+    def mo(text: str) -> str:
+        r = client.post("/sms/mo", json={"sender": BJ, "recipient": "10086", "text": text})
+        return "".join(m["text"] for m in r.json())
+
+    mo("KTG3YH")
+    with sqlite_db.uow() as uow:
+        assert uow.session.scalar(select(sm.SurveyContact.id)) is None  # not before Y
+    assert "成功订购" in mo("Y")
+    with sqlite_db.uow() as uow:
+        [(trigger, msisdn)] = uow.session.execute(
+            select(sm.SurveyContact.trigger, sm.SurveyContact.msisdn)
+        ).all()
+    assert (trigger, msisdn) == ("g3", BJ)
+
+
 # --- schemathesis over /api/surveys (the TMF test covers /tmf-api only) ------------------
 
 _DIR = Path(tempfile.mkdtemp(prefix="telcare-surveys-api-"))

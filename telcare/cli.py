@@ -52,8 +52,11 @@ def main(
 
 
 def _database() -> Database:
+    """The configured database, with the capabilities' reactions connected."""
+    from telcare.services import wiring
     from telcare.store.uow import Database  # imported late: --help stays fast
 
+    wiring.connect()
     return Database(get_settings().database_url)
 
 

@@ -24,7 +24,7 @@ def run(
 ) -> None:
     """Relay this node's outbox and apply incoming events until SIGTERM/SIGINT."""
     from telcare.bus.node import Node
-    from telcare.services import surveys
+    from telcare.services import wiring
     from telcare.store.migrate import upgrade
     from telcare.store.uow import Database
 
@@ -32,7 +32,7 @@ def run(
     settings = get_settings()
     db = Database(settings.database_url)
     upgrade(settings.database_url, db.engine)
-    surveys.subscribe_to_bus()  # a closed ticket triggers its satisfaction survey
+    wiring.connect()  # a closed ticket triggers its satisfaction survey
     node = Node(
         db, settings.province.upper(), settings.bus_url, batch=batch, sweep_every_s=sweep_every
     )

@@ -7,8 +7,8 @@ escalation, some major, some reopened, some about SP 1066000005 charging without
 confirmation, refunded), satisfaction surveys and their SMS replies (low scores
 followed up by a ticket), spam reports (senders flagged by reporters, quarantined
 messages, SP 1066000003 flagged into a violation, the rest dismissed by staff), card
-recharges (some wrong PINs) and shop recharges, SP subscriptions, points gift orders by SMS, web, API
-and the online hall (picked, shipped, delivered; a few cancelled or returned), data
+recharges (some wrong PINs) and shop recharges, SP subscriptions, points gift orders by SMS,
+web, API and the online hall (picked, shipped, delivered; a few cancelled or returned), data
 reminder opt-outs and rated usage files with their reminders. The quality
 indicators of :mod:`telcare.services.quality` then have figures to show.
 

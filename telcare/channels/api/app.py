@@ -21,7 +21,7 @@ from telcare.channels.api import (
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
 from telcare.config import get_settings
-from telcare.services import surveys as survey_service
+from telcare.services import wiring
 from telcare.store.uow import Database
 
 STATIC = Path(__file__).parent.parent / "web" / "static"
@@ -48,7 +48,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(tmf621.router)  # /tmf-api/troubleTicket/v4 (complaints)
     app.include_router(partners.router)  # /api/partners (SP governance)
     app.include_router(surveys.router)  # /api/surveys (surveys, club, opinions)
-    survey_service.hook_orders()  # a confirmed G3 order is a survey trigger
+    wiring.connect()  # survey triggers from closed tickets and G3 orders
 
     @app.get("/api/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -43,6 +43,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "该请求编号已用于另一笔操作。",
         "This idempotency key was used for a different request.",
     ),
+    "month.invalid": ("月份“{value}”无效，格式为YYYY-MM。", "'{value}' is not a month (YYYY-MM)."),
     "province.unknown": ("未知省份{code}。", "Unknown province {code}."),
     "language.unknown": ("不支持的语言{value}。", "Unsupported language {value}."),
     # orders and cards

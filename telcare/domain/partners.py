@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from telcare.domain.errors import InvalidInput
 from telcare.domain.subscriptions import OPERATOR_TZ, confirmation_expired
 
 # --- subscriptions and consent -----------------------------------------------------------
@@ -78,9 +79,9 @@ def next_month(month: str) -> str:
 
 
 def check_month(month: str) -> str:
-    """``YYYY-MM`` or ValueError."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ValueError(f"not a month: {month!r}")
+    """``YYYY-MM`` (years 1900–2099), or :class:`InvalidInput`."""
+    if not re.fullmatch(r"(19|20)\d{2}-(0[1-9]|1[0-2])", month):
+        raise InvalidInput("month.invalid", value=month)
     return month
 
 

@@ -1,4 +1,5 @@
-"""Schemathesis against the TMF API's own OpenAPI document: no 500s, responses match it.
+"""Schemathesis against the API's own OpenAPI document (``/tmf-api`` and ``/api``): no
+500s, responses match it.
 
 Each operation gets a bounded number of generated requests, sent once as a
 subscriber and once as headquarters staff, so the protected paths are reached.
@@ -42,7 +43,7 @@ _DIR = Path(tempfile.mkdtemp(prefix="telcare-schemathesis-"))
 _URL = f"sqlite:///{_DIR / 'telcare.db'}"
 _DB = Database(_URL)
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_DB)).include(
-    path_regex=r"^/tmf-api/"
+    path_regex=r"^/(tmf-api|api)/"
 )
 
 

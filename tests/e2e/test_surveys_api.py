@@ -3,24 +3,15 @@ problem bodies and idempotency keys; and schemathesis over these paths (no 500s)
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, Phase, settings
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from telcare.channels.api.app import create_app
 from telcare.config import get_settings
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth, surveys
-from telcare.services.seed import seed_demo
-from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 
 BJ = "13800138000"
@@ -229,45 +220,3 @@ def test_a_g3_order_confirmed_by_sms_records_a_g3_contact(
             select(sm.SurveyContact.trigger, sm.SurveyContact.msisdn)
         ).all()
     assert (trigger, msisdn) == ("g3", BJ)
-
-
-# --- schemathesis over /api/surveys (the TMF test covers /tmf-api only) ------------------
-
-_DIR = Path(tempfile.mkdtemp(prefix="telcare-surveys-api-"))
-_URL = f"sqlite:///{_DIR / 'telcare.db'}"
-_DB = Database(_URL)
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_DB)).include(
-    path_regex=r"^/api/surveys/"
-)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def schema_database() -> Iterator[Database]:
-    upgrade(_URL, _DB.engine)
-    seed_demo(_DB, subscribers=3)
-    yield _DB
-    _DB.dispose()
-    shutil.rmtree(_DIR, ignore_errors=True)
-
-
-bounded = settings(
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-EXCLUDED = [positive_data_acceptance, negative_data_rejection]
-
-
-@schema.parametrize()
-@bounded
-def test_schema_as_subscriber(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=SUB, excluded_checks=EXCLUDED)
-
-
-@schema.parametrize()
-@bounded
-def test_schema_as_headquarters(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=HQ, excluded_checks=EXCLUDED)

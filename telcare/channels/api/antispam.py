@@ -119,7 +119,12 @@ def _report_out(result: antispam.ReportResult) -> ReportOut:
     )
 
 
-@router.post("/reports", status_code=201, summary="Report a spam SMS")
+@router.post(
+    "/reports",
+    status_code=201,
+    summary="Report a spam SMS",
+    responses={200: {"model": ReportOut, "description": "Already reported: the earlier report"}},
+)
 def create_report(body: ReportIn, db: Db, who: Caller, response: Response) -> ReportOut:
     line = _line(db, who, body.reporter)
     result = antispam.report(db, line, body.text, sender=body.sender, channel="api")

@@ -6,7 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from telcare.domain.errors import DomainError
@@ -14,6 +16,17 @@ from telcare.domain.messages import render
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://telcare.invalid/problems/"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str = ""
+    code: str | None = None
+    errors: list[dict[str, object]] | None = None
 
 
 def problem(status: int, kind: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
@@ -28,6 +41,9 @@ def _lang(request: Request) -> str:
 
 
 def install(app: FastAPI) -> None:
+    """Render every error as a problem body, and say so in the OpenAPI document."""
+    _document_problems(app)
+
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         return problem(
@@ -61,3 +77,30 @@ def install(app: FastAPI) -> None:
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Every error answer of every operation is a problem body: the OpenAPI document
+    lists 4xx/5xx answers as ``application/problem+json`` and adds a ``default``
+    problem answer, so that clients (and schemathesis) know the shape of any error."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Problem", Problem.model_json_schema())
+        body = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in doc.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, answer in responses.items():
+                    if code[0] in "45":
+                        answer["content"] = body
+                responses.setdefault("default", {"description": "Error", "content": body})
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]

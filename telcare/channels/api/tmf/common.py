@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from starlette.types import Receive, Scope, Send
 
 from telcare.channels.api.deps import get_db
-from telcare.channels.api.problems import PROBLEM
-from telcare.channels.api.tmf.schemas import Problem, RelatedParty
+from telcare.channels.api.problems import PROBLEM, Problem
+from telcare.channels.api.tmf.schemas import RelatedParty
 from telcare.config import get_settings
 from telcare.domain.access import Principal
 from telcare.domain.errors import WrongSecret

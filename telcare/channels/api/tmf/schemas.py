@@ -69,17 +69,6 @@ class Price(Tmf):
     taxIncludedAmount: Money
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str = ""
-    code: str | None = None
-    errors: list[dict[str, object]] | None = None
-
-
 # --- TMF620 product catalog ------------------------------------------------------------
 
 

@@ -112,7 +112,9 @@ def my_subscriptions(
 
 
 @router.delete("/subscriptions/{subscription_id}", response_model=CancelledOut)
-def cancel(subscription_id: Annotated[int, Path(ge=1)], who: Caller, db: Db) -> CancelledOut:
+def cancel(
+    subscription_id: Annotated[int, Path(ge=1, le=2**62)], who: Caller, db: Db
+) -> CancelledOut:
     """Cancel at once; no further fee."""
     done = partners.cancel_subscription(db, who, subscription_id, channel="api")
     return CancelledOut(code=done.offer.code, effective_at=done.effective_at)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from telcare.config import get_settings
+from telcare.domain.months import month_of
 
 app = typer.Typer(
     help="Reports: the monthly service-quality report and its demo activity.", no_args_is_help=True
@@ -40,7 +41,7 @@ def quality(
     code = province.upper()
     if code != HQ and code not in {p.code for p in PROVINCES}:
         raise typer.BadParameter(f"unknown province {province!r}", param_hint="--province")
-    chosen = month or q.month_of(datetime.now(UTC))
+    chosen = month or month_of(datetime.now(UTC))
     try:
         q.parse_month(chosen)
     except ValueError as err:

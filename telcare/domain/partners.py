@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from telcare.domain.errors import InvalidInput
-from telcare.domain.subscriptions import OPERATOR_TZ, confirmation_expired
+from telcare.domain.subscriptions import confirmation_expired
 
 # --- subscriptions and consent -----------------------------------------------------------
 
@@ -61,21 +61,6 @@ def can_subscribe(sp_status: SpStatus, launch_allowed: bool, service_is_new: boo
     if sp_status is not SpStatus.ACTIVE:
         return False
     return launch_allowed or not service_is_new
-
-
-def month_of(when: datetime) -> str:
-    """The billing month ``YYYY-MM`` in the operator's time zone."""
-    return when.astimezone(OPERATOR_TZ).strftime("%Y-%m")
-
-
-def month_start(month: str) -> datetime:
-    year, mon = (int(x) for x in month.split("-"))
-    return datetime(year, mon, 1, tzinfo=OPERATOR_TZ)
-
-
-def next_month(month: str) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
 
 
 def check_month(month: str) -> str:

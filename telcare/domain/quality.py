@@ -120,10 +120,6 @@ def month_start(month: str) -> datetime:
     return datetime(year, mon, 1, tzinfo=OPERATOR_TZ).astimezone(UTC)
 
 
-def month_of(when: datetime) -> str:
-    return when.astimezone(OPERATOR_TZ).strftime("%Y-%m")
-
-
 # --- comparisons ------------------------------------------------------------------
 
 

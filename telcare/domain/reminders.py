@@ -55,11 +55,6 @@ class Reminder:
     not_before: datetime
 
 
-def month_of(when: datetime) -> str:
-    """The calendar month (``YYYY-MM``) of ``when`` in Asia/Shanghai."""
-    return when.astimezone(SHANGHAI).strftime("%Y-%m")
-
-
 def release_time(now: datetime) -> datetime:
     """``now``, or the next 08:00 Asia/Shanghai when ``now`` is in quiet hours."""
     local = now.astimezone(SHANGHAI)

@@ -316,10 +316,6 @@ def expires_at(sent_at: datetime) -> datetime:
     return sent_at + OPEN_FOR
 
 
-def month_of(when: datetime) -> str:
-    return when.astimezone(OPERATOR_TZ).strftime("%Y-%m")
-
-
 def is_g3_package(code: str, name_zh: str = "", name_en: str = "") -> bool:
     """A subscription to this package is a "new G3 subscription" (the ``g3`` trigger):
     ``G3`` in its code or either name, case-insensitive — in the catalog QQT88

@@ -27,11 +27,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from telcare.config import get_settings
-from telcare.domain import rating
+from telcare.domain import months, rating
 from telcare.domain.catalog import Service
 from telcare.domain.errors import InvalidInput
 from telcare.domain.ledger import EntryKind
 from telcare.domain.money import fen_to_yuan
+from telcare.domain.months import month_of
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.reminders import (
     SHANGHAI,
@@ -39,7 +40,6 @@ from telcare.domain.reminders import (
     DataUsage,
     Reminder,
     due_reminders,
-    month_of,
 )
 from telcare.services import lookups
 from telcare.services.accounts import post_entry
@@ -303,11 +303,7 @@ def _price_table(s: Session) -> rating.PriceTable:
     )
 
 
-def _month_bounds(month: str) -> tuple[datetime, datetime]:
-    y, m = int(month[:4]), int(month[5:7])
-    start = datetime(y, m, 1, tzinfo=SHANGHAI)
-    end = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, end
+_month_bounds = months.bounds
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from telcare.domain import quality as q
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.loyalty import Address
+from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.domain.surveys import Trigger
@@ -157,7 +158,7 @@ def generate(
         if uow.session.get(m.IdempotencyRecord, marker) is not None:
             return {}
     end = _parse_until(until)
-    window = q.month_range(q.month_of(end), max(months, 1))
+    window = q.month_range(month_of(end), max(months, 1))
     start = q.month_start(window[0])
     _backdate_lines(db, start - timedelta(days=1))
     rng = random.Random(seed)
@@ -520,7 +521,7 @@ def _utc(when: datetime) -> datetime:
 def _plan_spam(run: _Run, month: str, lo: datetime, hi: datetime, share: float) -> None:
     rng = run.rng
     senders = [f"170{rng.randrange(10**8):08d}" for _ in range(max(1, round(3 * share)))]
-    if month == q.month_of(run.until):
+    if month == month_of(run.until):
         senders.append(SPAM_SP)
     for i, sender in enumerate(senders):
         text = rng.choice(SPAM_TEXTS).format(n=sender[-6:])

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from telcare.config import get_settings
 from telcare.domain import loyalty as rules
+from telcare.domain import months
 from telcare.domain.access import Kind, Principal
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import (
@@ -1427,12 +1428,10 @@ class SettlementRow:
 
 def _month_range(month: str) -> tuple[datetime, datetime]:
     try:
-        year, mon = (int(p) for p in month.split("-"))
-        start = date(year, mon, 1)
+        start, end = months.bounds(month)
     except (ValueError, TypeError) as exc:
         raise InvalidInput("loyalty.month_bad") from exc
-    end = date(year + (mon == 12), mon % 12 + 1, 1)
-    return _day_start(start), _day_start(end)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def settlement(db: Database, month: str | None = None) -> list[SettlementRow]:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from telcare.domain import months
 from telcare.domain import partners as rules
 from telcare.domain.access import Kind, Principal, can_see_sp
 from telcare.domain.errors import (
@@ -436,7 +437,7 @@ def _confirm(s: Session, sub: m.Subscriber, payload: dict[str, Any], now: dateti
     row.state, row.needs_reconfirm = rules.SubState.ACTIVE.value, False
     row.activated_at = row.activated_at or now
     s.flush()
-    fee = _post_fee(s, row, consent.id, svc, rules.month_of(now), now)
+    fee = _post_fee(s, row, consent.id, svc, months.month_of(now), now)
     account = lookups.account_for_update(s, sub.id)
     lang, offer = sub.language, _offer(svc)
     params: dict[str, Any] = {
@@ -680,7 +681,7 @@ def run_fees(db: Database, month: str, *, now: datetime | None = None) -> FeeRun
                 select(func.max(pm.SpConsent.id)).where(pm.SpConsent.subscription_id == row.id)
             )
             state = rules.SubState(row.state)
-            if row.activated_at and row.activated_at >= rules.month_start(rules.next_month(month)):
+            if row.activated_at and row.activated_at >= months.bounds(month)[1]:
                 continue
             if not rules.can_charge(state, consent_id, row.needs_reconfirm) or consent_id is None:
                 counts["held_reconfirm" if row.needs_reconfirm else "skipped"] += 1
@@ -871,7 +872,7 @@ def rate(
 
 
 def _inputs(s: Session, code: str, month: str) -> rules.ScoreInputs:
-    start, end = rules.month_start(month), rules.month_start(rules.next_month(month))
+    start, end = months.bounds(month)
     subscribers = s.scalar(
         select(func.count(pm.SpSubscription.id)).where(
             pm.SpSubscription.access_code == code,
@@ -994,8 +995,8 @@ def run_month(db: Database, month: str, *, now: datetime | None = None) -> list[
             _disclose(s, sp, month, result, now)
             if rules.rules_for(result.tier).reconfirm:
                 _ask_reconfirm(s, sp, month, now)
-            end = rules.month_start(rules.next_month(month))
-            this_month = _serious(s, code, rules.month_start(month), end)
+            start, end = months.bounds(month)
+            this_month = _serious(s, code, start, end)
             window = _serious(
                 s,
                 code,
@@ -1248,7 +1249,7 @@ def run_settlement(db: Database, month: str, *, now: datetime | None = None) -> 
     replaced and a release happens in one month only."""
     rules.check_month(month)
     now = _now(now)
-    start, end = rules.month_start(month), rules.month_start(rules.next_month(month))
+    start, end = months.bounds(month)
     out = []
     with db.uow() as uow:
         s = uow.session

@@ -27,6 +27,7 @@ from telcare.domain import surveys as sv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.domain.messages import register, render
+from telcare.domain.months import month_of
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.services import notify, orders
@@ -737,8 +738,7 @@ def scored(
     with db.uow() as uow:
         rows = uow.session.execute(q).all()
     out = [
-        sv.Scored(r[0], r[1], r[2] or "-", r[3], r[4], sv.month_of(r[5]), int(r[6] or 0))
-        for r in rows
+        sv.Scored(r[0], r[1], r[2] or "-", r[3], r[4], month_of(r[5]), int(r[6] or 0)) for r in rows
     ]
     return [r for r in out if month is None or r.month == month]
 

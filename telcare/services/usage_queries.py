@@ -15,10 +15,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from telcare.domain import months
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput, NotFound
 from telcare.domain.messages import register
-from telcare.domain.reminders import month_of
+from telcare.domain.months import month_of
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import charging
 from telcare.services.api_queries import Line, Page, line_by_msisdn, line_for
@@ -61,10 +62,7 @@ def month_bounds(month: str | None, now: datetime | None = None) -> tuple[str, d
     month = month or month_of(now or datetime.now(OPERATOR_TZ))
     if not MONTH.match(month):
         raise InvalidInput("api.bad_month", month=month)
-    y, m = int(month[:4]), int(month[5:7])
-    start = datetime(y, m, 1, tzinfo=OPERATOR_TZ)
-    end = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=OPERATOR_TZ)
-    return month, start, end
+    return (month, *months.bounds(month))
 
 
 def _view(line: Line, r: UsageRecord) -> UsageView:

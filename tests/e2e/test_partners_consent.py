@@ -15,7 +15,7 @@ from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
 from telcare.config import get_settings
 from telcare.domain.access import Kind, Principal
-from telcare.domain.partners import month_of
+from telcare.domain.months import month_of
 from telcare.services import partners, selfcare
 from telcare.services.auth import issue_token
 from telcare.store import partner_models as pm

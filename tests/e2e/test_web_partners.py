@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from telcare.channels.api.app import create_app
 from telcare.domain.access import Kind, Principal
-from telcare.domain.partners import month_of
+from telcare.domain.months import month_of
 from telcare.services import hall, partners, selfcare
 from telcare.services.hashing import hash_secret
 from telcare.store.models import StaffUser

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from telcare.domain import partners as p
+from telcare.domain.months import next_month
 
 
 def test_a_clean_month_scores_100_and_is_a() -> None:
@@ -88,4 +89,4 @@ def test_consent_rules_and_orders() -> None:
     assert [p.parse_sp_order(t) for t in ("DGYY", "dg yy", "ＹＹ", "订购YY", "好的谢谢!?", "")] == [
         "YY", "YY", "YY", "YY", None, None,
     ]  # fmt: skip
-    assert p.next_month("2026-12") == "2027-01" and p.next_month("2026-01") == "2026-02"
+    assert next_month("2026-12") == "2027-01" and next_month("2026-01") == "2026-02"

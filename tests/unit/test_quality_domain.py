@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from telcare.domain import quality as q
+from telcare.domain.months import month_of
 
 
 def test_at_least_thirty_indicators_with_complete_definitions() -> None:
@@ -32,7 +33,7 @@ def test_months_in_the_operator_time_zone() -> None:
     assert q.previous_month("2024-01") == "2023-12"
     assert q.month_range("2024-02", 3) == ["2023-12", "2024-01", "2024-02"]
     assert q.month_start("2024-06") == datetime(2024, 5, 31, 16, tzinfo=UTC)
-    assert q.month_of(datetime(2024, 5, 31, 17, tzinfo=UTC)) == "2024-06"
+    assert month_of(datetime(2024, 5, 31, 17, tzinfo=UTC)) == "2024-06"
     with pytest.raises(ValueError):
         q.parse_month("2024-13")
 

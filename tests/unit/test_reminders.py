@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from telcare.domain.months import month_of
 from telcare.domain.reminders import (
     SHANGHAI,
     AllowanceUse,
     DataUsage,
     Reminder,
     due_reminders,
-    month_of,
     release_time,
 )
 

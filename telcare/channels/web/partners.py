@@ -37,6 +37,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, NothingPending, NotSubscribed
 from telcare.domain.messages import register
 from telcare.domain.money import fen_to_yuan
+from telcare.domain.months import month_of
 from telcare.services import auth, orders, partners
 from telcare.services.idempotency import check_key, run_once
 from telcare.store.uow import Database, UnitOfWork
@@ -431,7 +432,7 @@ def hall_cancel(
 
 
 def _this_month() -> str:
-    return rules.month_of(datetime.now(UTC))
+    return month_of(datetime.now(UTC))
 
 
 @router.get(STAFF + "/", response_class=HTMLResponse)

@@ -22,6 +22,7 @@ from telcare.channels.web.staff import CONSOLES
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.messages import register
+from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services import quality as qs
 from telcare.store.uow import Database
@@ -78,7 +79,7 @@ def _scope(who: Principal, province: str | None) -> str:
 
 
 def _month(month: str | None) -> str:
-    chosen = month or q.month_of(datetime.now(UTC))
+    chosen = month or month_of(datetime.now(UTC))
     try:
         q.parse_month(chosen)
     except ValueError as err:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from telcare.domain.subscriptions import OPERATOR_TZ
+
+SHANGHAI = OPERATOR_TZ  # quiet hours and months are the operator's local time
 PERCENT_THRESHOLDS = (80, 100)
 OUT_OF_PACKAGE_STEP_FEN = 1000  # every 10 yuan
 QUIET_FROM = time(22, 0)

@@ -7,6 +7,8 @@ font found by matplotlib's font manager (Debian's fonts-noto-cjk).
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import html
 import io
 from collections.abc import Sequence
@@ -76,12 +78,26 @@ def place_name(province: str, lang: str) -> str:
 def cjk_font() -> str | None:
     """The first installed CJK font family, made matplotlib's default; None if there is none."""
     names = {f.name for f in font_manager.fontManager.ttflist}
+    if not names.intersection(CJK_FONTS):
+        names |= _add_fonts_installed_after_the_cache()
     for family in CJK_FONTS:
         if family in names:
             plt.rcParams["font.family"] = [family, "DejaVu Sans"]
             plt.rcParams["axes.unicode_minus"] = False
             return family
     return None
+
+
+@functools.cache
+def _add_fonts_installed_after_the_cache() -> set[str]:
+    """matplotlib caches the font list once per machine; a CJK font installed later is
+    missing from it, so look for one on disk (once per process) and register it."""
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known and any(k in path for k in ("CJK", "wqy", "SourceHan")):
+            with contextlib.suppress(Exception):  # an unreadable font file is skipped
+                font_manager.fontManager.addfont(path)
+    return {f.name for f in font_manager.fontManager.ttflist}
 
 
 # --- charts ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from telcare.domain.ledger import EntryKind, apply_delta, signed_amount
@@ -47,19 +47,52 @@ def post_entry(
     Bulk callers pass ``flush=False`` and flush once for many entries.
     """
     account.balance_fen = apply_delta(account.balance_fen, delta_fen, allow_negative=allow_negative)
-    entry = LedgerEntry(
-        account_id=account.id,
-        kind=kind.value,
-        amount_fen=delta_fen,
-        balance_after_fen=account.balance_fen,
-        reason=reason[:200],
-        reference=reference,
-        created_at=datetime.now(UTC),
-    )
+    values = _entry(account.id, kind, delta_fen, account.balance_fen, reason, reference)
+    entry = LedgerEntry(**values)
     session.add(entry)
     if flush:
         session.flush()
     return entry
+
+
+def post_locked(
+    session: Session,
+    account_id: int,
+    balance_fen: int,
+    kind: EntryKind,
+    delta_fen: int,
+    *,
+    reason: str = "",
+    reference: str | None = None,
+) -> int:
+    """:func:`post_entry` for an account locked with
+    :func:`telcare.services.lookups.balance_for_update` (two statements, no ORM
+    objects: the order hot path). The new balance."""
+    balance = apply_delta(balance_fen, delta_fen)
+    a = Account.__table__
+    session.execute(update(a).where(a.c.id == account_id).values(balance_fen=balance))
+    values = _entry(account_id, kind, delta_fen, balance, reason, reference)
+    session.execute(insert(LedgerEntry.__table__).values(values))
+    return balance
+
+
+def _entry(
+    account_id: int,
+    kind: EntryKind,
+    delta_fen: int,
+    balance_after_fen: int,
+    reason: str,
+    reference: str | None,
+) -> dict[str, Any]:
+    return {
+        "account_id": account_id,
+        "kind": kind.value,
+        "amount_fen": delta_fen,
+        "balance_after_fen": balance_after_fen,
+        "reason": reason[:200],
+        "reference": reference,
+        "created_at": datetime.now(UTC),
+    }
 
 
 def post(

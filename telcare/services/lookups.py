@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,44 @@ def subscriber(session: Session, msisdn: str, *, allow_closed: bool = False) -> 
     if found is None or (found.status == "closed" and not allow_closed):
         raise UnknownSubscriber("subscriber.unknown", msisdn=number)
     return found
+
+
+class Holder(Protocol):
+    """What an order needs to know of its subscriber: a :class:`Subscriber` or the
+    light row :func:`holder` reads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def msisdn(self) -> str: ...
+    @property
+    def brand(self) -> str: ...
+    @property
+    def province_code(self) -> str: ...
+
+
+def holder(session: Session, msisdn: str) -> Holder:
+    """The subscriber's identity columns only (no ORM object): the order hot path."""
+    number = normalise_msisdn(msisdn)
+    t = Subscriber.__table__.c
+    found: Any = session.execute(
+        select(t.id, t.msisdn, t.brand, t.province_code).where(
+            t.msisdn == number, t.status != "closed"
+        )
+    ).first()
+    if found is None:
+        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+    return found  # type: ignore[no-any-return]
+
+
+def balance_for_update(session: Session, subscriber_id: int) -> tuple[int, int]:
+    """``(account id, balance in fen)``, the account row-locked until the transaction
+    ends (PostgreSQL); pass them to :func:`telcare.services.accounts.post_locked`."""
+    t = Account.__table__.c
+    account_id, balance = session.execute(
+        select(t.id, t.balance_fen).where(t.subscriber_id == subscriber_id).with_for_update()
+    ).one()
+    return account_id, balance
 
 
 def account_for_update(session: Session, subscriber_id: int) -> Account:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from telcare.domain import subscriptions as rules
@@ -28,7 +28,7 @@ from telcare.domain.errors import (
 )
 from telcare.domain.ledger import EntryKind
 from telcare.services import lookups
-from telcare.services.accounts import post_entry
+from telcare.services.accounts import post_locked
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -102,18 +102,22 @@ def request_subscription(
     """Start an order: charged products wait for confirmation, free ones take effect."""
     now = _now(now)
     with db.uow() as uow:
-        sub = lookups.subscriber(uow.session, msisdn)
-        product = lookups.product(uow.session, code)
-        _check_can_subscribe(uow.session, sub, product, now)
+        s = uow.session
+        sub = lookups.holder(s, msisdn)
+        product = lookups.product(s, code)
+        _check_can_subscribe(s, sub, product, now)
         if not product.needs_confirmation:
-            done = _subscribe(uow.session, sub, product, now)
+            done = _subscribe(s, sub.id, product, now)
             uow.commit()
             _subscribed(db, sub.msisdn, done, now)
             return done
         offer = Offer.of(product)
-        replaced = hold_for_confirmation(uow.session, sub.id, "subscribe", offer, channel, now)
+        replaced = hold_for_confirmation(s, sub.id, "subscribe", offer, channel, now)
         uow.commit()
         return Pending(offer, now + rules.CONFIRMATION_TTL, replaced)
+
+
+_PENDING = m.PendingConfirmation.__table__
 
 
 def hold_for_confirmation(
@@ -127,15 +131,12 @@ def hold_for_confirmation(
 ) -> Offer | None:
     """Make ``offer`` the subscriber's one pending confirmation; the unexpired one it
     replaces, if any. ``action`` names the :func:`register_confirmer` that carries it out."""
-    previous = s.get(m.PendingConfirmation, subscriber_id)
+    previous = _take_pending(s, subscriber_id)
     replaced = None
-    if previous is not None:
-        if not rules.confirmation_expired(previous.created_at, now):
-            replaced = Offer(**previous.payload["offer"])
-        s.delete(previous)
-        s.flush()
-    s.add(
-        m.PendingConfirmation(
+    if previous is not None and not rules.confirmation_expired(previous.created_at, now):
+        replaced = Offer(**previous.payload["offer"])
+    s.execute(
+        insert(_PENDING).values(
             subscriber_id=subscriber_id,
             action=action,
             payload={"offer": asdict(offer), **(extra or {})},
@@ -145,6 +146,18 @@ def hold_for_confirmation(
         )
     )
     return replaced
+
+
+def _take_pending(s: Session, subscriber_id: int) -> Any:
+    """Delete the subscriber's pending row and return it (``None`` if there was none).
+
+    The delete locks the row, so of two concurrent confirmations only one gets it."""
+    p = _PENDING.c
+    return s.execute(
+        delete(_PENDING)
+        .where(p.subscriber_id == subscriber_id)
+        .returning(p.action, p.payload, p.created_at)
+    ).first()
 
 
 class Confirmation(Protocol):
@@ -191,32 +204,28 @@ def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending |
 def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed | Confirmation:
     """Carry out the pending order: charge and subscribe, exactly once.
 
-    The pending row is the idempotency guard: it is locked, acted on and deleted in
-    one transaction, so a repeated or concurrent confirmation finds nothing pending.
+    The pending row is the idempotency guard: it is deleted (and so locked) and acted
+    on in one transaction, so a repeated or concurrent confirmation finds nothing pending.
     """
     now = _now(now)
     with db.uow() as uow:
         s = uow.session
-        sub = lookups.subscriber(s, msisdn)
-        row = s.scalars(
-            select(m.PendingConfirmation)
-            .where(m.PendingConfirmation.subscriber_id == sub.id)
-            .with_for_update()
-        ).one_or_none()
+        sub = lookups.holder(s, msisdn)
+        row = _take_pending(s, sub.id)
         if row is None:
             raise NothingPending("order.nothing_pending")
         code = row.payload["offer"]["code"]
-        s.delete(row)
         if rules.confirmation_expired(row.created_at, now):
             uow.commit()
             raise ConfirmationExpired("order.expired", code=code)
         if row.action != "subscribe":
-            result = _CONFIRMERS[row.action](s, sub, row.payload, now)
+            subscriber = s.get_one(m.Subscriber, sub.id)
+            result = _CONFIRMERS[row.action](s, subscriber, row.payload, now)
             uow.commit()
             return result
         product = lookups.product(s, code)
         _check_can_subscribe(s, sub, product, now)
-        done = _subscribe(s, sub, product, now)
+        done = _subscribe(s, sub.id, product, now)
         uow.commit()
     _subscribed(db, sub.msisdn, done, now)
     return done
@@ -307,36 +316,50 @@ def cancel_from_menu(
 # --- inside a transaction -----------------------------------------------------------
 
 
-def _check_can_subscribe(s: Session, sub: m.Subscriber, product: Product, now: datetime) -> None:
+def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now: datetime) -> None:
     check_eligible(product, Brand(sub.brand), sub.province_code)
-    if _open_subscription(s, sub.id, product.code, now) is not None:
+    t = _SUBSCRIPTION.c
+    periods = s.execute(
+        select(t.starts_at, t.ends_at).where(
+            t.subscriber_id == sub.id, t.product_code == product.code, t.state == "active"
+        )
+    )
+    if any(rules.in_force(starts, ends, now) for starts, ends in periods):
         raise AlreadySubscribed("order.already", code=product.code)
     if product.kind is ProductKind.BASE_PLAN:
         raise NotEligible("order.base_plan_change", code=product.code)
 
 
-def _subscribe(s: Session, sub: m.Subscriber, product: Product, now: datetime) -> Subscribed:
-    account = lookups.account_for_update(s, sub.id)
+_SUBSCRIPTION = m.Subscription.__table__
+
+
+def _subscribe(s: Session, subscriber_id: int, product: Product, now: datetime) -> Subscribed:
+    account_id, balance = lookups.balance_for_update(s, subscriber_id)
     if product.charged and product.price_fen > 0:
-        post_entry(
+        balance = post_locked(
             s,
-            account,
+            account_id,
+            balance,
             EntryKind.CHARGE,
             -product.price_fen,
             reason=f"订购 {product.code} {product.name_zh}",
             reference=product.code,
         )
-    row = m.Subscription(
-        subscriber_id=sub.id,
-        product_code=product.code,
-        state="active",
-        starts_at=now,
-        ends_at=rules.ends_at(product, now),
-        created_at=now,
+    ends_at = rules.ends_at(product, now)
+    subscription_id = s.scalar(
+        insert(_SUBSCRIPTION)
+        .values(
+            subscriber_id=subscriber_id,
+            product_code=product.code,
+            state="active",
+            starts_at=now,
+            ends_at=ends_at,
+            created_at=now,
+        )
+        .returning(_SUBSCRIPTION.c.id)
     )
-    s.add(row)
-    s.flush()
-    return Subscribed(Offer.of(product), row.id, account.balance_fen, row.ends_at)
+    assert subscription_id is not None
+    return Subscribed(Offer.of(product), subscription_id, balance, ends_at)
 
 
 def _cancel_row(row: m.Subscription, product: Product, now: datetime) -> Cancelled:

@@ -44,7 +44,7 @@ class PackageInForce:
 def overview(db: Database, msisdn: str) -> Overview:
     """Balance, points and identity of one subscriber (one query: the SMS hot path)."""
     number = normalise_msisdn(msisdn)
-    with db.uow() as uow:
+    with db.read() as uow:
         row = uow.session.execute(
             select(
                 Subscriber.msisdn,

@@ -49,9 +49,19 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
+        self._reads = self._sessions
+        if self.is_postgresql:
+            autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._reads = make_session_factory(autocommit)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
+
+    def read(self) -> UnitOfWork:
+        """A unit of work that only reads: on PostgreSQL each statement runs on its own
+        (autocommit, no BEGIN/COMMIT round trips), which under READ COMMITTED sees the
+        same data a transaction would; it must not write or lock."""
+        return UnitOfWork(self._reads)
 
     @property
     def is_postgresql(self) -> bool:

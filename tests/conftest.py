@@ -1,20 +1,24 @@
 """Shared fixtures: migrated databases on SQLite and, when configured, PostgreSQL.
 
-PostgreSQL tests run when ``TELCARE_TEST_PG_URL`` is set; each test gets its own
-schema. With ``TELCARE_REQUIRE_PG=1`` (CI) a skipped or absent PostgreSQL test
-fails the run.
+PostgreSQL tests run when ``TELCARE_TEST_PG_URL`` is set. Migrating and seeding
+take seconds, so each is done once per test session into a template (a SQLite file,
+a PostgreSQL template database) and every test gets a fresh copy of it: its own
+file, or its own database made with ``CREATE DATABASE … TEMPLATE``. With
+``TELCARE_REQUIRE_PG=1`` (CI) a skipped or absent PostgreSQL test fails the run.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from telcare.services.seed import seed_demo
 from telcare.store.migrate import upgrade
@@ -47,38 +51,120 @@ def pg_schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-def _url_for(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def _seed_small(db: Database) -> None:
+    seed_demo(db, subscribers=3)
+
+
+def _no_seed(_db: Database) -> None:
+    pass
+
+
+class Templates:
+    """Migrated (and seeded) databases built once per session, copied per test."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._files: dict[str, Path] = {}
+        self._pg: dict[str, str] = {}
+        self._admin = (
+            create_engine(_driver_url(PG_URL), isolation_level="AUTOCOMMIT") if PG_URL else None
+        )
+
+    def _build(self, url: str, fill: Callable[[Database], None]) -> None:
+        db = Database(url)
+        upgrade(url, db.engine)
+        fill(db)
+        db.dispose()
+
+    def sqlite(self, fill: Callable[[Database], None], dest: Path) -> str:
+        """A copy of the template file at ``dest``; its URL."""
+        if fill.__name__ not in self._files:
+            path = self.folder / f"{fill.__name__}.db"
+            self._build(f"sqlite:///{path}", fill)  # closing checkpoints the WAL into the file
+            self._files[fill.__name__] = path
+        shutil.copyfile(self._files[fill.__name__], dest)
+        return f"sqlite:///{dest}"
+
+    def postgresql(self, fill: Callable[[Database], None]) -> Iterator[str]:
+        """A database created from the template; dropped afterwards."""
+        if not PG_URL or self._admin is None:
+            pytest.skip("TELCARE_TEST_PG_URL is not set")
+        if fill.__name__ not in self._pg:
+            name = f"tpl_{uuid.uuid4().hex[:12]}"
+            self._create(name)
+            self._build(self._url(name), fill)
+            self._pg[fill.__name__] = name
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        self._create(name, template=self._pg[fill.__name__])
+        try:
+            yield self._url(name)
+        finally:
+            self._drop(name)
+
+    def close(self) -> None:
+        for name in self._pg.values():
+            self._drop(name)
+        if self._admin is not None:
+            self._admin.dispose()
+
+    @staticmethod
+    def _url(database: str) -> str:
+        return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+
+    def _create(self, name: str, template: str | None = None) -> None:
+        assert self._admin is not None
+        extra = f' TEMPLATE "{template}"' if template else ""
+        with self._admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{extra}'))
+
+    def _drop(self, name: str) -> None:
+        assert self._admin is not None
+        with self._admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.close()
+
+
+def _copy(
+    backend: str,
+    fill: Callable[[Database], None],
+    templates: Templates,
+    tmp_path: Path,
+) -> Iterator[Database]:
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'telcare.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
+        db = Database(templates.sqlite(fill, tmp_path / "telcare.db"))
+        yield db
+        db.dispose()
+        return
+    for url in templates.postgresql(fill):
+        db = Database(url)
+        yield db
+        db.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
-def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def empty_db(
+    request: pytest.FixtureRequest, templates: Templates, tmp_path: Path
+) -> Iterator[Database]:
     """A migrated, empty database on each backend."""
-    url = _url_for(request.param, tmp_path, request)
-    db = Database(url)
-    upgrade(url, db.engine)
-    yield db
-    db.dispose()
+    yield from _copy(request.param, _no_seed, templates, tmp_path)
 
 
-@pytest.fixture
-def db(empty_db: Database) -> Database:
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, templates: Templates, tmp_path: Path) -> Iterator[Database]:
     """A migrated database with the reference data and the demo fixtures (no bulk)."""
-    seed_demo(empty_db, subscribers=3)
-    return empty_db
+    yield from _copy(request.param, _seed_small, templates, tmp_path)
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+def sqlite_db(templates: Templates, tmp_path: Path) -> Iterator[Database]:
     """The demo fixtures on SQLite only (channel tests)."""
-    url = f"sqlite:///{tmp_path / 'telcare.db'}"
-    database = Database(url)
-    upgrade(url, database.engine)
-    seed_demo(database, subscribers=3)
-    yield database
-    database.dispose()
+    yield from _copy("sqlite", _seed_small, templates, tmp_path)
 
 
 # --- CI guard: PostgreSQL tests must run when required -----------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from telcare.domain import catalog
@@ -67,13 +67,15 @@ def account_for_update(session: Session, subscriber_id: int) -> Account:
 
 
 def product(session: Session, code: str) -> catalog.Product:
-    row = session.get(Product, code.upper())
+    t = Product.__table__
+    row = session.execute(select(t).where(t.c.code == code.upper())).first()
     if row is None or not row.active:
         raise UnknownProduct("product.unknown", code=code)
     return to_domain(row)
 
 
-def to_domain(row: Product) -> catalog.Product:
+def to_domain(row: Product | Row[Any]) -> catalog.Product:
+    """The domain product of a catalog row (an ORM object or a plain row)."""
     return catalog.Product(
         code=row.code,
         name_zh=row.name_zh,

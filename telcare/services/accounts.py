@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from telcare.domain.ledger import EntryKind, apply_delta, signed_amount
@@ -69,11 +69,16 @@ def post_locked(
     :func:`telcare.services.lookups.balance_for_update` (two statements, no ORM
     objects: the order hot path). The new balance."""
     balance = apply_delta(balance_fen, delta_fen)
-    a = Account.__table__
-    session.execute(update(a).where(a.c.id == account_id).values(balance_fen=balance))
-    values = _entry(account_id, kind, delta_fen, balance, reason, reference)
-    session.execute(insert(LedgerEntry.__table__).values(values))
+    session.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
+    session.execute(_ADD_ENTRY, _entry(account_id, kind, delta_fen, balance, reason, reference))
     return balance
+
+
+_A = Account.__table__
+_SET_BALANCE = (
+    update(_A).where(_A.c.id == bindparam("account_id")).values(balance_fen=bindparam("balance"))
+)
+_ADD_ENTRY = insert(LedgerEntry.__table__)
 
 
 def _entry(

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from telcare.domain import subscriptions as rules
@@ -117,7 +117,21 @@ def request_subscription(
         return Pending(offer, now + rules.CONFIRMATION_TTL, replaced)
 
 
+# The hot path's statements, built once with bound parameters (see lookups).
 _PENDING = m.PendingConfirmation.__table__
+_SUBSCRIPTION = m.Subscription.__table__
+_TAKE_PENDING = (
+    delete(_PENDING)
+    .where(_PENDING.c.subscriber_id == bindparam("subscriber_id"))
+    .returning(_PENDING.c.action, _PENDING.c.payload, _PENDING.c.created_at)
+)
+_HOLD_PENDING = insert(_PENDING)
+_ACTIVE_PERIODS = select(_SUBSCRIPTION.c.starts_at, _SUBSCRIPTION.c.ends_at).where(
+    _SUBSCRIPTION.c.subscriber_id == bindparam("subscriber_id"),
+    _SUBSCRIPTION.c.product_code == bindparam("code"),
+    _SUBSCRIPTION.c.state == "active",
+)
+_NEW_SUBSCRIPTION = insert(_SUBSCRIPTION).returning(_SUBSCRIPTION.c.id)
 
 
 def hold_for_confirmation(
@@ -136,14 +150,15 @@ def hold_for_confirmation(
     if previous is not None and not rules.confirmation_expired(previous.created_at, now):
         replaced = Offer(**previous.payload["offer"])
     s.execute(
-        insert(_PENDING).values(
-            subscriber_id=subscriber_id,
-            action=action,
-            payload={"offer": asdict(offer), **(extra or {})},
-            channel=channel,
-            created_at=now,
-            expires_at=now + rules.CONFIRMATION_TTL,
-        )
+        _HOLD_PENDING,
+        {
+            "subscriber_id": subscriber_id,
+            "action": action,
+            "payload": {"offer": asdict(offer), **(extra or {})},
+            "channel": channel,
+            "created_at": now,
+            "expires_at": now + rules.CONFIRMATION_TTL,
+        },
     )
     return replaced
 
@@ -152,12 +167,7 @@ def _take_pending(s: Session, subscriber_id: int) -> Any:
     """Delete the subscriber's pending row and return it (``None`` if there was none).
 
     The delete locks the row, so of two concurrent confirmations only one gets it."""
-    p = _PENDING.c
-    return s.execute(
-        delete(_PENDING)
-        .where(p.subscriber_id == subscriber_id)
-        .returning(p.action, p.payload, p.created_at)
-    ).first()
+    return s.execute(_TAKE_PENDING, {"subscriber_id": subscriber_id}).first()
 
 
 class Confirmation(Protocol):
@@ -318,19 +328,11 @@ def cancel_from_menu(
 
 def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now: datetime) -> None:
     check_eligible(product, Brand(sub.brand), sub.province_code)
-    t = _SUBSCRIPTION.c
-    periods = s.execute(
-        select(t.starts_at, t.ends_at).where(
-            t.subscriber_id == sub.id, t.product_code == product.code, t.state == "active"
-        )
-    )
+    periods = s.execute(_ACTIVE_PERIODS, {"subscriber_id": sub.id, "code": product.code})
     if any(rules.in_force(starts, ends, now) for starts, ends in periods):
         raise AlreadySubscribed("order.already", code=product.code)
     if product.kind is ProductKind.BASE_PLAN:
         raise NotEligible("order.base_plan_change", code=product.code)
-
-
-_SUBSCRIPTION = m.Subscription.__table__
 
 
 def _subscribe(s: Session, subscriber_id: int, product: Product, now: datetime) -> Subscribed:
@@ -347,16 +349,15 @@ def _subscribe(s: Session, subscriber_id: int, product: Product, now: datetime) 
         )
     ends_at = rules.ends_at(product, now)
     subscription_id = s.scalar(
-        insert(_SUBSCRIPTION)
-        .values(
-            subscriber_id=subscriber_id,
-            product_code=product.code,
-            state="active",
-            starts_at=now,
-            ends_at=ends_at,
-            created_at=now,
-        )
-        .returning(_SUBSCRIPTION.c.id)
+        _NEW_SUBSCRIPTION,
+        {
+            "subscriber_id": subscriber_id,
+            "product_code": product.code,
+            "state": "active",
+            "starts_at": now,
+            "ends_at": ends_at,
+            "created_at": now,
+        },
     )
     assert subscription_id is not None
     return Subscribed(Offer.of(product), subscription_id, balance, ends_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
@@ -41,23 +41,28 @@ class PackageInForce:
         return self.name_en if lang == "en" else self.name_zh
 
 
+_S, _A = Subscriber.__table__, Account.__table__
+_OVERVIEW = (
+    select(
+        _S.c.msisdn,
+        _S.c.brand,
+        _S.c.province_code,
+        _S.c.language,
+        _S.c.status,
+        _A.c.balance_fen,
+        _A.c.points,
+    )
+    .join_from(_S, _A, _A.c.subscriber_id == _S.c.id)
+    .where(_S.c.msisdn == bindparam("msisdn"), _S.c.status != "closed")
+)
+
+
 def overview(db: Database, msisdn: str) -> Overview:
-    """Balance, points and identity of one subscriber (one query: the SMS hot path)."""
+    """Balance, points and identity of one subscriber (one prebuilt query: the SMS hot
+    path, run before every command)."""
     number = normalise_msisdn(msisdn)
     with db.read() as uow:
-        row = uow.session.execute(
-            select(
-                Subscriber.msisdn,
-                Subscriber.brand,
-                Subscriber.province_code,
-                Subscriber.language,
-                Subscriber.status,
-                Account.balance_fen,
-                Account.points,
-            )
-            .join(Account, Account.subscriber_id == Subscriber.id)
-            .where(Subscriber.msisdn == number, Subscriber.status != "closed")
-        ).one_or_none()
+        row = uow.session.execute(_OVERVIEW, {"msisdn": number}).one_or_none()
     if row is None:
         raise UnknownSubscriber("subscriber.unknown", msisdn=number)
     return Overview(row[0], Brand(row[1]), *row[2:])

@@ -349,23 +349,20 @@ def _delete_view(line: Line, sub: m.Subscription, product: m.Product) -> OrderVi
     )
 
 
-def _confirmed_from(s: Session, subscriber_id: int, micros: int) -> m.Subscription | None:
-    """The subscription a confirmed order led to: the line's first charged subscription
-    created within the confirmation window after the order (by SMS ``Y`` or the API)."""
-    placed = EPOCH + timedelta(microseconds=micros)
-    return s.scalars(
+def _confirmed_from(s: Session, subscriber_id: int, stamp: str) -> m.Subscription | None:
+    """The subscription a confirmed order led to (by SMS ``Y``, the hall or the API):
+    the one whose ``ordered_at`` is the order's time."""
+    placed = EPOCH + timedelta(microseconds=int(stamp))
+    near = s.scalars(
         select(m.Subscription)
-        .join(m.Product, m.Product.code == m.Subscription.product_code)
         .where(
             m.Subscription.subscriber_id == subscriber_id,
-            m.Subscription.created_at >= placed,
-            m.Subscription.created_at < placed + rules.CONFIRMATION_TTL,
-            m.Product.charged.is_(True),
-            m.Product.price_fen > 0,
+            m.Subscription.ordered_at >= placed - timedelta(milliseconds=1),
+            m.Subscription.ordered_at <= placed + timedelta(milliseconds=1),
         )
         .order_by(m.Subscription.id)
-        .limit(1)
-    ).first()
+    )
+    return next((sub for sub in near if sub.ordered_at and _stamp(sub.ordered_at) == stamp), None)
 
 
 def order(db: Database, who: Principal, order_id: str, now: datetime | None = None) -> OrderView:
@@ -382,7 +379,7 @@ def order(db: Database, who: Principal, order_id: str, now: datetime | None = No
             row = s.get(m.PendingConfirmation, subscriber_id)
             if row is not None and _stamp(row.created_at) == pending_id.group(2):
                 return _pending_view(line, row, now)
-            sub = _confirmed_from(s, subscriber_id, int(pending_id.group(2)))
+            sub = _confirmed_from(s, subscriber_id, pending_id.group(2))
             if sub is None:  # declined, expired or replaced
                 raise NotFound("api.not_found")
             return _add_view(line, sub, s.get_one(m.Product, sub.product_code), order_id)

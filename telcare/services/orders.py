@@ -235,7 +235,7 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
             return result
         product = lookups.product(s, code)
         _check_can_subscribe(s, sub, product, now)
-        done = _subscribe(s, sub.id, product, now)
+        done = _subscribe(s, sub.id, product, now, ordered_at=row.created_at)
         uow.commit()
     _subscribed(db, sub.msisdn, done, now)
     return done
@@ -335,7 +335,16 @@ def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now:
         raise NotEligible("order.base_plan_change", code=product.code)
 
 
-def _subscribe(s: Session, subscriber_id: int, product: Product, now: datetime) -> Subscribed:
+def _subscribe(
+    s: Session,
+    subscriber_id: int,
+    product: Product,
+    now: datetime,
+    *,
+    ordered_at: datetime | None = None,
+) -> Subscribed:
+    """Charge (if priced) and open the subscription; ``ordered_at`` is when its order
+    was placed (the pending order's time), ``now`` when it takes effect."""
     account_id, balance = lookups.balance_for_update(s, subscriber_id)
     if product.charged and product.price_fen > 0:
         balance = post_locked(
@@ -357,6 +366,7 @@ def _subscribe(s: Session, subscriber_id: int, product: Product, now: datetime) 
             "starts_at": now,
             "ends_at": ends_at,
             "created_at": now,
+            "ordered_at": ordered_at or now,
         },
     )
     assert subscription_id is not None

@@ -188,6 +188,9 @@ class Subscription(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # When the order was placed: the pending order's time for a confirmed one (so the
+    # order's ID finds its subscription), ``created_at`` otherwise; None before 0014.
+    ordered_at: Mapped[datetime | None]
     __table_args__ = (
         CheckConstraint("state in ('pending','active','cancelled','expired')", name="state"),
         Index("ix_subscription_subscriber_state", "subscriber_id", "state"),

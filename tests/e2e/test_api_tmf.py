@@ -181,6 +181,21 @@ def test_charged_order_waits_for_the_subscribers_confirmation(
     assert balance(client, sub, BJ) == 99.0
 
 
+def test_a_replaced_order_does_not_take_the_id_of_the_one_confirmed(
+    client: TestClient, sqlite_db: Database
+) -> None:
+    sub = subscriber_headers(client, sqlite_db, BJ)
+    first = order_g3yh(client, sub)
+    second = order_g3yh(client, sub)  # replaces the first, within the same 24 hours
+    assert first["id"] != second["id"]
+    done = client.patch(second["href"], json={"state": "inProgress"}, headers=sub)
+    assert done.status_code == 200 and done.json()["state"] == "completed"
+    assert is_problem(client.get(first["href"], headers=sub), 404)  # replaced, never confirmed
+    again = client.get(second["href"], headers=sub).json()
+    assert again["state"] == "completed"
+    assert again["productOrderItem"][0]["product"] == done.json()["productOrderItem"][0]["product"]
+
+
 def test_pending_api_order_can_be_confirmed_by_sms(client: TestClient, sqlite_db: Database) -> None:
     sub = subscriber_headers(client, sqlite_db, BJ)
     order = order_g3yh(client, sub)

@@ -55,6 +55,14 @@ def post_entry(
     return entry
 
 
+# post_locked's statements, built once (see lookups)
+_A = Account.__table__
+_SET_BALANCE = (
+    update(_A).where(_A.c.id == bindparam("account_id")).values(balance_fen=bindparam("balance"))
+)
+_ADD_ENTRY = insert(LedgerEntry.__table__)
+
+
 def post_locked(
     session: Session,
     account_id: int,
@@ -72,13 +80,6 @@ def post_locked(
     session.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
     session.execute(_ADD_ENTRY, _entry(account_id, kind, delta_fen, balance, reason, reference))
     return balance
-
-
-_A = Account.__table__
-_SET_BALANCE = (
-    update(_A).where(_A.c.id == bindparam("account_id")).values(balance_fen=bindparam("balance"))
-)
-_ADD_ENTRY = insert(LedgerEntry.__table__)
 
 
 def _entry(

@@ -6,7 +6,7 @@ building a statement costs more CPU than running it (docs/benchmarks.md).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
@@ -56,10 +56,10 @@ _PRODUCT_BY_CODE = select(_PRODUCT).where(_PRODUCT.c.code == bindparam("code"))
 def holder(session: Session, msisdn: str) -> Holder:
     """The subscriber's identity columns only (no ORM object): the order hot path."""
     number = normalise_msisdn(msisdn)
-    found: Any = session.execute(_HOLDER, {"msisdn": number}).first()
+    found = session.execute(_HOLDER, {"msisdn": number}).first()
     if found is None:
         raise UnknownSubscriber("subscriber.unknown", msisdn=number)
-    return found  # type: ignore[no-any-return]
+    return cast(Holder, found)
 
 
 def balance_for_update(session: Session, subscriber_id: int) -> tuple[int, int]:

@@ -7,6 +7,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "telcare_read_only"
+"""Execution option of the read-only engine behind :meth:`Database.read`."""
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
@@ -25,8 +28,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # Writers take the lock up front: no deadlock-prone lock upgrades.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock up front: no deadlock-prone lock upgrades. Readers
+            # (Database.read) begin deferred: under WAL they neither wait for nor block it.
+            reader = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):

@@ -8,7 +8,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from telcare.store.db import make_engine, make_session_factory
+from telcare.store.db import READ_ONLY, make_engine, make_session_factory
 
 
 class UnitOfWork:
@@ -49,18 +49,20 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
-        self._reads = self._sessions
         if self.is_postgresql:
-            autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-            self._reads = make_session_factory(autocommit)
+            reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            reader = self.engine.execution_options(**{READ_ONLY: True})
+        self._reads = make_session_factory(reader)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
 
     def read(self) -> UnitOfWork:
-        """A unit of work that only reads: on PostgreSQL each statement runs on its own
-        (autocommit, no BEGIN/COMMIT round trips), which under READ COMMITTED sees the
-        same data a transaction would; it must not write or lock."""
+        """A unit of work that only reads; it must not write or lock. On PostgreSQL each
+        statement runs on its own (autocommit, no BEGIN/COMMIT round trips), which under
+        READ COMMITTED sees what a transaction would; on SQLite it begins deferred, so it
+        does not queue behind a writer."""
         return UnitOfWork(self._reads)
 
     @property

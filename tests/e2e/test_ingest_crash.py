@@ -45,11 +45,11 @@ def run_ingest(url: str, path: Path, *, kill_after_chunks: int | None) -> str:
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            with db.uow() as uow:
+            with db.read() as uow:  # a reader: it must not queue behind the ingest
                 done = uow.session.scalar(select(func.coalesce(func.max(IngestJob.lines), 0)))
+            assert proc.poll() is None, "ingest finished before it could be killed"
             if done and done >= kill_after_chunks * CHUNK:
                 break
-            assert proc.poll() is None, "ingest finished before it could be killed"
             time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)

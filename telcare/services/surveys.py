@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -215,9 +215,21 @@ def _version(s: Session, code: str, version: int) -> sv.Template:
     return _VERSIONS[key]
 
 
+# Statements of the contact path (every closed ticket, call and G3 order), built once.
+_T, _C, _SV = sm.SurveyTemplate.__table__, sm.SurveyContact.__table__, sm.Survey.__table__
+_S = m.Subscriber.__table__
+_LATEST = select(_T.c.code, _T.c.latest_version)
+_CONTACT_SEEN = select(_C.c.id).where(_C.c.source_key == bindparam("source_key"))
+_CONTACTED = (
+    select(_S.c.province_code, _S.c.language)
+    .where(_S.c.msisdn == bindparam("msisdn"), _S.c.status != "closed")
+    .with_for_update()
+)
+_LAST_SENT = select(func.max(_SV.c.sent_at)).where(_SV.c.msisdn == bindparam("msisdn"))
+
+
 def _latest(s: Session) -> list[sv.Template]:
-    rows = s.execute(select(sm.SurveyTemplate.code, sm.SurveyTemplate.latest_version)).all()
-    return [_version(s, code, version) for code, version in rows]
+    return [_version(s, code, version) for code, version in s.execute(_LATEST)]
 
 
 def templates(db: Database) -> list[sv.Template]:
@@ -442,13 +454,9 @@ def record_contact(
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
-        if s.scalar(select(sm.SurveyContact.id).where(sm.SurveyContact.source_key == source_key)):
+        if s.scalar(_CONTACT_SEEN, {"source_key": source_key}):
             return Sent("duplicate")
-        sub = s.scalar(
-            select(m.Subscriber)
-            .where(m.Subscriber.msisdn == number, m.Subscriber.status != "closed")
-            .with_for_update()
-        )
+        sub = s.execute(_CONTACTED, {"msisdn": number}).first()
         where = (province or (sub.province_code if sub else HQ)).upper()
         contact = sm.SurveyContact(
             source_key=source_key,
@@ -475,7 +483,7 @@ def record_contact(
 
 def _decide(
     s: Session,
-    sub: m.Subscriber | None,
+    sub: Row[Any] | None,  # the contacted subscriber: (province_code, language)
     contact: sm.SurveyContact,
     trigger: sv.Trigger,
     now: datetime,
@@ -508,7 +516,7 @@ def _decide(
 
 
 def _last_sent(s: Session, msisdn: str) -> datetime | None:
-    return s.scalar(select(func.max(sm.Survey.sent_at)).where(sm.Survey.msisdn == msisdn))
+    return s.scalar(_LAST_SENT, {"msisdn": msisdn})
 
 
 def _new_survey(

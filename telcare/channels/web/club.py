@@ -121,6 +121,14 @@ def _when(value: str) -> datetime | None:
         raise InvalidInput("web.club.bad_time") from None
 
 
+def _required_when(value: str) -> datetime:
+    """:func:`_when` for a field that must be filled in."""
+    when = _when(value)
+    if when is None:
+        raise InvalidInput("web.club.bad_time")
+    return when
+
+
 def _done(request: Request, to: str, key: str, **params: object) -> Response:
     flash(request, "ok", key, **params)
     return redirect(to)
@@ -232,9 +240,7 @@ def create_event(
     capacity: Annotated[str, Form(max_length=6)] = "",
 ) -> Response:
     try:
-        when = _when(starts_at)
-        if when is None:
-            raise InvalidInput("web.club.bad_time")
+        when = _required_when(starts_at)
         places = int(capacity) if capacity.strip().isdigit() else None
         club.create_event(db, who, kind, title, when, capacity=places)
     except DomainError as err:
@@ -268,9 +274,7 @@ def create_campaign(
     ends_at: Annotated[str, Form(max_length=30)] = "",
 ) -> Response:
     try:
-        start = _when(starts_at)
-        if start is None:
-            raise InvalidInput("web.club.bad_time")
+        start = _required_when(starts_at)
         club.create_campaign(db, who, code, title, start, _when(ends_at))
     except DomainError as err:
         return _failed(request, f"{STAFF}/", err)

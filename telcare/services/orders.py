@@ -126,7 +126,9 @@ _TAKE_PENDING = (
     .returning(_PENDING.c.action, _PENDING.c.payload, _PENDING.c.created_at)
 )
 _HOLD_PENDING = insert(_PENDING)
-_ACTIVE_PERIODS = select(_SUBSCRIPTION.c.starts_at, _SUBSCRIPTION.c.ends_at).where(
+_ACTIVE_PERIODS = select(
+    _SUBSCRIPTION.c.id, _SUBSCRIPTION.c.starts_at, _SUBSCRIPTION.c.ends_at
+).where(
     _SUBSCRIPTION.c.subscriber_id == bindparam("subscriber_id"),
     _SUBSCRIPTION.c.product_code == bindparam("code"),
     _SUBSCRIPTION.c.state == "active",
@@ -328,8 +330,7 @@ def cancel_from_menu(
 
 def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now: datetime) -> None:
     check_eligible(product, Brand(sub.brand), sub.province_code)
-    periods = s.execute(_ACTIVE_PERIODS, {"subscriber_id": sub.id, "code": product.code})
-    if any(rules.in_force(starts, ends, now) for starts, ends in periods):
+    if _open_subscription_id(s, sub.id, product.code, now) is not None:
         raise AlreadySubscribed("order.already", code=product.code)
     if product.kind is ProductKind.BASE_PLAN:
         raise NotEligible("order.base_plan_change", code=product.code)
@@ -381,20 +382,19 @@ def _cancel_row(row: m.Subscription, product: Product, now: datetime) -> Cancell
     return Cancelled(Offer.of(product), row.ends_at)
 
 
+def _open_subscription_id(s: Session, subscriber_id: int, code: str, now: datetime) -> int | None:
+    """The id of the subscriber's subscription to ``code`` that is in force and still
+    renewing (one prebuilt query: ordering checks it on every ``KT`` and ``Y``)."""
+    periods = s.execute(_ACTIVE_PERIODS, {"subscriber_id": subscriber_id, "code": code})
+    return next((i for i, starts, ends in periods if rules.in_force(starts, ends, now)), None)
+
+
 def _open_subscription(
     s: Session, subscriber_id: int, code: str, now: datetime
 ) -> m.Subscription | None:
-    """The subscriber's subscription to ``code`` that is in force and still renewing."""
-    for row in s.scalars(
-        select(m.Subscription).where(
-            m.Subscription.subscriber_id == subscriber_id,
-            m.Subscription.product_code == code,
-            m.Subscription.state == "active",
-        )
-    ):
-        if rules.in_force(row.starts_at, row.ends_at, now):
-            return row
-    return None
+    """That subscription itself (cancelling changes it)."""
+    found = _open_subscription_id(s, subscriber_id, code, now)
+    return None if found is None else s.get(m.Subscription, found)
 
 
 def _paid_listing(s: Session, subscriber_id: int, now: datetime) -> list[tuple[str, int, Offer]]:

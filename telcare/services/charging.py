@@ -21,8 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from psycopg.errors import UniqueViolation
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,10 +40,10 @@ from telcare.domain.reminders import (
     Reminder,
     due_reminders,
 )
-from telcare.services import lookups
-from telcare.services.accounts import post_entry
+from telcare.services import accounts, lookups
 from telcare.services.idempotency import run_once
 from telcare.services.notify import Notice, queue_many
+from telcare.store import bulk
 from telcare.store.charging_models import (
     AllowanceUsage,
     DataReminderSent,
@@ -383,15 +382,6 @@ def _epoch(when: datetime) -> int:
     return int(when.timestamp())
 
 
-def _upsert(s: Session, pg: bool, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
-    if not rows:
-        return
-    dialect = postgresql if pg else sqlite
-    stmt = dialect.insert(model)
-    values = {c: getattr(stmt.excluded, c) for c in rows[0] if c not in keys}
-    s.execute(stmt.on_conflict_do_update(index_elements=keys, set_=values), rows)
-
-
 def _write_usage(s: Session, pg: bool, rows: pl.DataFrame) -> None:
     cols = ["record_id", "msisdn", "service", "started_at", "volume", "roaming", "peer"]
     cols += ["units", "covered", "charge_ufen", "job_id"]
@@ -563,9 +553,8 @@ class _Ingest:
         for b, u in zip(buckets, rated.used.tolist(), strict=True):
             if u:
                 per_bucket.setdefault((b.subscription_id, b.period), [0, 0, 0])[b.service] += u
-        _upsert(
+        bulk.insert_rows(
             s,
-            self.pg,
             AllowanceUsage,
             [
                 {
@@ -578,7 +567,8 @@ class _Ingest:
                 }
                 for (sid, period), add in per_bucket.items()
             ],
-            ["subscription_id", "period"],
+            conflict=["subscription_id", "period"],
+            update_on_conflict=True,
         )
         days = self._days(s, rows)
         return self._post(s, days, subs, buckets, used_before, per_bucket, now)
@@ -642,7 +632,8 @@ class _Ingest:
                 charges.setdefault(rec["sub_id"], []).append((day, delta))
             mkey = (rec["sub_id"], day.strftime("%Y-%m"))
             oop_after[mkey] = oop_after.get(mkey, 0) + int(rec["data_ufen"])
-        _upsert(s, self.pg, UsageDay, upserts, ["subscriber_id", "day"])
+        keys = ["subscriber_id", "day"]
+        bulk.insert_rows(s, UsageDay, upserts, conflict=keys, update_on_conflict=True)
         by_id = {x.id: x for x in subs.values()}
         total = self._ledger(s, charges, by_id, now)
         pairs = sorted(
@@ -688,41 +679,32 @@ class _Ingest:
         """One entry per subscriber-day moved; barring mark and notice at zero."""
         if not charges:
             return 0
-        account_ids = sorted(by_id[sid].account_id for sid in charges)
-        accounts: dict[int, Account] = {}
-        for i in range(0, len(account_ids), 5000):
-            for acc in s.scalars(
-                select(Account)
-                .where(Account.id.in_(account_ids[i : i + 5000]))
-                .order_by(Account.id)
-                .with_for_update()
-            ):
-                accounts[acc.id] = acc
-        total = 0
-        notices: list[Notice] = []
-        for sid, items in sorted(charges.items()):
+        held = accounts.lock_many(s, (by_id[sid].account_id for sid in charges))
+        postings = [
+            accounts.BulkPosting(
+                held[by_id[sid].account_id],
+                EntryKind.CHARGE,
+                -delta,
+                f"usage {day.isoformat()}",
+                self._reference(day),
+            )
+            for sid, items in sorted(charges.items())
+            for day, delta in items
+        ]
+        barred = {a.id for a in accounts.post_bulk(s, postings, allow_negative=True)}
+        notices = []
+        for sid in sorted(charges):
             sub = by_id[sid]
-            account = accounts[sub.account_id]
-            entry = None
-            for day, delta in items:
-                entry = post_entry(
-                    s,
-                    account,
-                    EntryKind.CHARGE,
-                    -delta,
-                    reason=f"usage {day.isoformat()}",
-                    reference=f"usage:{self.job_id}:{day.isoformat()}",
-                    allow_negative=True,
-                    flush=False,
-                )
-                total += delta
-            if entry is not None and account.balance_fen <= 0 and not account.barring_pending:
-                account.barring_pending = True
+            if sub.account_id in barred:
+                account = held[sub.account_id]
                 text = _texts(sub.language)["barring"].format(yuan=fen_to_yuan(account.balance_fen))
-                notices.append(Notice(sub.msisdn, text, f"barring:{sid}:{entry.reference}"))
-        s.flush()
+                key = f"barring:{sid}:{self._reference(charges[sid][-1][0])}"
+                notices.append(Notice(sub.msisdn, text, key))
         queue_many(s, notices, now=now)
-        return total
+        return sum(delta for items in charges.values() for _, delta in items)
+
+    def _reference(self, day: date) -> str:
+        return f"usage:{self.job_id}:{day.isoformat()}"
 
     def _reminders(
         self,
@@ -739,14 +721,14 @@ class _Ingest:
         months = sorted({m for _, m in pairs})
         sent: dict[tuple[int, str], set[str]] = {}
         ids = sorted({sid for sid, _ in pairs})
+        mark = DataReminderSent
         for i in range(0, len(ids), 5000):
-            for row in s.scalars(
-                select(DataReminderSent).where(
-                    DataReminderSent.subscriber_id.in_(ids[i : i + 5000]),
-                    DataReminderSent.month.in_(months),
+            for sid, month, threshold in s.execute(
+                select(mark.subscriber_id, mark.month, mark.threshold).where(
+                    mark.subscriber_id.in_(ids[i : i + 5000]), mark.month.in_(months)
                 )
             ):
-                sent.setdefault((row.subscriber_id, row.month), set()).add(row.threshold)
+                sent.setdefault((sid, month), set()).add(threshold)
         marks: list[dict[str, Any]] = []
         notices: list[Notice] = []
         data_buckets: dict[int, list[_Bucket]] = {}
@@ -795,8 +777,7 @@ class _Ingest:
                         )
                     )
         queue_many(s, notices, now=now)
-        if marks:
-            s.execute(insert(DataReminderSent), marks)
+        bulk.insert_rows(s, DataReminderSent, marks)
 
 
 def _reminder_text(r: Reminder, lang: str) -> str:

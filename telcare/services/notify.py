@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from telcare.domain.sms_segments import segment
+from telcare.store import bulk
 from telcare.store.models import OutboundSms
 from telcare.store.uow import Database
 
@@ -77,10 +76,7 @@ def queue_many(session: Session, notices: list[Notice], *, now: datetime | None 
         }
         for n in notices
     ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OutboundSms).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = session.execute(statement.returning(OutboundSms.id), rows)
-    return len(result.all())
+    return bulk.insert_rows(session, OutboundSms, rows, conflict=["dedupe_key"])
 
 
 def due(db: Database, now: datetime | None = None, limit: int = 500) -> list[Outgoing]:

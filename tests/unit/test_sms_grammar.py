@@ -305,7 +305,7 @@ ANY_TEXT = st.one_of(
 )
 
 
-@settings(max_examples=2_000, deadline=None)
+@settings(max_examples=10_000, deadline=None)
 @given(ANY_TEXT)
 def test_parsers_never_raise(text: str) -> None:
     assert isinstance(parse(text), Command)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from telcare.channels.api.app import create_app
-from telcare.services import auth, hall, selfcare
+from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import auth, charging, hall, selfcare
+from telcare.store.models import Subscription
 from telcare.store.uow import Database
 
 ZH_USER, EN_USER = "13800138000", "13900139000"
@@ -231,6 +235,32 @@ def test_reminder_switch(client: TestClient, sqlite_db: Database) -> None:
     off = {"on": "0", "key": form_key(page, "/hall/reminder"), "csrf_token": csrf}
     assert "流量提醒已关闭" in client.post("/hall/reminder", data=off).text
     assert "开启提醒" in client.get("/hall/").text
+
+
+def test_overview_shows_the_month_s_use_allowance_left_and_charges_after_a_rated_file(
+    client: TestClient, sqlite_db: Database, tmp_path: Path
+) -> None:
+    month_start = datetime.now(OPERATOR_TZ).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    with sqlite_db.uow() as uow:
+        uow.session.execute(update(Subscription).values(starts_at=month_start))
+        uow.commit()
+    at = month_start.replace(hour=9).isoformat()
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "record_id,msisdn,service,started_at,volume,roaming,peer\n"
+        f"u1,{ZH_USER},data,{at},{100 * 1024},0,\n"  # 100 of the plan's 150 MB
+        f"u2,{ZH_USER},voice,{at},61,0,13900139000\n"  # 2 of 450 minutes
+        f"u3,{ZH_USER},data,{at},500,1,\n"  # roaming: 500 KB at 0.01 yuan, outside the plan
+    )
+    assert charging.ingest(sqlite_db, usage).rated == 3
+    log_in(client, sqlite_db, ZH_USER)
+    page = text(client.get("/hall/").text)
+    assert "已用100MB / 共150MB，剩余50MB" in page
+    assert "已用2分钟 / 共450分钟，剩余448分钟" in page
+    assert "本月已用：数据100.5MB，通话2分钟" in page
+    assert "本月套餐外费用：5.00元" in page
 
 
 def test_sms_simulator_page_runs_the_dispatcher_and_shows_the_outbox(

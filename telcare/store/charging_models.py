@@ -13,13 +13,15 @@ from telcare.store.models import Base
 class UsageRecord(Base):
     """One rated usage record; ``record_id`` makes each record rated at most once.
 
-    Written in bulk (COPY on PostgreSQL), so it has no index beyond its key.
+    Written in bulk (COPY on PostgreSQL), so it has one index beyond its key: on
+    ``msisdn``, for a subscriber's itemised usage (an index on ``(msisdn,
+    started_at)`` would cost ingest about twice as much; see docs/charging.md).
     ``charge_ufen`` is the exact charge in micro-fen before the daily rounding.
     """
 
     __tablename__ = "usage_record"
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    msisdn: Mapped[str] = mapped_column(String(11))
+    msisdn: Mapped[str] = mapped_column(String(11), index=True)
     service: Mapped[str] = mapped_column(String(5))
     started_at: Mapped[datetime]
     volume: Mapped[int] = mapped_column(BigInteger)

@@ -42,6 +42,17 @@ def apply_delta(balance_fen: int, delta_fen: int, *, allow_negative: bool = Fals
     return after
 
 
+def barring_after(balance_fen: int, pending: bool, *, may_mark: bool) -> bool:
+    """Whether a prepaid account is marked for barring after a posting.
+
+    A balance back above zero lifts the mark (a recharge restores service); one at
+    or below zero keeps it, and sets it where the posting may mark (usage charges).
+    """
+    if balance_fen > 0:
+        return False
+    return pending or may_mark
+
+
 def balance_of(deltas: Iterable[int]) -> int:
     """A balance is the sum of its ledger."""
     return sum(deltas)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from telcare.domain.ledger import EntryKind, apply_delta, signed_amount
+from telcare.domain.ledger import EntryKind, apply_delta, barring_after, signed_amount
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.idempotency import check_key, run_once
@@ -44,11 +44,15 @@ def post_entry(
     allow_negative: bool = False,
     flush: bool = True,
 ) -> LedgerEntry:
-    """Append one entry and move the (locked) account's running balance with it.
+    """Append one entry and move the (locked) account's running balance with it;
+    a balance back above zero lifts a barring mark.
 
     Bulk callers pass ``flush=False`` and flush once for many entries.
     """
     account.balance_fen = apply_delta(account.balance_fen, delta_fen, allow_negative=allow_negative)
+    account.barring_pending = barring_after(
+        account.balance_fen, bool(account.barring_pending), may_mark=False
+    )
     values = _entry(account.id, kind, delta_fen, account.balance_fen, reason, reference)
     entry = LedgerEntry(**values)
     session.add(entry)
@@ -77,7 +81,9 @@ def post_locked(
 ) -> int:
     """:func:`post_entry` for an account locked with
     :func:`telcare.services.lookups.balance_for_update` (two statements, no ORM
-    objects: the order hot path). The new balance."""
+    objects: the order hot path). Debits only: a debit never lifts a barring
+    mark, so the mark is not read. The new balance."""
+    assert delta_fen < 0, "post_locked posts debits; credits go through post_entry"
     balance = apply_delta(balance_fen, delta_fen)
     session.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
     session.execute(_ADD_ENTRY, _entry(account_id, kind, delta_fen, balance, reason, reference))
@@ -135,9 +141,12 @@ def post_bulk(
         a.balance_fen = apply_delta(a.balance_fen, p.delta_fen, allow_negative=allow_negative)
         entries.append(_entry(a.id, p.kind, p.delta_fen, a.balance_fen, p.reason, p.reference))
         touched[a.id] = a
-    barred = [a for a in touched.values() if a.balance_fen <= 0 and not a.barring_pending]
-    for held in barred:
-        held.barring_pending = True
+    barred = []
+    for held in touched.values():
+        was = held.barring_pending
+        held.barring_pending = barring_after(held.balance_fen, was, may_mark=True)
+        if held.barring_pending and not was:
+            barred.append(held)
     bulk.insert_rows(session, LedgerEntry, entries)
     bulk.update_rows(
         session,

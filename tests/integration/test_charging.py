@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from telcare.domain.reminders import SHANGHAI
-from telcare.services import charging
+from telcare.services import accounts, charging
 from telcare.services.accounts import ledger_sum
 from telcare.store.charging_models import UsageRecord
 from telcare.store.models import Account, LedgerEntry, OutboundSms, Subscriber, Subscription
@@ -123,6 +123,25 @@ def test_ingest_rates_posts_and_reports(rated_db: Database, tmp_path: Path) -> N
     with db.uow() as uow:
         rec = uow.session.get(UsageRecord, "r3")
         assert rec is not None and (rec.units, rec.covered, rec.charge_ufen) == (2, 2, 0)
+
+
+def test_a_recharge_lifts_the_barring_mark_and_a_new_crossing_is_told_again(
+    rated_db: Database, tmp_path: Path
+) -> None:
+    db = rated_db
+    charging.ingest(db, write_csv(tmp_path / "a.csv", LINES), now=NOW)
+    assert account_of(db, EASYOWN).barring_pending
+    accounts.recharge(db, EASYOWN, 100, idempotency_key="lift-1")
+    lifted = account_of(db, EASYOWN)
+    assert (lifted.balance_fen, lifted.barring_pending) == (90, False)
+    later = [f"s1,{EASYOWN},data,2026-10-08 09:00:00,100,0,"]  # 1.00 yuan: 0.90 -> -0.10
+    charging.ingest(db, write_csv(tmp_path / "b.csv", later), now=NOW)
+    again = account_of(db, EASYOWN)
+    assert (again.balance_fen, again.barring_pending) == (-10, True)
+    notices = [m for m in outbox(db) if m.dedupe_key.startswith("barring:")]
+    assert len(notices) == 2 and all(m.recipient == EASYOWN for m in notices)
+    with db.uow() as uow:
+        assert ledger_sum(uow.session, again.id) == again.balance_fen
 
 
 def test_rerun_charges_nothing_more(rated_db: Database, tmp_path: Path) -> None:

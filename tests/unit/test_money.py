@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from telcare.domain.errors import InsufficientFunds, InvalidAmount
-from telcare.domain.ledger import EntryKind, apply_delta, signed_amount
+from telcare.domain.ledger import EntryKind, apply_delta, barring_after, signed_amount
 from telcare.domain.money import (
     MAX_OPERATION_FEN,
     fen_to_yuan,
@@ -104,3 +104,20 @@ def test_debit_cannot_overdraw_unless_allowed() -> None:
         apply_delta(100, -101)
     assert apply_delta(100, -101, allow_negative=True) == -1
     assert apply_delta(-50, 20) == -30  # a credit is always allowed
+
+
+@pytest.mark.parametrize(
+    ("balance", "pending", "may_mark", "after"),
+    [
+        (1, True, False, False),  # a recharge above zero lifts the mark
+        (1, False, True, False),  # above zero nothing is marked
+        (0, False, True, True),  # usage that reaches zero marks
+        (-5, False, False, False),  # a posting that may not mark leaves it unmarked
+        (-5, True, False, True),  # ... and a marked account marked
+        (0, True, True, True),
+    ],
+)
+def test_barring_mark_after_a_posting(
+    balance: int, pending: bool, may_mark: bool, after: bool
+) -> None:
+    assert barring_after(balance, pending, may_mark=may_mark) is after

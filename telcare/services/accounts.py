@@ -61,33 +61,38 @@ def post_entry(
     return entry
 
 
-# post_locked's statements, built once (see lookups)
-_A = Account.__table__
-_SET_BALANCE = (
-    update(_A).where(_A.c.id == bindparam("account_id")).values(balance_fen=bindparam("balance"))
+# debit's statements, built once (see lookups)
+_DEBIT = (
+    update(Account)
+    .where(Account.subscriber_id == bindparam("holder"))
+    .values(balance_fen=Account.balance_fen + bindparam("delta"))
+    .returning(Account.id, Account.balance_fen)
 )
 _ADD_ENTRY = insert(LedgerEntry)
 
 
-def post_locked(
+def debit(
     session: Session,
-    account_id: int,
-    balance_fen: int,
+    subscriber_id: int,
     kind: EntryKind,
     delta_fen: int,
     *,
     reason: str = "",
     reference: str | None = None,
 ) -> int:
-    """:func:`post_entry` for an account locked with
-    :func:`telcare.services.lookups.balance_for_update` (two statements, no ORM
-    objects: the order hot path). Debits only: a debit never lifts a barring
-    mark, so the mark is not read. The new balance."""
-    assert delta_fen < 0, "post_locked posts debits; credits go through post_entry"
-    balance = apply_delta(balance_fen, delta_fen)
-    session.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
-    session.execute(_ADD_ENTRY, _entry(account_id, kind, delta_fen, balance, reason, reference))
-    return balance
+    """:func:`post_entry` of a debit in two statements and no ORM objects (the order
+    hot path); the new balance.
+
+    One ``UPDATE … RETURNING`` moves and row-locks the balance; the ledger rule
+    (:func:`apply_delta`) then checks the move, and a refused one (an overdraft)
+    raises, so the caller's transaction rolls back and nothing is written. A debit
+    never lifts a barring mark, so the mark is left as it is.
+    """
+    assert delta_fen < 0, "debit posts debits; credits go through post_entry"
+    account_id, after = session.execute(_DEBIT, {"holder": subscriber_id, "delta": delta_fen}).one()
+    apply_delta(after - delta_fen, delta_fen)
+    session.execute(_ADD_ENTRY, _entry(account_id, kind, delta_fen, after, reason, reference))
+    return int(after)
 
 
 @dataclass(slots=True)
@@ -100,9 +105,9 @@ class HeldAccount:
 
 
 _LOCK_MANY = (
-    select(_A.c.id, _A.c.balance_fen, _A.c.barring_pending)
-    .where(_A.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_A.c.id)
+    select(Account.id, Account.balance_fen, Account.barring_pending)
+    .where(Account.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Account.id)
     .with_for_update()
 )
 

@@ -45,11 +45,7 @@ _PRODUCT = Product.__table__
 _HOLDER = select(_SUB.id, _SUB.msisdn, _SUB.brand, _SUB.province_code).where(
     _SUB.msisdn == bindparam("msisdn"), _SUB.status != "closed"
 )
-_BALANCE_FOR_UPDATE = (
-    select(_ACCOUNT.id, _ACCOUNT.balance_fen)
-    .where(_ACCOUNT.subscriber_id == bindparam("subscriber_id"))
-    .with_for_update()
-)
+_BALANCE = select(_ACCOUNT.balance_fen).where(_ACCOUNT.subscriber_id == bindparam("subscriber_id"))
 _PRODUCT_BY_CODE = select(_PRODUCT).where(_PRODUCT.c.code == bindparam("code"))
 
 
@@ -62,13 +58,10 @@ def holder(session: Session, msisdn: str) -> Holder:
     return cast(Holder, found)
 
 
-def balance_for_update(session: Session, subscriber_id: int) -> tuple[int, int]:
-    """``(account id, balance in fen)``, the account row-locked until the transaction
-    ends (PostgreSQL); pass them to :func:`telcare.services.accounts.post_locked`."""
-    account_id, balance = session.execute(
-        _BALANCE_FOR_UPDATE, {"subscriber_id": subscriber_id}
-    ).one()
-    return account_id, balance
+def balance(session: Session, subscriber_id: int) -> int:
+    """The subscriber's balance in fen, as read (no lock: to show it, not to move it;
+    :func:`telcare.services.accounts.debit` moves it)."""
+    return int(session.execute(_BALANCE, {"subscriber_id": subscriber_id}).scalar_one())
 
 
 def account_for_update(session: Session, subscriber_id: int) -> Account:

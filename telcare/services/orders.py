@@ -28,7 +28,7 @@ from telcare.domain.errors import (
 )
 from telcare.domain.ledger import EntryKind
 from telcare.services import lookups
-from telcare.services.accounts import post_locked
+from telcare.services.accounts import debit
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -346,17 +346,17 @@ def _subscribe(
 ) -> Subscribed:
     """Charge (if priced) and open the subscription; ``ordered_at`` is when its order
     was placed (the pending order's time), ``now`` when it takes effect."""
-    account_id, balance = lookups.balance_for_update(s, subscriber_id)
     if product.charged and product.price_fen > 0:
-        balance = post_locked(
+        balance = debit(
             s,
-            account_id,
-            balance,
+            subscriber_id,
             EntryKind.CHARGE,
             -product.price_fen,
             reason=f"订购 {product.code} {product.name_zh}",
             reference=product.code,
         )
+    else:
+        balance = lookups.balance(s, subscriber_id)
     ends_at = rules.ends_at(product, now)
     subscription_id = s.scalar(
         _NEW_SUBSCRIPTION,

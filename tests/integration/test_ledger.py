@@ -22,8 +22,8 @@ from telcare.domain.errors import (
 from telcare.domain.ledger import EntryKind
 from telcare.domain.money import MAX_OPERATION_FEN
 from telcare.services import accounts, selfcare
-from telcare.store.models import Account, IdempotencyRecord, LedgerEntry
-from telcare.store.uow import Database
+from telcare.store.models import Account, IdempotencyRecord, LedgerEntry, Subscriber
+from telcare.store.uow import Database, UnitOfWork
 
 MSISDN = "13800138000"
 
@@ -179,3 +179,51 @@ def test_overdraw_refused_and_writes_nothing(db: Database) -> None:
         accounts.charge(db, "13700137000", 51, idempotency_key="overdraw")
     assert table_counts(db) == before
     assert accounts.charge(db, "13700137000", 50, idempotency_key="exact").balance_fen == 0
+
+
+def test_a_debit_moves_the_balance_with_its_entry_or_not_at_all(db: Database) -> None:
+    with db.uow() as uow:
+        sub_id = subscriber_id(uow, "13700137000")  # 0.50 yuan
+    before = table_counts(db)
+    with pytest.raises(InsufficientFunds), db.uow() as uow:
+        accounts.debit(uow.session, sub_id, EntryKind.CHARGE, -51, reason="too much")
+    assert table_counts(db) == before
+    assert selfcare.overview(db, "13700137000").balance_fen == 50
+    with db.uow() as uow:
+        after = accounts.debit(uow.session, sub_id, EntryKind.CHARGE, -50, reason="all of it")
+        uow.commit()
+    assert after == 0
+    assert all(b == s for b, s in balance_and_ledger(db))
+
+
+@pytest.mark.postgres
+def test_concurrent_debits_cannot_overdraw(pg_schema_url: str) -> None:
+    from telcare.services.seed import seed_demo
+    from telcare.store.migrate import upgrade
+
+    db = Database(pg_schema_url)
+    upgrade(pg_schema_url, db.engine)
+    seed_demo(db, subscribers=3)
+    with db.uow() as uow:
+        sub_id = subscriber_id(uow, "13700137000")  # 0.50 yuan
+    barrier = threading.Barrier(2)
+
+    def take_30(_: int) -> bool:
+        with db.uow() as uow:
+            barrier.wait()
+            try:
+                accounts.debit(uow.session, sub_id, EntryKind.CHARGE, -30, reason="race")
+            except InsufficientFunds:
+                return False
+            uow.commit()
+            return True
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(take_30, range(2))) == [False, True]
+    assert selfcare.overview(db, "13700137000").balance_fen == 20
+    assert all(b == s for b, s in balance_and_ledger(db))
+    db.dispose()
+
+
+def subscriber_id(uow: UnitOfWork, msisdn: str) -> int:
+    return uow.session.scalars(select(Subscriber.id).where(Subscriber.msisdn == msisdn)).one()

@@ -79,6 +79,12 @@ class ConfirmationExpired(Conflict):
     code = "confirmation-expired"
 
 
+class OfferChanged(Conflict):
+    """The product's price or terms changed after the subscriber was quoted them."""
+
+    code = "offer-changed"
+
+
 class AlreadySubscribed(Conflict):
     code = "already-subscribed"
 

@@ -52,6 +52,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{code}的确认已超过24小时，已失效，请重新办理。",
         "The confirmation for {code} expired after 24 hours; please order again.",
     ),
+    "order.offer_changed": (
+        "{code}的资费已调整，本次确认未扣费，请重新发送KT{code}办理。",
+        "The price or terms of {code} changed since you were quoted; nothing was charged. "
+        "Send KT{code} to order again.",
+    ),
     "order.already": ("您已订购{code}，无需重复办理。", "You already have {code}."),
     "order.not_subscribed": ("您未订购{code}。", "You do not have {code}."),
     "order.base_plan_change": (

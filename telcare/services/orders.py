@@ -25,6 +25,7 @@ from telcare.domain.errors import (
     NotEligible,
     NothingPending,
     NotSubscribed,
+    OfferChanged,
 )
 from telcare.domain.ledger import EntryKind
 from telcare.services import lookups
@@ -218,6 +219,8 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
 
     The pending row is the idempotency guard: it is deleted (and so locked) and acted
     on in one transaction, so a repeated or concurrent confirmation finds nothing pending.
+    The subscriber consented to the quoted offer: if the product's price or terms
+    changed since, nothing is charged and the order must be placed again.
     """
     now = _now(now)
     with db.uow() as uow:
@@ -236,6 +239,9 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
             uow.commit()
             return result
         product = lookups.product(s, code)
+        if Offer.of(product) != Offer(**row.payload["offer"]):
+            uow.commit()  # the pending order is gone: what was confirmed is no longer sold
+            raise OfferChanged("order.offer_changed", code=code)
         _check_can_subscribe(s, sub, product, now)
         done = _subscribe(s, sub.id, product, now, ordered_at=row.created_at)
         uow.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
@@ -98,6 +98,20 @@ def test_insufficient_balance_keeps_the_order_pending(sms, sqlite_db: Database) 
     assert "成功" in sms(SH, "CZ1000000000000001123456")
     assert "扣费1.00元" in sms(SH, "Y")
     assert balance(sqlite_db, SH) == 50 + 5000 - 100
+
+
+def test_a_price_change_after_the_quote_charges_nothing(sms, sqlite_db: Database) -> None:
+    assert "1.00" in sms(BJ, "KTG3YH")
+    before = balance(sqlite_db, BJ)
+    with sqlite_db.uow() as uow:
+        uow.session.execute(update(m.Product).where(m.Product.code == "G3YH").values(price_fen=200))
+        uow.commit()
+    assert "资费已调整" in sms(BJ, "Y")
+    assert balance(sqlite_db, BJ) == before
+    assert "没有待确认" in sms(BJ, "Y")  # the stale order is gone
+    assert "2.00" in sms(BJ, "KTG3YH")  # ordering again quotes the new price
+    assert "扣费2.00元" in sms(BJ, "Y")
+    assert balance(sqlite_db, BJ) == before - 200
 
 
 def test_0000_lists_and_cancels_by_number(sms, sqlite_db: Database) -> None:

@@ -42,13 +42,10 @@ def post_entry(
     reason: str = "",
     reference: str | None = None,
     allow_negative: bool = False,
-    flush: bool = True,
 ) -> LedgerEntry:
     """Append one entry and move the (locked) account's running balance with it;
-    a balance back above zero lifts a barring mark.
-
-    Bulk callers pass ``flush=False`` and flush once for many entries.
-    """
+    a balance back above zero lifts a barring mark. (Many postings at once:
+    :func:`post_bulk`.)"""
     account.balance_fen = apply_delta(account.balance_fen, delta_fen, allow_negative=allow_negative)
     account.barring_pending = barring_after(
         account.balance_fen, bool(account.barring_pending), may_mark=False
@@ -56,8 +53,7 @@ def post_entry(
     values = _entry(account.id, kind, delta_fen, account.balance_fen, reason, reference)
     entry = LedgerEntry(**values)
     session.add(entry)
-    if flush:
-        session.flush()
+    session.flush()
     return entry
 
 

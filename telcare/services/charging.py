@@ -1,9 +1,9 @@
 """Charging: ingest usage files, rate them, post charges, barring and data reminders.
 
 One chunk of a file is one transaction: usage rows, allowance use, daily charges,
-ledger entries (via :func:`telcare.services.accounts.post_bulk`), barring marks, SMS notices (via
-:func:`queue_sms`) and the job checkpoint commit together or not at all, so a
-crash loses and doubles nothing and a re-run finishes the job. Ingests are
+ledger entries (via :func:`telcare.services.accounts.post_bulk`), barring marks,
+SMS notices (via :func:`queue_many`) and the job checkpoint commit together or not
+at all, so a crash loses and doubles nothing and a re-run finishes the job. Ingests are
 serialised (PostgreSQL advisory lock; SQLite ``BEGIN IMMEDIATE``), and a record
 whose ``record_id`` is already stored is a duplicate: never rated twice.
 """

@@ -127,7 +127,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "sms.usage": (
         "您{month}已用数据流量{used_mb}MB，套餐内剩余{left_mb}MB，套餐外流量费{charged}元。",
         "In {month} you used {used_mb} MB; {left_mb} MB left in your packages; "
-        "{charged} yuan charged beyond them.",
+        "{charged} yuan of data charged beyond them.",
     ),
     "sms.reminder_on": (
         "流量提醒已开通：用到套餐流量的80%和100%时及套餐外每10元时短信提醒您。",

@@ -35,9 +35,10 @@ def test_cxll_shows_use_allowance_left_and_charges(sqlite_db: Database, tmp_path
         "record_id,msisdn,service,started_at,volume,roaming,peer\n"
         f"u1,{BJ},data,{at},{plan_kb - 1024},0,\n"  # all but 1 MB of the plan
         f"u2,{BJ},data,{at},{1024 + 500},0,\n"  # the last MB, then 500 KB at 0.01 yuan
+        f"u3,{BJ},voice,{at},60,1,13900139000\n"  # roaming call: 0.19 yuan, not a data fee
     )
     summary = charging.ingest(sqlite_db, usage)
-    assert summary.rated == 2
+    assert summary.rated == 3
     reply = sms(sqlite_db, "CXLL")
     assert f"{month_start.year}年{month_start.month}月" in reply
     assert "已用数据流量150.5MB" in reply and "剩余0MB" in reply and "5.00元" in reply

@@ -138,7 +138,7 @@ class SmsDispatcher:
             month=_month_label(usage.month, who.language),
             used_mb=_mb(usage.data_kb),
             left_mb=_mb(usage.left("data")),
-            charged=fen_to_yuan(usage.charged_fen),
+            charged=fen_to_yuan(usage.data_charge_fen),  # 流量费: data only
         )
 
     def _reminder(self, mo: MoMessage, cmd: g.Command, who: Overview) -> Reply:

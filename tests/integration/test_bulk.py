@@ -21,14 +21,14 @@ from telcare.store.uow import Database
 T0 = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
 
 
-def sms(key: str, text: str = "你好", not_before: datetime = T0) -> dict[str, object]:
+def sms(key: str, text: str = "你好") -> dict[str, object]:
     return {
         "dedupe_key": key,
         "sender": "10086",
         "recipient": "13800138000",
         "text": text,
         "created_at": T0,
-        "not_before": not_before,
+        "not_before": T0,
     }
 
 

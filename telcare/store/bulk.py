@@ -5,7 +5,8 @@ them back with ``unnest`` (``INSERT … SELECT * FROM unnest(…)``, ``UPDATE �
 unnest(…)``): one round trip and one short, cacheable statement for any number of
 rows, where SQLAlchemy's multi-VALUES batches send statements of thousands of
 placeholders that psycopg parses anew each time. On SQLite (in-process) the
-driver's ``executemany`` is already cheap and is used as is.
+driver's ``executemany`` is already cheap and is used as is. For columns of scalar
+types (numbers, text, booleans, dates and times), not JSON.
 """
 
 from __future__ import annotations

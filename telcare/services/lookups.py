@@ -6,9 +6,10 @@ building a statement costs more CPU than running it (docs/benchmarks.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from telcare.domain import catalog
@@ -56,6 +57,42 @@ def holder(session: Session, msisdn: str) -> Holder:
     if found is None:
         raise UnknownSubscriber("subscriber.unknown", msisdn=number)
     return cast(Holder, found)
+
+
+_HOLDER_AND_PRODUCT = (
+    select(
+        _SUB.id.label("holder_id"),
+        _SUB.msisdn.label("holder_msisdn"),
+        _SUB.brand.label("holder_brand"),
+        _SUB.province_code.label("holder_province"),
+        _PRODUCT,
+    )
+    .select_from(Subscriber.__table__.join(_PRODUCT, true()))  # one row of each
+    .where(
+        _SUB.msisdn == bindparam("msisdn"),
+        _SUB.status != "closed",
+        _PRODUCT.c.code == bindparam("code"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Holder:
+    id: int
+    msisdn: str
+    brand: str
+    province_code: str
+
+
+def holder_and_product(session: Session, msisdn: str, code: str) -> tuple[Holder, catalog.Product]:
+    """:func:`holder` and :func:`product` in one statement (the order hot path); a miss
+    is looked up again one by one, to raise the error that names what is missing."""
+    number = normalise_msisdn(msisdn)
+    row = session.execute(_HOLDER_AND_PRODUCT, {"msisdn": number, "code": code.upper()}).first()
+    if row is None or not row.active:
+        return holder(session, number), product(session, code)
+    who = _Holder(row.holder_id, row.holder_msisdn, row.holder_brand, row.holder_province)
+    return who, to_domain(row)
 
 
 def balance(session: Session, subscriber_id: int) -> int:

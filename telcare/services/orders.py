@@ -28,6 +28,7 @@ from telcare.domain.errors import (
     OfferChanged,
 )
 from telcare.domain.ledger import EntryKind
+from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.accounts import debit
 from telcare.store import models as m
@@ -104,8 +105,7 @@ def request_subscription(
     now = _now(now)
     with db.uow() as uow:
         s = uow.session
-        sub = lookups.holder(s, msisdn)
-        product = lookups.product(s, code)
+        sub, product = lookups.holder_and_product(s, msisdn, code)
         _check_can_subscribe(s, sub, product, now)
         if not product.needs_confirmation:
             done = _subscribe(s, sub.id, product, now)
@@ -125,6 +125,19 @@ _TAKE_PENDING = (
     delete(_PENDING)
     .where(_PENDING.c.subscriber_id == bindparam("subscriber_id"))
     .returning(_PENDING.c.action, _PENDING.c.payload, _PENDING.c.created_at)
+)
+_SUBSCRIBER = m.Subscriber.__table__
+_TAKE_PENDING_OF_NUMBER = (
+    delete(_PENDING)
+    .where(
+        _PENDING.c.subscriber_id
+        == select(_SUBSCRIBER.c.id)
+        .where(_SUBSCRIBER.c.msisdn == bindparam("msisdn"), _SUBSCRIBER.c.status != "closed")
+        .scalar_subquery()
+    )
+    .returning(
+        _PENDING.c.subscriber_id, _PENDING.c.action, _PENDING.c.payload, _PENDING.c.created_at
+    )
 )
 _HOLD_PENDING = insert(_PENDING)
 _ACTIVE_PERIODS = select(
@@ -223,22 +236,23 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
     changed since, nothing is charged and the order must be placed again.
     """
     now = _now(now)
+    number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
-        sub = lookups.holder(s, msisdn)
-        row = _take_pending(s, sub.id)
+        row = s.execute(_TAKE_PENDING_OF_NUMBER, {"msisdn": number}).first()
         if row is None:
+            lookups.holder(s, number)  # an unknown number is told so
             raise NothingPending("order.nothing_pending")
         code = row.payload["offer"]["code"]
         if rules.confirmation_expired(row.created_at, now):
             uow.commit()
             raise ConfirmationExpired("order.expired", code=code)
         if row.action != "subscribe":
-            subscriber = s.get_one(m.Subscriber, sub.id)
+            subscriber = s.get_one(m.Subscriber, row.subscriber_id)
             result = _CONFIRMERS[row.action](s, subscriber, row.payload, now)
             uow.commit()
             return result
-        product = lookups.product(s, code)
+        sub, product = lookups.holder_and_product(s, number, code)
         if Offer.of(product) != Offer(**row.payload["offer"]):
             uow.commit()  # the pending order is gone: what was confirmed is no longer sold
             raise OfferChanged("order.offer_changed", code=code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
@@ -34,8 +36,13 @@ def _kill_idle_connection(db: Database, admin_url: str) -> int:
     """Terminate the pooled connection's backend while it sits idle in the pool."""
     pid = _backend_pid(db)
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    gone = text("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = :pid")
     with admin.connect() as conn:
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        for _ in range(500):  # the signal is asynchronous: wait until the backend is gone
+            if conn.execute(gone, {"pid": pid}).scalar_one():
+                break
+            time.sleep(0.01)
     admin.dispose()
     return pid
 

@@ -7,7 +7,7 @@ building a statement costs more CPU than running it (docs/benchmarks.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any
 
 from sqlalchemy import Row, bindparam, select, true
 from sqlalchemy.orm import Session
@@ -26,26 +26,24 @@ def subscriber(session: Session, msisdn: str, *, allow_closed: bool = False) -> 
     return found
 
 
-class Holder(Protocol):
-    """What an order needs to know of its subscriber: a :class:`Subscriber` or the
-    light row :func:`holder` reads."""
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """What an order needs to know of its subscriber (no ORM object: the hot path)."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def msisdn(self) -> str: ...
-    @property
-    def brand(self) -> str: ...
-    @property
-    def province_code(self) -> str: ...
+    id: int
+    msisdn: str
+    brand: str
+    province_code: str
 
 
 _SUB = Subscriber.__table__.c
 _ACCOUNT = Account.__table__.c
 _PRODUCT = Product.__table__
-_HOLDER = select(_SUB.id, _SUB.msisdn, _SUB.brand, _SUB.province_code).where(
-    _SUB.msisdn == bindparam("msisdn"), _SUB.status != "closed"
-)
+_HOLDER_COLUMNS = (_SUB.id, _SUB.msisdn, _SUB.brand, _SUB.province_code)  # Holder's fields
+_OPEN_LINE = (_SUB.msisdn == bindparam("msisdn"), _SUB.status != "closed")
+_HOLDER = select(*_HOLDER_COLUMNS).where(*_OPEN_LINE)
+OPEN_LINE_ID = select(_SUB.id).where(*_OPEN_LINE).scalar_subquery()
+"""The id of the line whose number is the bound ``msisdn``, unless closed (a subquery)."""
 _BALANCE = select(_ACCOUNT.balance_fen).where(_ACCOUNT.subscriber_id == bindparam("subscriber_id"))
 _PRODUCT_BY_CODE = select(_PRODUCT).where(_PRODUCT.c.code == bindparam("code"))
 
@@ -56,32 +54,14 @@ def holder(session: Session, msisdn: str) -> Holder:
     found = session.execute(_HOLDER, {"msisdn": number}).first()
     if found is None:
         raise UnknownSubscriber("subscriber.unknown", msisdn=number)
-    return cast(Holder, found)
+    return Holder(*found)
 
 
 _HOLDER_AND_PRODUCT = (
-    select(
-        _SUB.id.label("holder_id"),
-        _SUB.msisdn.label("holder_msisdn"),
-        _SUB.brand.label("holder_brand"),
-        _SUB.province_code.label("holder_province"),
-        _PRODUCT,
-    )
+    select(*_HOLDER_COLUMNS, _PRODUCT)  # no product column shares a holder column's name
     .select_from(Subscriber.__table__.join(_PRODUCT, true()))  # one row of each
-    .where(
-        _SUB.msisdn == bindparam("msisdn"),
-        _SUB.status != "closed",
-        _PRODUCT.c.code == bindparam("code"),
-    )
+    .where(*_OPEN_LINE, _PRODUCT.c.code == bindparam("code"))
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Holder:
-    id: int
-    msisdn: str
-    brand: str
-    province_code: str
 
 
 def holder_and_product(session: Session, msisdn: str, code: str) -> tuple[Holder, catalog.Product]:
@@ -91,8 +71,7 @@ def holder_and_product(session: Session, msisdn: str, code: str) -> tuple[Holder
     row = session.execute(_HOLDER_AND_PRODUCT, {"msisdn": number, "code": code.upper()}).first()
     if row is None or not row.active:
         return holder(session, number), product(session, code)
-    who = _Holder(row.holder_id, row.holder_msisdn, row.holder_brand, row.holder_province)
-    return who, to_domain(row)
+    return Holder(*row[: len(_HOLDER_COLUMNS)]), to_domain(row)
 
 
 def balance(session: Session, subscriber_id: int) -> int:

@@ -126,15 +126,9 @@ _TAKE_PENDING = (
     .where(_PENDING.c.subscriber_id == bindparam("subscriber_id"))
     .returning(_PENDING.c.action, _PENDING.c.payload, _PENDING.c.created_at)
 )
-_SUBSCRIBER = m.Subscriber.__table__
 _TAKE_PENDING_OF_NUMBER = (
     delete(_PENDING)
-    .where(
-        _PENDING.c.subscriber_id
-        == select(_SUBSCRIBER.c.id)
-        .where(_SUBSCRIBER.c.msisdn == bindparam("msisdn"), _SUBSCRIBER.c.status != "closed")
-        .scalar_subquery()
-    )
+    .where(_PENDING.c.subscriber_id == lookups.OPEN_LINE_ID)
     .returning(
         _PENDING.c.subscriber_id, _PENDING.c.action, _PENDING.c.payload, _PENDING.c.created_at
     )

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-at lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -n 2
+
+# The suite with every clock pinned: make test-at NOW=2028-02-29T12:00+08:00
+test-at: $(STAMP)
+	test -n "$(NOW)" || { echo "usage: make test-at NOW=<ISO instant>"; exit 2; }
+	TELCARE_TEST_NOW="$(NOW)" $(BIN)/pytest -n 2
 
 clean:
 	rm -rf $(VENV) telcare.db telcare.db-wal telcare.db-shm

@@ -5,6 +5,11 @@ take seconds, so each is done once per test session into a template (a SQLite fi
 a PostgreSQL template database) and every test gets a fresh copy of it: its own
 file, or its own database made with ``CREATE DATABASE … TEMPLATE``. With
 ``TELCARE_REQUIRE_PG=1`` (CI) a skipped or absent PostgreSQL test fails the run.
+
+``TELCARE_TEST_NOW`` (an ISO instant; Beijing time without an offset) starts the
+test processes' clocks at that instant with time-machine (they tick on from there),
+and each process a test starts at the test's own instant through ``TELCARE_CLOCK``:
+the suite at a month's end, in quiet hours or on a leap day, whatever the date.
 """
 
 from __future__ import annotations
@@ -13,20 +18,42 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from time_machine import TimeMachineFixture
 
+from telcare import clock
 from telcare.services.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 
 PG_URL = os.environ.get("TELCARE_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("TELCARE_REQUIRE_PG") == "1"
+TEST_NOW = os.environ.get("TELCARE_TEST_NOW", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+if TEST_NOW:  # this process runs from that instant on; clock.now() follows time-machine
+    time_machine.travel(clock.parse_instant(TEST_NOW), tick=True).start()
+    clock.start_at(None)
+    os.environ[clock.ENV] = clock.now().isoformat()  # for processes started outside a test
+
+
+@pytest.fixture(autouse=True)
+def clock_for_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processes a test starts begin at the test's own instant."""
+    if TEST_NOW:
+        monkeypatch.setenv(clock.ENV, clock.now().isoformat())
+
+
+def pytest_report_header() -> str:
+    return f"clock: {'pinned to ' + TEST_NOW if TEST_NOW else 'the real time'}"
 
 
 def _driver_url(url: str) -> str:
@@ -57,6 +84,17 @@ def _seed_small(db: Database) -> None:
 
 def _no_seed(_db: Database) -> None:
     pass
+
+
+def seeded_at(instant: datetime) -> Callable[[Database], None]:
+    """A template fill: the small demo seeded with the clock stopped at ``instant``."""
+
+    def fill(db: Database) -> None:
+        with time_machine.travel(instant, tick=False):
+            _seed_small(db)
+
+    fill.__name__ = f"seed_small_at_{instant:%Y%m%dT%H%M%S%z}"
+    return fill
 
 
 class Templates:
@@ -130,7 +168,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     made.close()
 
 
-def _copy(
+def copy_template(
     backend: str,
     fill: Callable[[Database], None],
     templates: Templates,
@@ -147,24 +185,36 @@ def _copy(
         db.dispose()
 
 
+def db_at(
+    instant: datetime,
+    backend: str,
+    templates: Templates,
+    tmp_path: Path,
+    time_machine: TimeMachineFixture,
+) -> Iterator[Database]:
+    """The small demo as seeded at ``instant``, with the test's clock starting there too."""
+    time_machine.move_to(instant)
+    yield from copy_template(backend, seeded_at(instant), templates, tmp_path)
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db(
     request: pytest.FixtureRequest, templates: Templates, tmp_path: Path
 ) -> Iterator[Database]:
     """A migrated, empty database on each backend."""
-    yield from _copy(request.param, _no_seed, templates, tmp_path)
+    yield from copy_template(request.param, _no_seed, templates, tmp_path)
 
 
 @pytest.fixture(params=BACKENDS)
 def db(request: pytest.FixtureRequest, templates: Templates, tmp_path: Path) -> Iterator[Database]:
     """A migrated database with the reference data and the demo fixtures (no bulk)."""
-    yield from _copy(request.param, _seed_small, templates, tmp_path)
+    yield from copy_template(request.param, _seed_small, templates, tmp_path)
 
 
 @pytest.fixture
 def sqlite_db(templates: Templates, tmp_path: Path) -> Iterator[Database]:
     """The demo fixtures on SQLite only (channel tests)."""
-    yield from _copy("sqlite", _seed_small, templates, tmp_path)
+    yield from copy_template("sqlite", _seed_small, templates, tmp_path)
 
 
 # --- CI guard: PostgreSQL tests must run when required -----------------------------

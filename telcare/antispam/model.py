@@ -8,7 +8,6 @@ import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 import sklearn
 import skops.io as sio
 
+from telcare import clock
 from telcare.antispam.paths import DEFAULT_MODEL_PATH, MODEL_VERSION
 from telcare.antispam.text import normalize
 from telcare.antispam.training import LangModel, Metrics, predict_scores, route_and_score
@@ -108,7 +108,7 @@ class SpamModel:
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "version": path.stem,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created": clock.now().isoformat(timespec="seconds"),
             "cv_metrics": {k: m.as_dict() for k, m in (metrics or {}).items()},
             "cv_folds": cv_folds,
             "features": {k: m.spec.as_dict() for k, m in self.models.items()},

@@ -17,12 +17,13 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
 
+from telcare import clock
 from telcare.domain import rating
 from telcare.domain.catalog import SEED_TARIFFS
 
@@ -103,7 +104,7 @@ def ingest_records_per_s(url: str, records: int, workdir: Path) -> float:
     try:
         upgrade(url, db.engine)
         seed_demo(db, subscribers=SUBSCRIBERS)
-        now = datetime.now(UTC)
+        now = clock.now()
         with db.uow() as uow:  # plans in force since last month: allowances apply
             uow.session.execute(update(Subscription).values(starts_at=now - timedelta(days=40)))
             uow.commit()

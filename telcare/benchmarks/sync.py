@@ -18,11 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from telcare import clock
 from telcare.bus.cluster import NatsServer, NodeProcess
 from telcare.store import complaint_models as cm
 from telcare.store.uow import Database
@@ -128,7 +129,7 @@ def run(backlog: int = BACKLOG, rate: float = RATE, steady_s: float = STEADY_S) 
             events_per_s = total / span if span > 0 else float("inf")
 
             # 2. steady state at a fixed rate: commit-to-visible delays
-            since = datetime.now(UTC)
+            since = clock.now()
             n = int(rate * steady_s)
             _producers(urls, n, rate)
             _wait_count(hq, total + n * len(PROVINCES), timeout=60)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from telcare import clock
 from telcare.store.complaint_models import OutboxEvent
 from telcare.store.uow import Database
 
@@ -43,7 +44,7 @@ def mark_published(db: Database, row_ids: list[int], now: datetime | None = None
         uow.session.execute(
             update(OutboxEvent)
             .where(OutboxEvent.id.in_(row_ids))
-            .values(published_at=now or datetime.now(UTC))
+            .values(published_at=now or clock.now())
         )
         uow.commit()
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from telcare import clock
 from telcare.config import get_settings
 from telcare.domain.months import month_of
 
@@ -30,7 +31,6 @@ def quality(
     lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
 ) -> None:
     """Write the service-quality report of a province (or HQ) for a month: HTML and PDF."""
-    from datetime import UTC, datetime
 
     from telcare.channels.quality_report import write_report
     from telcare.domain import quality as q
@@ -41,7 +41,7 @@ def quality(
     code = province.upper()
     if code != HQ and code not in {p.code for p in PROVINCES}:
         raise typer.BadParameter(f"unknown province {province!r}", param_hint="--province")
-    chosen = month or month_of(datetime.now(UTC))
+    chosen = month or month_of(clock.now())
     try:
         q.parse_month(chosen)
     except ValueError as err:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain.ledger import EntryKind, apply_delta, barring_after, signed_amount
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
@@ -176,7 +176,7 @@ def _entry(
         "balance_after_fen": balance_after_fen,
         "reason": reason[:200],
         "reference": reference,
-        "created_at": datetime.now(UTC),
+        "created_at": clock.now(),
     }
 
 

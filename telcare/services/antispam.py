@@ -21,6 +21,7 @@ from sqlalchemy import case, delete, distinct, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
 from telcare.domain.messages import register, render
@@ -168,7 +169,7 @@ def _model() -> Any:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
+    return now or clock.now()
 
 
 def _retry(db: Database, work: Callable[[Session], T], attempts: int = 3) -> T:

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import catalog
 from telcare.domain import subscriptions as rules
 from telcare.domain.access import Kind, Principal, require_subscriber_access
@@ -132,7 +133,7 @@ class TopupView:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
+    return now or clock.now()
 
 
 def _line(row: m.Subscriber) -> Line:
@@ -454,7 +455,7 @@ def once(
                     operation=operation,
                     fingerprint=fp,
                     result=result,
-                    created_at=datetime.now(UTC),
+                    created_at=clock.now(),
                 )
             )
             uow.commit()

@@ -8,11 +8,12 @@ goes out through the SMS outbox like every other notification.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from telcare import clock
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Locked, WrongSecret
 from telcare.domain.messages import render
@@ -31,7 +32,7 @@ TOKEN_TTL = timedelta(hours=12)
 
 def request_login_code(db: Database, msisdn: str, *, now: datetime | None = None) -> str:
     """Send a login code to ``msisdn`` by SMS; returns it (tests and the demo use it)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         sub = lookups.subscriber(s, msisdn)
@@ -68,7 +69,7 @@ def verify_login_code(
     db: Database, msisdn: str, code: str, *, now: datetime | None = None
 ) -> Principal:
     """The subscriber, if ``code`` is their latest unexpired, unused code."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         sub = lookups.subscriber(s, msisdn)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from telcare import clock
 from telcare.domain.errors import Conflict, Locked, WrongSecret
 from telcare.domain.ledger import EntryKind
 from telcare.domain.msisdn import normalise_msisdn
@@ -27,7 +28,7 @@ def _today(now: datetime) -> date:
 
 
 def failures_today(db: Database, msisdn: str, now: datetime | None = None) -> int:
-    day = _today(now or datetime.now(UTC))
+    day = _today(now or clock.now())
     with db.uow() as uow:
         row = uow.session.get(m.SecretAttempt, (msisdn, PURPOSE, day))
         return row.failures if row else 0
@@ -48,7 +49,7 @@ def recharge_with_card(
     five failures in a day further attempts are refused until tomorrow.
     """
     number = normalise_msisdn(msisdn)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     used = failures_today(db, number, now)
     if used >= MAX_FAILURES_PER_DAY:
         raise Locked("card.locked", limit=MAX_FAILURES_PER_DAY)

@@ -25,6 +25,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.config import get_settings
 from telcare.domain import months, rating
 from telcare.domain.catalog import Service
@@ -439,7 +440,7 @@ class _Ingest:
         s = uow.session
         if self.pg:
             s.execute(text("SELECT pg_advisory_xact_lock(hashtext('telcare.usage_ingest'))"))
-        now = self.now or datetime.now(UTC)
+        now = self.now or clock.now()
         df = _parse(frame)
         subs = _subscribers(s, df.filter(pl.col("reason").is_null())["msisdn"].unique().to_list())
         known = pl.DataFrame(
@@ -810,7 +811,7 @@ def ingest(
     file = Path(path)
     rejects = Path(reject_path) if reject_path else file.with_name(file.name + ".rejects.csv")
     fp = _fingerprint(file)
-    started = datetime.now(UTC)
+    started = clock.now()
     with db.uow() as uow:
         job = uow.session.scalars(
             select(IngestJob)
@@ -939,7 +940,7 @@ class UsageSummary:
 
 def usage_summary(db: Database, msisdn: str, month: str | None = None) -> UsageSummary:
     """This (or ``month``, ``YYYY-MM``) month's use, allowances left and charges."""
-    month = month or month_of(datetime.now(UTC))
+    month = month or month_of(clock.now())
     try:
         m_start, m_end = _month_bounds(month)
     except ValueError as exc:
@@ -1057,7 +1058,7 @@ def generate_usage(
         )
     if not len(numbers):
         raise InvalidInput("usage.no_subscribers")
-    today = (end or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
+    today = (end or clock.local_now()).astimezone(SHANGHAI)
     stop = int(today.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
     first = stop - days * 86400
     rng = np.random.default_rng(seed)

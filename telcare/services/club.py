@@ -15,6 +15,7 @@ from typing import TypeVar
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import club as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, UnknownSubscriber
@@ -54,7 +55,7 @@ def _enum(kind: type[E], value: str) -> E:
 
 def join(db: Database, msisdn: str, now: datetime | None = None) -> bool:
     """Join the club (or re-join); False if already a member."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
@@ -87,7 +88,7 @@ def leave(db: Database, msisdn: str, now: datetime | None = None) -> bool:
         )
         if member is None or not member.active:
             return False
-        member.active, member.left_at = False, now or datetime.now(UTC)
+        member.active, member.left_at = False, now or clock.now()
         uow.commit()
         return True
 
@@ -125,7 +126,7 @@ def create_event(
             province=who.province,
             starts_at=starts_at,
             capacity=capacity,
-            created_at=now or datetime.now(UTC),
+            created_at=now or clock.now(),
         )
         uow.session.add(event)
         uow.commit()
@@ -151,7 +152,7 @@ def register_for_event(
         taken = s.scalar(select(func.count()).where(a.event_id == event_id)) or 0
         if event.capacity is not None and taken >= event.capacity:
             raise Conflict("club.event_full")
-        s.add(a(event_id=event_id, member_id=member.id, registered_at=now or datetime.now(UTC)))
+        s.add(a(event_id=event_id, member_id=member.id, registered_at=now or clock.now()))
         uow.commit()
         return True
 
@@ -311,7 +312,7 @@ def create_campaign(
             province=who.province,
             starts_at=starts_at,
             ends_at=ends_at,
-            created_at=now or datetime.now(UTC),
+            created_at=now or clock.now(),
         )
         uow.session.add(campaign)
         uow.commit()
@@ -329,7 +330,7 @@ def submit(
     now: datetime | None = None,
 ) -> int:
     """A subscriber's opinion or essay for an open campaign; waits for moderation."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     number = normalise_msisdn(msisdn)
     sub_kind = _enum(dc.SubmissionKind, kind)
     cat = _enum(dc.Category, category)
@@ -374,7 +375,7 @@ def moderate(
         if who.province not in (HQ, campaign.province if campaign else HQ):
             raise Forbidden("complaint.not_yours")
         row.state = dc.moderate(dc.State(row.state), action).value
-        row.moderated_by, row.moderated_at = who.subject, now or datetime.now(UTC)
+        row.moderated_by, row.moderated_at = who.subject, now or clock.now()
         uow.commit()
         return row.state
 
@@ -393,7 +394,7 @@ def campaigns(
     db: Database, *, now: datetime | None = None, open_only: bool = False
 ) -> list[CampaignView]:
     """Opinion campaigns, newest first (``open_only``: those taking submissions now)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     c = sm.OpinionCampaign
     with db.uow() as uow:
         rows = list(uow.session.scalars(select(c).order_by(c.starts_at.desc(), c.id.desc())))
@@ -569,7 +570,7 @@ def seed_campaign_history(
 ) -> None:
     """Bulk-load a past campaign with the given counts (demo history; numbers from the
     ``147`` range, not real subscribers). Idempotent by campaign code."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     cats = [c.value for c in dc.Category]
     with db.uow() as uow:
         s = uow.session

@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, Forbidden, InvalidInput
@@ -181,7 +182,7 @@ def publish_taxonomy(
     """A new taxonomy version (headquarters staff only), sent to every province."""
     if who.kind is not Kind.STAFF:
         raise Forbidden("complaint.taxonomy_hq_only")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         new = dc.next_version(_taxonomy(s), categories, who.province)
@@ -209,7 +210,7 @@ def publish_taxonomy(
 def apply_taxonomy_events(db: Database, events: Sequence[Mapping[str, Any]]) -> list[Outcome]:
     """Store each published version not yet held (a province receiving HQ's edits)."""
     outcomes: list[Outcome] = []
-    now = datetime.now(UTC)
+    now = clock.now()
     with db.uow() as uow:
         s = uow.session
         for event in events:
@@ -254,7 +255,7 @@ def file_ticket(
 ) -> TicketView:
     """File a complaint at node ``node``. A subscriber files for their own line; staff
     file for a caller. A G3 subscriber's ticket goes to the G3 queue with shorter SLAs."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     sev = dc.Severity(severity)
     chan = dc.Channel(channel)
     summary, description = dc.check_text(summary, description)
@@ -329,7 +330,7 @@ def update_ticket(
     unknown = set(changes) - editable
     if unknown:
         raise InvalidInput("complaint.taxonomy_invalid", reason=", ".join(sorted(unknown)))
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         ticket = _owned(s, who, ticket_id, node, staff_only=True)
@@ -383,7 +384,7 @@ def transition(
     resolved ticket. A major complaint closes only with a responsible unit and outcome.
     """
     act = dc.Action(action)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         ticket = _owned(
@@ -428,7 +429,7 @@ def add_note(
     node: str,
     now: datetime | None = None,
 ) -> TicketView:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     body = dc.check_note(text)
     with db.uow() as uow:
         s = uow.session
@@ -465,7 +466,7 @@ def add_attachment(
     now: datetime | None = None,
 ) -> TicketView:
     """Attach a file (type and size checked); headquarters receives its metadata only."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         ticket = _owned(s, who, ticket_id, node, staff_only=False)
@@ -514,7 +515,7 @@ def sweep_escalations(
     db: Database, *, node: str, now: datetime | None = None, sla: SlaTable = DEFAULT_SLA
 ) -> int:
     """Raise the escalation level of this node's open tickets past their deadlines."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     raised = 0
     with db.uow() as uow:
         s = uow.session
@@ -564,7 +565,7 @@ def send_back(
     the owner applies it and reopens the ticket if it was resolved or closed."""
     if not who.is_headquarters:
         raise Forbidden("complaint.not_yours")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     body = dc.check_note(note)
     with db.uow() as uow:
         s = uow.session
@@ -595,7 +596,7 @@ def apply_send_back_events(
             if _seen(s, event):
                 outcomes.append("duplicate")
                 continue
-            now = datetime.now(UTC)
+            now = clock.now()
             ticket = s.get(cm.Ticket, str(event["ticket_id"]))
             if ticket is not None and (ticket.province == node or node == HQ):
                 before = _fields(ticket)
@@ -640,7 +641,7 @@ def apply_ticket_events(db: Database, events: Sequence[Mapping[str, Any]]) -> li
     with bulk statements: a few statements per batch, not a few per event."""
     outcomes: dict[int, Outcome] = {}
     order = sorted(range(len(events)), key=lambda i: (str(events[i]["key"]), int(events[i]["seq"])))
-    now = datetime.now(UTC)
+    now = clock.now()
     batch = _Batch()
     with db.uow() as uow:
         s = uow.session
@@ -1129,7 +1130,7 @@ def countdowns(
     sla: SlaTable = DEFAULT_SLA,
 ) -> dict[str, Countdown]:
     """SLA countdowns of the open tickets among ``tickets`` (keyed by ticket id)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     out: dict[str, Countdown] = {}
     with db.uow() as uow:
         s = uow.session

@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from telcare import clock
 from telcare.domain import quality as q
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
@@ -202,7 +203,7 @@ def generate(
                 operation="demo.activity",
                 fingerprint=f"{seed}:{window[0]}:{window[-1]}",
                 result=dict(run.counts),
-                created_at=datetime.now(UTC),
+                created_at=clock.now(),
             )
         )
         uow.commit()
@@ -211,7 +212,7 @@ def generate(
 
 def _parse_until(until: str | None) -> datetime:
     if not until:
-        return datetime.now(UTC)
+        return clock.now()
     when = datetime.fromisoformat(until)
     if len(until) <= 10:  # a date: its end, operator time
         when = datetime.combine(when.date(), datetime.max.time()).replace(tzinfo=OPERATOR_TZ)

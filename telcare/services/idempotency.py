@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from telcare import clock
 from telcare.domain.errors import IdempotencyConflict, InvalidInput
 from telcare.store.models import IdempotencyRecord
 from telcare.store.uow import Database, UnitOfWork
@@ -59,7 +59,7 @@ def run_once(
                     operation=operation,
                     fingerprint=fp,
                     result={},
-                    created_at=datetime.now(UTC),
+                    created_at=clock.now(),
                 )
                 uow.session.add(record)
                 uow.session.flush()

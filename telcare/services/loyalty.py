@@ -34,6 +34,7 @@ from sqlalchemy import CursorResult, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.config import get_settings
 from telcare.domain import loyalty as rules
 from telcare.domain import months
@@ -133,7 +134,7 @@ class CodeRefused(Conflict):
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
+    return now or clock.now()
 
 
 def _local_day(when: datetime) -> date:
@@ -1530,7 +1531,7 @@ def seed_loyalty(db: Database) -> dict[str, str]:
     """Tiers, accrual rules, campaigns, two partner merchants with services, more gifts
     and a default address for 13800138000. Idempotent; returns new merchants' passwords."""
     passwords: dict[str, str] = {}
-    now = datetime.now(UTC)
+    now = clock.now()
     with db.uow() as uow:
         s = uow.session
         for code, zh, en, spend in _TIERS:

@@ -8,11 +8,12 @@ in the same transaction as the fact it reports, and drained by :func:`due` /
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain.sms_segments import segment
 from telcare.store import bulk
 from telcare.store.models import OutboundSms
@@ -64,7 +65,7 @@ def queue_many(session: Session, notices: list[Notice], *, now: datetime | None 
     """
     if not notices:
         return 0
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     rows = [
         {
             "dedupe_key": n.dedupe_key,
@@ -81,7 +82,7 @@ def queue_many(session: Session, notices: list[Notice], *, now: datetime | None 
 
 def due(db: Database, now: datetime | None = None, limit: int = 500) -> list[Outgoing]:
     """Queued messages whose time has come, oldest first, split into segments."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         rows = uow.session.scalars(
             select(OutboundSms)
@@ -99,5 +100,5 @@ def due(db: Database, now: datetime | None = None, limit: int = 500) -> list[Out
 def mark_sent(db: Database, ids: list[int], now: datetime | None = None) -> None:
     with db.uow() as uow:
         for row in uow.session.scalars(select(OutboundSms).where(OutboundSms.id.in_(ids))):
-            row.sent_at = now or datetime.now(UTC)
+            row.sent_at = now or clock.now()
         uow.commit()

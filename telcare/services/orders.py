@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import subscriptions as rules
 from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
 from telcare.domain.errors import (
@@ -95,7 +96,7 @@ def _subscribed(db: Database, msisdn: str, done: Subscribed, now: datetime) -> N
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
+    return now or clock.now()
 
 
 def request_subscription(

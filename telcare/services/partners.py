@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import months
 from telcare.domain import partners as rules
 from telcare.domain.access import Kind, Principal, can_see_sp
@@ -257,7 +258,7 @@ class YearReport:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
+    return now or clock.now()
 
 
 # --- registry ---------------------------------------------------------------------------

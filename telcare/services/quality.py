@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -39,6 +39,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Float
 
+from telcare import clock
 from telcare.config import get_settings
 from telcare.domain import quality as q
 from telcare.domain.provinces import HQ, PROVINCES
@@ -840,7 +841,7 @@ def details(
 
 def store_snapshot(db: Database, result: Result, now: datetime | None = None) -> int:
     """Write (replace) the result's months as snapshots; returns the rows written."""
-    at = now or datetime.now(UTC)
+    at = now or clock.now()
     rows = [
         {
             "indicator": f.code, "version": q.BY_CODE[f.code].version, "province": f.province,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import catalog
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
@@ -113,7 +114,7 @@ def seed_reference(db: Database) -> SeedReport:
 def seed_demo(db: Database, subscribers: int = DEMO_SUBSCRIBERS) -> SeedReport:
     """The demo operator of the design notes plus ``subscribers`` generated lines."""
     report = seed_reference(db)
-    now = datetime.now(UTC)
+    now = clock.now()
     with db.uow() as uow:
         s = uow.session
         existing = set(s.scalars(select(m.Subscriber.msisdn)))

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import service_van as dv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
@@ -87,7 +88,7 @@ def add_stop(
     stop's province or headquarters."""
     _require_staff(who, province)
     city, place = dv.check_stop(city, place, day)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         stop = vm.VanStop(
@@ -115,7 +116,7 @@ def schedule(
     db: Database, *, province: str | None = None, now: datetime | None = None
 ) -> list[StopView]:
     """The stops from today on (Beijing time), by date, city and place."""
-    today = (now or datetime.now(UTC)).astimezone(OPERATOR_TZ).date()
+    today = (now or clock.now()).astimezone(OPERATOR_TZ).date()
     query = select(vm.VanStop).where(vm.VanStop.day >= today)
     if province:
         query = query.where(vm.VanStop.province == province)
@@ -132,7 +133,7 @@ def book(db: Database, msisdn: str, slot_id: int, *, now: datetime | None = None
     """Book a slot for ``msisdn``. Booking the slot already held returns that booking
     (``replayed``); a full, started or second slot at the same stop is refused."""
     number = normalise_msisdn(msisdn)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     for attempt in (1, 2):
         try:
             return _book(db, number, slot_id, now)
@@ -185,7 +186,7 @@ def cancel(
 ) -> BookingView:
     """The subscriber cancels their own live booking, up to two hours before the slot."""
     number = normalise_msisdn(msisdn)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         row = s.get(vm.VanBooking, booking_id)
@@ -248,7 +249,7 @@ def close_booking(
     db: Database, who: Principal, booking_id: str, outcome: str, *, now: datetime | None = None
 ) -> BookingView:
     """Staff of the stop's province (or HQ) close a live booking with its outcome."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         row = s.get(vm.VanBooking, booking_id)
@@ -279,7 +280,7 @@ def seed_van(db: Database, *, days: int = 3, now: datetime | None = None) -> int
     """The demo schedule: each demo stop on the next ``days`` days, three slots of four
     places each. Idempotent (a stop already published for a day is left alone);
     returns the number of stops added."""
-    today = (now or datetime.now(UTC)).astimezone(OPERATOR_TZ).date()
+    today = (now or clock.now()).astimezone(OPERATOR_TZ).date()
     added = 0
     with db.uow() as uow:
         s = uow.session
@@ -298,7 +299,7 @@ def seed_van(db: Database, *, days: int = 3, now: datetime | None = None) -> int
                     continue
                 stop = vm.VanStop(
                     province=province, city=city, place=place, address=address, day=day,
-                    created_at=datetime.now(UTC),
+                    created_at=clock.now(),
                 )  # fmt: skip
                 s.add(stop)
                 s.flush()

@@ -16,13 +16,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from telcare import clock
 from telcare.domain import surveys as sv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -34,13 +35,6 @@ from telcare.services import notify, orders
 from telcare.store import models as m
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
-
-
-def clock() -> datetime:
-    """Now, for use cases called without ``now`` (the SMS and web channels); tests
-    replace it to replay a simulated week through the real channels."""
-    return datetime.now(UTC)
-
 
 Outcome = str  # surveyed | not_sampled | recent | no_template | unknown | duplicate
 
@@ -151,7 +145,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, Any]] = {
 
 def ensure_templates(db: Database, now: datetime | None = None) -> None:
     """Create the built-in templates once (idempotent; later versions are untouched)."""
-    now = now or clock()
+    now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
         have = set(s.scalars(select(sm.SurveyTemplate.code)))
@@ -279,7 +273,7 @@ def save_template(
     if editor.kind is not Kind.STAFF:
         raise Forbidden("survey.not_your_template")
     _ensure(db)
-    now = now or clock()
+    now = now or clock.now()
     code = code.strip().upper()
     with db.uow() as uow:
         s = uow.session
@@ -450,7 +444,7 @@ def record_contact(
 ) -> Sent:
     """Record a contact and, if sampled and allowed, queue its survey SMS from 10086700."""
     _ensure(db)
-    now = now or clock()
+    now = now or clock.now()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
@@ -563,7 +557,7 @@ def handle_reply(db: Database, msisdn: str, text: str, now: datetime | None = No
     """An SMS to 10086700: answer the subscriber's open survey, or say politely why not.
 
     Malformed replies get a hint and leave the survey open; every reply is logged."""
-    now = now or clock()
+    now = now or clock.now()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session
@@ -627,7 +621,7 @@ def _save_answers(
 
 def expire(db: Database, now: datetime | None = None) -> int:
     """Close every open survey past its 48 hours; how many."""
-    now = now or clock()
+    now = now or clock.now()
     with db.uow() as uow:
         done = uow.session.execute(
             update(sm.Survey)
@@ -654,7 +648,7 @@ def web_survey(db: Database, msisdn: str, now: datetime | None = None) -> WebSur
     """What the online survey page offers ``msisdn`` now (None: nothing, e.g. 7-day rule)."""
     _ensure(db)
     with db.uow() as uow:
-        return _web_survey(uow.session, normalise_msisdn(msisdn), now or clock())
+        return _web_survey(uow.session, normalise_msisdn(msisdn), now or clock.now())
 
 
 def _open_survey(s: Session, msisdn: str, now: datetime) -> sm.Survey | None:
@@ -681,7 +675,7 @@ def answer_web(
     """Answer every question on the web: an open survey of this subscriber (any way it
     was sent), or — ``survey_id`` None — the online template. The headline answer."""
     _ensure(db)
-    now = now or clock()
+    now = now or clock.now()
     number = normalise_msisdn(msisdn)
     with db.uow() as uow:
         s = uow.session

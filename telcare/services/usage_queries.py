@@ -15,12 +15,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from telcare import clock
 from telcare.domain import months
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput, NotFound
 from telcare.domain.messages import register
 from telcare.domain.months import month_of
-from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import charging
 from telcare.services.api_queries import Line, Page, line_by_msisdn, line_for
 from telcare.services.charging import UsageSummary
@@ -59,7 +59,7 @@ class ReminderView:
 
 def month_bounds(month: str | None, now: datetime | None = None) -> tuple[str, datetime, datetime]:
     """``(month, start, end)`` of ``month`` (``YYYY-MM``, default this one) in Asia/Shanghai."""
-    month = month or month_of(now or datetime.now(OPERATOR_TZ))
+    month = month or month_of(now or clock.local_now())
     if not MONTH.match(month):
         raise InvalidInput("api.bad_month", month=month)
     return (month, *months.bounds(month))

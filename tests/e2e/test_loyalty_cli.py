@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from time_machine import TimeMachineFixture
 from typer.testing import CliRunner
 
 from telcare.channels.loyalty_cli import app
@@ -14,10 +15,14 @@ from telcare.services import accounts, loyalty, selfcare
 from telcare.services.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
+from tests.clock import LOYALTY_SEASON
 
 
 @pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+def demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, time_machine: TimeMachineFixture
+) -> Iterator[Database]:
+    time_machine.move_to(LOYALTY_SEASON)  # 2026's points cannot expire yet
     url = f"sqlite:///{tmp_path / 'telcare.db'}"
     monkeypatch.setenv("TELCARE_DATABASE_URL", url)
     get_settings.cache_clear()

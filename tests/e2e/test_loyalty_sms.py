@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from time_machine import TimeMachineFixture
 
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
 from telcare.services import accounts, hall, loyalty, selfcare
 from telcare.store.uow import Database
+from tests.clock import LOYALTY_SEASON
+from tests.conftest import Templates, db_at
 
 BJ, GD, SH = "13800138000", "13900139000", "13700137000"
 
 
 @pytest.fixture
-def ldb(sqlite_db: Database) -> Database:
-    loyalty.seed_loyalty(sqlite_db)
-    return sqlite_db
+def ldb(
+    templates: Templates, tmp_path: Path, time_machine: TimeMachineFixture
+) -> Iterator[Database]:
+    """The demo seeded in the 2026 campaigns, with the test's clock starting there too."""
+    for db in db_at(LOYALTY_SEASON, "sqlite", templates, tmp_path, time_machine):
+        loyalty.seed_loyalty(db)
+        yield db
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from time_machine import TimeMachineFixture
 
 from telcare.bus import outbox as bus_outbox
 from telcare.channels.sms.dispatcher import SmsDispatcher
@@ -109,7 +110,7 @@ def new_shop_template() -> dict[str, object]:
     return spec
 
 
-def play_week(db: Database, numbers: list[str], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def play_week(db: Database, numbers: list[str], time_machine: TimeMachineFixture) -> list[str]:
     """Play the week through the services and the real SMS dispatcher; each outcome."""
     dispatcher = SmsDispatcher(db)
     outcomes: list[str] = []
@@ -119,7 +120,7 @@ def play_week(db: Database, numbers: list[str], monkeypatch: pytest.MonkeyPatch)
         if now >= at(3, "09:00") and not changed:
             svc.save_template(db, HQ_ADMIN, "SHOP", new_shop_template(), now=at(3, "09:00"))
             changed = True
-        monkeypatch.setattr(svc, "clock", lambda now=now: now)
+        time_machine.move_to(now, tick=False)
         msisdn = numbers[c.who]
         if c.kind == "visit":
             assert c.shop is not None
@@ -133,7 +134,7 @@ def play_week(db: Database, numbers: list[str], monkeypatch: pytest.MonkeyPatch)
         start = sent.sent_at or now
         for k, (text, key) in enumerate(c.replies):
             when = start + timedelta(hours=c.reply_after_h + k)
-            monkeypatch.setattr(svc, "clock", lambda when=when: when)
+            time_machine.move_to(when, tick=False)
             replies = dispatcher.handle(MoMessage(msisdn, "10086700", text))
             assert {r.sender for r in replies} == {"10086700"}
             assert "".join(r.text for r in replies) == render(key, lang), (i, text)
@@ -163,7 +164,7 @@ def week_db(empty_db: Database) -> Database:
     return empty_db
 
 
-def test_a_week_of_surveys(week_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_week_of_surveys(week_db: Database, time_machine: TimeMachineFixture) -> None:
     db = week_db
     numbers = [fx.msisdn for fx in generated_fixtures(20)]
     svc.ensure_templates(db, MONDAY)
@@ -171,7 +172,7 @@ def test_a_week_of_surveys(week_db: Database, monkeypatch: pytest.MonkeyPatch) -
         spec = svc.DEFAULT_TEMPLATES[code] | {"sample_percent": 50}
         svc.save_template(db, HQ_ADMIN, code, spec, now=MONDAY)
 
-    assert play_week(db, numbers, monkeypatch) == [c.outcome for c in WEEK]
+    assert play_week(db, numbers, time_machine) == [c.outcome for c in WEEK]
 
     # one SMS from 10086700 per survey, none in quiet hours
     queued = notify.due(db, at(8, "00:00"), limit=1000)

@@ -4,12 +4,15 @@ orders, refunds exactly once, merchant codes, settlement, and no overselling."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
+from time_machine import TimeMachineFixture
 
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Kind, Principal
@@ -19,6 +22,8 @@ from telcare.services import accounts, loyalty, orders, selfcare
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
 from telcare.store.uow import Database
+from tests.clock import LOYALTY_SEASON
+from tests.conftest import BACKENDS, Templates, db_at
 
 BJ, GD, SH = "13800138000", "13900139000", "13700137000"
 HQ = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
@@ -26,10 +31,17 @@ GD_AGENT = Principal(Kind.STAFF, "gd-agent", "GD", "agent")
 BJ_AGENT = Principal(Kind.STAFF, "bj-agent", "BJ", "agent")
 
 
-@pytest.fixture
-def ldb(db: Database) -> Database:
-    loyalty.seed_loyalty(db)
-    return db
+@pytest.fixture(params=BACKENDS)
+def ldb(
+    request: pytest.FixtureRequest,
+    templates: Templates,
+    tmp_path: Path,
+    time_machine: TimeMachineFixture,
+) -> Iterator[Database]:
+    """The demo seeded in the 2026 campaigns, with the test's clock starting there too."""
+    for db in db_at(LOYALTY_SEASON, request.param, templates, tmp_path, time_machine):
+        loyalty.seed_loyalty(db)
+        yield db
 
 
 def points(db: Database, msisdn: str) -> int:

@@ -9,12 +9,13 @@ headquarters everything, a subscriber their own line.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
@@ -269,7 +270,7 @@ def queue(
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
     """Tickets of the staff member's province (all provinces at HQ), most urgent first."""
-    now = datetime.now(UTC)
+    now = clock.now()
     flt = svc.TicketFilter(
         province=province or None,
         status=status or None,

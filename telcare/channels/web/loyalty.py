@@ -10,7 +10,7 @@ merchant token, apart from the subscriber's login.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.web import staff as staff_console
 from telcare.channels.web.render import flash, page, redirect
@@ -287,7 +288,7 @@ def cancel(request: Request, db: Db, msisdn: Msisdn, order_id: int) -> Response:
 @router.get(HALL + "/codes", response_class=HTMLResponse)
 def my_codes(request: Request, db: Db, msisdn: Msisdn) -> Response:
     codes = loyalty.my_codes(db, msisdn)
-    now = datetime.now(UTC)
+    now = clock.now()
     return page(
         request,
         "loyalty/codes.html",

@@ -13,12 +13,12 @@ double submit shows the first outcome and has one effect.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.web import staff as staff_console
 from telcare.channels.web.render import flash, page, redirect
@@ -432,7 +432,7 @@ def hall_cancel(
 
 
 def _this_month() -> str:
-    return month_of(datetime.now(UTC))
+    return month_of(clock.now())
 
 
 @router.get(STAFF + "/", response_class=HTMLResponse)
@@ -528,7 +528,7 @@ def report(
     who: Staff,
     year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
 ) -> Response:
-    year = year or datetime.now(UTC).year
+    year = year or clock.now().year
     return page(
         request,
         "partners/staff_report.html",

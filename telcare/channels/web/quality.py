@@ -7,13 +7,13 @@ product or SP, and the tickets, reports or orders behind the figure.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.quality_report import place_name, ranking_chart, svg, trend_chart
 from telcare.channels.web.render import page
@@ -79,7 +79,7 @@ def _scope(who: Principal, province: str | None) -> str:
 
 
 def _month(month: str | None) -> str:
-    chosen = month or month_of(datetime.now(UTC))
+    chosen = month or month_of(clock.now())
     try:
         q.parse_month(chosen)
     except ValueError as err:

@@ -65,9 +65,9 @@ def settlement(
 @app.command()
 def seed() -> None:
     """Tiers, accrual rules, campaigns, partner merchants and gifts (idempotent)."""
-    from telcare.services import loyalty
+    from telcare.demo.loyalty import seed_loyalty
 
-    for merchant, password in loyalty.seed_loyalty(_database()).items():
+    for merchant, password in seed_loyalty(_database()).items():
         console.print(f"merchant {merchant} password {password}")
 
 

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
+from telcare.demo.loyalty import seed_loyalty
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
-from telcare.services import loyalty, selfcare
+from telcare.services import selfcare
 from telcare.services.seed import Fixture, _add_subscriber
 from tests.browser.conftest import Hall
 
@@ -22,7 +23,7 @@ MEMBER = "13600136000"  # a line of its own: the other browser tests log in the 
 
 @pytest.fixture
 def member(live_hall: Hall) -> str:
-    loyalty.seed_loyalty(live_hall.db)
+    seed_loyalty(live_hall.db)
     try:
         selfcare.overview(live_hall.db, MEMBER)
     except UnknownSubscriber:

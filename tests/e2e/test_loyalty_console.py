@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from telcare.channels import loyalty_cli
 from telcare.channels.api.app import create_app
+from telcare.demo.loyalty import seed_loyalty
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, Locked, NotFound
 from telcare.services import hall, loyalty, selfcare
@@ -31,7 +32,7 @@ BJ_AGENT = Principal(Kind.STAFF, "bj-agent", "BJ", "agent")
 
 @pytest.fixture
 def ldb(db: Database) -> Database:
-    loyalty.seed_loyalty(db)
+    seed_loyalty(db)
     loyalty.set_merchant_password(db, "M0002", "check-pass")
     with db.uow() as uow:
         uow.session.execute(update(StaffUser).values(password_hash=hash_secret("pw-123456")))

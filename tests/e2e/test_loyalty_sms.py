@@ -11,6 +11,7 @@ from time_machine import TimeMachineFixture
 
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
+from telcare.demo.loyalty import seed_loyalty
 from telcare.services import accounts, hall, loyalty, selfcare
 from telcare.store.uow import Database
 from tests.clock import LOYALTY_SEASON
@@ -25,7 +26,7 @@ def ldb(
 ) -> Iterator[Database]:
     """The demo seeded in the 2026 campaigns, with the test's clock starting there too."""
     for db in db_at(LOYALTY_SEASON, "sqlite", templates, tmp_path, time_machine):
-        loyalty.seed_loyalty(db)
+        seed_loyalty(db)
         yield db
 
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from telcare.channels.api.app import create_app
 from telcare.config import get_settings
+from telcare.demo.loyalty import seed_loyalty
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth, hall, loyalty, selfcare
 from telcare.store.uow import Database
@@ -19,7 +20,7 @@ BJ, GD = "13800138000", "13900139000"
 
 @pytest.fixture
 def ldb(sqlite_db: Database) -> Database:
-    loyalty.seed_loyalty(sqlite_db)
+    seed_loyalty(sqlite_db)
     loyalty.set_merchant_password(sqlite_db, "M0002", "check-pass")
     loyalty.set_merchant_password(sqlite_db, "M0001", "duck-pass")
     return sqlite_db

@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 from time_machine import TimeMachineFixture
 
+from telcare.demo.loyalty import seed_loyalty
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from telcare.domain.ledger import PointsKind
 from telcare.services import accounts, loyalty, orders, selfcare
+from telcare.services.loyalty import gifts
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -40,7 +42,7 @@ def ldb(
 ) -> Iterator[Database]:
     """The demo seeded in the 2026 campaigns, with the test's clock starting there too."""
     for db in db_at(LOYALTY_SEASON, request.param, templates, tmp_path, time_machine):
-        loyalty.seed_loyalty(db)
+        seed_loyalty(db)
         yield db
 
 
@@ -58,7 +60,7 @@ def ledger_ok(db: Database) -> None:
 
 def stock(db: Database, code: str) -> dict[str, int]:
     with db.uow() as uow:
-        return loyalty._stock(uow.session, code)
+        return gifts._stock(uow.session, code)
 
 
 def redeem(db: Database, msisdn: str, code: str, **kw: object) -> loyalty.Redeemed:
@@ -67,7 +69,7 @@ def redeem(db: Database, msisdn: str, code: str, **kw: object) -> loyalty.Redeem
 
 
 def test_seed_is_idempotent(ldb: Database) -> None:
-    assert loyalty.seed_loyalty(ldb) == {}
+    assert seed_loyalty(ldb) == {}
     codes = {g.code for g in loyalty.catalog(ldb)}
     assert {"G001", "G002", "G003", "M101", "M201"} <= codes
 
@@ -317,7 +319,7 @@ def test_concurrent_redemptions_never_oversell(pg_schema_url: str) -> None:
     db = Database(pg_schema_url)
     upgrade(pg_schema_url, db.engine)
     seed_demo(db, subscribers=43)
-    loyalty.seed_loyalty(db)
+    seed_loyalty(db)
     with db.uow() as uow:
         s = uow.session
         s.execute(update(m.GiftStock).where(m.GiftStock.gift_code == "G003").values(quantity=0))

@@ -1,0 +1,96 @@
+"""The partner merchant's page (``/merchant``): log in, check and honour a code."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import lang_of
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import register
+from telcare.services import loyalty
+from telcare.store.uow import Database
+
+from .shared import CSRF, MERCHANT, Db, _error
+
+router = APIRouter(include_in_schema=False)
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "web.merchant.title": ("合作商户兑换码验证", "Partner merchant: check a code"),
+    "web.merchant.login": ("商户登录", "Merchant login"),
+    "web.merchant.id": ("商户编号", "Merchant ID"),
+    "web.merchant.password": ("密码", "Password"),
+    "web.merchant.code": ("兑换码", "Code"),
+    "web.merchant.verify": ("验证并核销", "Check and honour"),
+    "web.merchant.recent": ("最近核销", "Recently honoured"),
+    "web.merchant.logout": ("退出", "Log out"),
+    "web.merchant.ok": (
+        "验证成功：{service}（{msisdn}），{points}积分。",
+        "Valid: {service} ({msisdn}), {points} points. Honoured.",
+    ),
+}
+register(TEXTS)
+
+
+def _merchant(request: Request, db: Database) -> loyalty.MerchantInfo | None:
+    token = request.session.get("merchant")
+    if not isinstance(token, str):
+        return None
+    try:
+        return loyalty.read_merchant_token(db, token)
+    except DomainError:
+        return None
+
+
+@router.get(MERCHANT, response_class=HTMLResponse)
+def merchant_home(request: Request, db: Db) -> Response:
+    who = _merchant(request, db)
+    recent = loyalty.merchant_codes(db, who.code, 20) if who else []
+    return page(request, "loyalty/merchant.html", {"merchant": who, "recent": recent})
+
+
+@router.post(MERCHANT + "/login", dependencies=CSRF)
+def merchant_login(
+    request: Request,
+    db: Db,
+    merchant: Annotated[str, Form(max_length=20)] = "",
+    password: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    try:
+        who = loyalty.authenticate_merchant(db, merchant, password)
+        request.session["merchant"] = loyalty.issue_merchant_token(who)
+    except DomainError as err:
+        _error(request, err)
+    return redirect(MERCHANT)
+
+
+@router.post(MERCHANT + "/logout", dependencies=CSRF)
+def merchant_logout(request: Request) -> Response:
+    request.session.pop("merchant", None)
+    return redirect(MERCHANT)
+
+
+@router.post(MERCHANT + "/verify", dependencies=CSRF)
+def merchant_verify(
+    request: Request, db: Db, code: Annotated[str, Form(max_length=30)] = ""
+) -> Response:
+    """Honour a code once; a used, expired or another merchant's code is refused."""
+    who = _merchant(request, db)
+    if who is None:
+        return redirect(MERCHANT)
+    try:
+        done = loyalty.verify_code(db, who.code, code)
+        flash(
+            request,
+            "ok",
+            "web.merchant.ok",
+            service=done.service(lang_of(request)),
+            msisdn=done.msisdn_masked,
+            points=done.points,
+        )
+    except DomainError as err:
+        _error(request, err)
+    return redirect(MERCHANT)

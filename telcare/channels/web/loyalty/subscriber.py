@@ -1,0 +1,198 @@
+"""The subscriber's points mall in the business hall (``/hall/points``): gifts, address,
+the two-step redemption, orders and codes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from telcare import clock
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import lang_of
+from telcare.domain import loyalty as rules
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import register
+from telcare.domain.provinces import PROVINCES
+from telcare.services import loyalty, orders, selfcare
+
+from .shared import CSRF, HALL, Db, Msisdn, Text, _error
+
+router = APIRouter(include_in_schema=False)
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "web.points.title": ("积分商城", "Points mall"),
+    "web.points.mine": ("我的积分", "My points"),
+    "web.points.history": ("积分明细", "Points history"),
+    "web.points.orders": ("兑换订单", "My gift orders"),
+    "web.points.codes": ("兑换码", "My codes"),
+    "web.points.search": ("搜索礼品", "Search gifts"),
+    "web.points.none": ("没有符合条件的礼品。", "No gifts match."),
+    "web.points.price": ("{points}积分", "{points} points"),
+    "web.points.stock": ("库存{n}", "{n} in stock"),
+    "web.points.out": ("暂时无货", "Out of stock"),
+    "web.points.short": ("积分不足", "Not enough points"),
+    "web.points.redeem": ("兑换", "Redeem"),
+    "web.points.kind.physical": ("实物礼品（送货上门）", "Gift delivered to your door"),
+    "web.points.kind.evoucher": ("电子券", "E-voucher"),
+    "web.points.kind.service": ("合作商户服务", "Partner service"),
+    "web.points.confirm_title": ("请确认兑换", "Please confirm the redemption"),
+    "web.points.confirm_text": (
+        "使用{points}积分兑换{name}。",
+        "Redeem {name} for {points} points.",
+    ),
+    "web.points.ship_to": ("寄往：{address}", "Ship to: {address}"),
+    "web.points.confirm": ("确认兑换", "Confirm"),
+    "web.points.decline": ("不兑换了", "Cancel"),
+    "web.points.declined": ("已放弃兑换，积分未扣除。", "Not redeemed; no points spent."),
+    "web.points.address": ("默认收货地址", "Default delivery address"),
+    "web.points.address_none": ("尚未设置收货地址。", "No delivery address yet."),
+    "web.points.recipient": ("收货人", "Recipient"),
+    "web.points.phone": ("联系电话", "Contact phone"),
+    "web.points.province": ("省份", "Province"),
+    "web.points.city": ("城市", "City"),
+    "web.points.street": ("详细地址", "Street address"),
+    "web.points.save": ("保存地址", "Save address"),
+    "web.points.saved": ("收货地址已保存。", "Address saved."),
+    "web.points.order_no": ("订单{id}", "Order {id}"),
+    "web.points.from": ("发货仓库：{warehouse}", "Ships from: {warehouse}"),
+    "web.points.cross": ("跨省配送", "Cross-province delivery"),
+    "web.points.cancel": ("取消订单", "Cancel order"),
+    "web.points.cancelled": (
+        "订单已取消，{points}积分已退还。",
+        "Cancelled; {points} points back.",
+    ),
+    "web.points.no_orders": ("还没有兑换订单。", "No gift orders yet."),
+    "web.points.no_codes": ("还没有兑换码。", "No codes yet."),
+    "web.points.code_valid": ("有效期至{when}", "Valid until {when}"),
+    "web.points.code_used": ("已于{when}使用", "Used on {when}"),
+    "web.points.code_expired": ("已过期", "Expired"),
+    "web.points.kind_accrual": ("累积", "Earned"),
+    "web.points.kind_redemption": ("兑换", "Redeemed"),
+    "web.points.kind_reversal": ("退还", "Given back"),
+    "web.points.kind_adjustment": ("调整", "Adjustment"),
+    "web.points.kind_expiry": ("到期", "Expired"),
+}
+register(TEXTS)
+
+
+@router.get(HALL, response_class=HTMLResponse)
+def mall(
+    request: Request, db: Db, msisdn: Msisdn, q: Annotated[str, Query(max_length=60)] = ""
+) -> Response:
+    loyalty.accrue(db, msisdn=msisdn)  # points earned since the last run show at once
+    return page(
+        request,
+        "loyalty/mall.html",
+        {
+            "info": selfcare.overview(db, msisdn),
+            "gifts": loyalty.mall(db, msisdn, q),
+            "q": q,
+            "pending": loyalty.pending_redemption(db, msisdn),
+            "address": loyalty.default_address(db, msisdn),
+            "history": loyalty.points_history(db, msisdn, 10),
+            "provinces": PROVINCES,
+        },
+    )
+
+
+def _address(recipient: str, phone: str, province: str, city: str, street: str) -> rules.Address:
+    return rules.Address(recipient, phone, province, city, street)
+
+
+@router.post(HALL + "/address", dependencies=CSRF)
+def save_address(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    recipient: Text = "",
+    phone: Text = "",
+    province: Text = "",
+    city: Text = "",
+    street: Text = "",
+) -> Response:
+    try:
+        loyalty.save_address(db, msisdn, _address(recipient, phone, province, city, street))
+        flash(request, "ok", "web.points.saved")
+    except DomainError as err:
+        _error(request, err)
+    return redirect(HALL)
+
+
+@router.post(HALL + "/redeem", dependencies=CSRF)
+def redeem(
+    request: Request, db: Db, msisdn: Msisdn, code: Annotated[str, Form(max_length=20)]
+) -> Response:
+    """First step: hold the redemption (physical gifts go to the default address)."""
+    try:
+        loyalty.request_redemption(db, msisdn, code, channel="web")
+    except DomainError as err:
+        _error(request, err)
+    return redirect(HALL)
+
+
+@router.post(HALL + "/confirm", dependencies=CSRF)
+def confirm(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    """Second step: spend the points; show the order's timeline or the code."""
+    try:
+        done = loyalty.confirm_redemption(db, msisdn)
+    except DomainError as err:
+        _error(request, err)
+        return redirect(HALL)
+    flash(request, "ok", done.message_key, **_params(done, lang_of(request)))
+    return redirect(HALL + ("/orders" if done.order_id else "/codes"))
+
+
+def _params(done: loyalty.Redeemed, lang: str) -> dict[str, object]:
+    """The confirmer's reply is in the subscriber's SMS language; the page uses its own."""
+    params = dict(done.message_params)
+    params["name"] = done.offer.name(lang)
+    if done.warehouse:
+        params["warehouse"] = _province(done.warehouse, lang)
+    return params
+
+
+def _province(code: str, lang: str) -> str:
+    p = next((p for p in PROVINCES if p.code == code), None)
+    return code if p is None else (p.name_en if lang == "en" else p.name_zh)
+
+
+@router.post(HALL + "/decline", dependencies=CSRF)
+def decline(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    try:
+        orders.decline(db, msisdn)
+        flash(request, "ok", "web.points.declined")
+    except DomainError as err:
+        _error(request, err)
+    return redirect(HALL)
+
+
+@router.get(HALL + "/orders", response_class=HTMLResponse)
+def my_orders(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    return page(request, "loyalty/orders.html", {"orders": loyalty.my_orders(db, msisdn)})
+
+
+@router.post(HALL + "/orders/{order_id}/cancel", dependencies=CSRF)
+def cancel(request: Request, db: Db, msisdn: Msisdn, order_id: int) -> Response:
+    try:
+        done = loyalty.cancel_order(db, msisdn, order_id)
+        flash(request, "ok", "web.points.cancelled", points=done.points)
+    except DomainError as err:
+        _error(request, err)
+    return redirect(HALL + "/orders")
+
+
+@router.get(HALL + "/codes", response_class=HTMLResponse)
+def my_codes(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    codes = loyalty.my_codes(db, msisdn)
+    now = clock.now()
+    return page(
+        request,
+        "loyalty/codes.html",
+        {
+            "codes": [(c, c.status(now), Markup(c.qr_svg) if c.status(now) == "valid" else "")
+                      for c in codes],
+        },
+    )  # fmt: skip

@@ -66,7 +66,7 @@ def init(
     subscribers: Annotated[int, typer.Option(help="Generated demo subscribers.")] = 2000,
 ) -> None:
     """Migrate the database and seed reference data (and, with --demo, the demo operator)."""
-    from telcare.services.seed import seed_demo, seed_reference
+    from telcare.demo.seed import seed_demo, seed_reference
     from telcare.store.migrate import upgrade
 
     settings = get_settings()

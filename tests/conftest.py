@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from time_machine import TimeMachineFixture
 
 from telcare import clock
-from telcare.services.seed import seed_demo
+from telcare.demo.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 

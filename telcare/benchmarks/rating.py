@@ -24,8 +24,8 @@ from urllib.parse import quote
 import numpy as np
 
 from telcare import clock
+from telcare.demo.catalog import TARIFFS
 from telcare.domain import rating
-from telcare.domain.catalog import SEED_TARIFFS
 
 CORE_CHUNK = 1_000_000
 BASELINE_MAX = 200_000
@@ -70,7 +70,7 @@ def _synthetic(n: int, seed: int) -> tuple[rating.Batch, rating.Buckets]:
 
 
 def core_records_per_s(records: int) -> float:
-    prices = rating.PriceTable.from_tariffs(SEED_TARIFFS)
+    prices = rating.PriceTable.from_tariffs(TARIFFS)
     elapsed = 0.0
     for i, lo in enumerate(range(0, records, CORE_CHUNK)):
         batch, buckets = _synthetic(min(CORE_CHUNK, records - lo), seed=i)
@@ -84,7 +84,7 @@ def core_records_per_s(records: int) -> float:
 def baseline_records_per_s(records: int) -> float:
     n = min(records, BASELINE_MAX)
     batch, buckets = _synthetic(n, seed=99)
-    prices = rating.PriceTable.from_tariffs(SEED_TARIFFS)
+    prices = rating.PriceTable.from_tariffs(TARIFFS)
     start = time.perf_counter()
     rating.rate_baseline(batch, buckets, prices)
     return n / (time.perf_counter() - start)
@@ -94,8 +94,8 @@ def ingest_records_per_s(url: str, records: int, workdir: Path) -> float:
     """Seed the demo operator at ``url``, write N records, time ``ingest`` alone."""
     from sqlalchemy import update
 
+    from telcare.demo.seed import seed_demo
     from telcare.services.charging import generate_usage, ingest
-    from telcare.services.seed import seed_demo
     from telcare.store.migrate import upgrade
     from telcare.store.models import Subscription
     from telcare.store.uow import Database

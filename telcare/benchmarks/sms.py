@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, select, text
 
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
-from telcare.services.seed import seed_demo
+from telcare.demo.seed import seed_demo
 from telcare.store import models as m
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database

@@ -35,8 +35,8 @@ STEADY_S = 6.0
 
 
 def _prepare(url: str, province: str) -> None:
+    from telcare.demo.seed import seed_reference
     from telcare.services import complaints
-    from telcare.services.seed import seed_reference
     from telcare.store.migrate import upgrade
 
     db = Database(url)

@@ -65,7 +65,7 @@ def demo_activity(
     the demo operator, so the quality report and dashboards show figures. Idempotent."""
     from rich.progress import Progress
 
-    from telcare.services.demo_activity import generate
+    from telcare.demo.activity import generate
     from telcare.store.uow import Database
 
     db = Database(get_settings().database_url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -98,7 +98,7 @@ def add_stop(
         s.add(stop)
         s.flush()
         for start, end, capacity in slots:
-            starts_at, ends_at = _local(day, start), _local(day, end)
+            starts_at, ends_at = local_time(day, start), local_time(day, end)
             dv.check_slot(starts_at, ends_at, capacity)
             s.add(
                 vm.VanSlot(
@@ -264,61 +264,11 @@ def close_booking(
         return view
 
 
-# --- demo --------------------------------------------------------------------------------
-
-DEMO_STOPS = (
-    ("BJ", "北京", "中关村广场", "海淀区中关村大街1号"),
-    ("BJ", "北京", "望京SOHO", "朝阳区望京街10号"),
-    ("GD", "广州", "天河城", "天河区天河路208号"),
-    ("SH", "上海", "人民广场", "黄浦区人民大道120号"),
-)
-DEMO_SLOTS = ((time(9), time(10, 30)), (time(10, 30), time(12)), (time(14), time(15, 30)))
-DEMO_CAPACITY = 4
-
-
-def seed_van(db: Database, *, days: int = 3, now: datetime | None = None) -> int:
-    """The demo schedule: each demo stop on the next ``days`` days, three slots of four
-    places each. Idempotent (a stop already published for a day is left alone);
-    returns the number of stops added."""
-    today = (now or clock.now()).astimezone(OPERATOR_TZ).date()
-    added = 0
-    with db.uow() as uow:
-        s = uow.session
-        for offset in range(1, days + 1):
-            day = today + timedelta(days=offset)
-            for province, city, place, address in DEMO_STOPS:
-                exists = s.scalar(
-                    select(vm.VanStop.id).where(
-                        vm.VanStop.province == province,
-                        vm.VanStop.city == city,
-                        vm.VanStop.place == place,
-                        vm.VanStop.day == day,
-                    )
-                )
-                if exists is not None:
-                    continue
-                stop = vm.VanStop(
-                    province=province, city=city, place=place, address=address, day=day,
-                    created_at=clock.now(),
-                )  # fmt: skip
-                s.add(stop)
-                s.flush()
-                for start, end in DEMO_SLOTS:
-                    s.add(
-                        vm.VanSlot(
-                            stop_id=stop.id, starts_at=_local(day, start),
-                            ends_at=_local(day, end), capacity=DEMO_CAPACITY, booked=0,
-                        )
-                    )  # fmt: skip
-                added += 1
-        uow.commit()
-    return added
-
-
 # --- internals ---------------------------------------------------------------------------
 
 
-def _local(day: date, at: time) -> datetime:
+def local_time(day: date, at: time) -> datetime:
+    """``at`` o'clock, operator time, on ``day``, as a UTC instant (a slot's start or end)."""
     return datetime.combine(day, at, tzinfo=OPERATOR_TZ).astimezone(UTC)
 
 

@@ -19,8 +19,8 @@ import pytest
 import uvicorn
 
 from telcare.channels.api.app import create_app
+from telcare.demo.seed import seed_demo
 from telcare.services import hall
-from telcare.services.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 

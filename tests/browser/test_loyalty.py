@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from telcare.demo.loyalty import seed_loyalty
+from telcare.demo.seed import Fixture, _add_subscriber
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
 from telcare.services import selfcare
-from telcare.services.seed import Fixture, _add_subscriber
 from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser

@@ -16,10 +16,10 @@ from telcare.channels.api.app import create_app
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
 from telcare.config import get_settings
+from telcare.demo.seed import seed_demo
 from telcare.domain.access import Kind, Principal
 from telcare.domain.antispam_rules import REPORT_NUMBER, Action, Reason
 from telcare.services import antispam, auth
-from telcare.services.seed import seed_demo
 from telcare.store import models as m
 from telcare.store.uow import Database
 

@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from telcare.channels.api.app import create_app
 from telcare.config import get_settings
+from telcare.demo.seed import seed_demo
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth
-from telcare.services.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from telcare.demo.seed import seed_demo
 from telcare.services.charging import generate_usage
-from telcare.services.seed import seed_demo
 from telcare.store.charging_models import IngestJob, UsageDay, UsageRecord
 from telcare.store.migrate import upgrade
 from telcare.store.models import Account, LedgerEntry

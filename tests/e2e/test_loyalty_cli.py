@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from telcare.channels.loyalty_cli import app
 from telcare.config import get_settings
+from telcare.demo.seed import seed_demo
 from telcare.services import accounts, loyalty, selfcare
-from telcare.services.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 from tests.clock import LOYALTY_SEASON

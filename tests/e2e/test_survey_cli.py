@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from telcare.channels import survey_cli
-from telcare.services import club
+from telcare.demo import club as demo_club
 from telcare.store.uow import Database
 
 
@@ -29,6 +29,6 @@ def test_send_scores_and_club(runner: CliRunner, sqlite_db: Database) -> None:
     assert scores.exit_code == 0 and "satisfied" in scores.output
     assert runner.invoke(app, ["scores", "--by", "colour"]).exit_code == 2
     assert runner.invoke(app, ["expire"]).output.startswith("expired 0")
-    club.seed_campaign_history(sqlite_db, members=5, opinions=7, essays=2)
+    demo_club.seed_campaign_history(sqlite_db, members=5, opinions=7, essays=2)
     out = runner.invoke(app, ["club"]).output
     assert "members\t5" in out and "OPINIONS-2008" in out

@@ -19,12 +19,12 @@ from time_machine import TimeMachineFixture
 from telcare.bus import outbox as bus_outbox
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
+from telcare.demo.seed import generated_fixtures, seed_demo
 from telcare.domain.access import Kind, Principal
 from telcare.domain.messages import render
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import complaints, notify, selfcare
 from telcare.services import surveys as svc
-from telcare.services.seed import generated_fixtures, seed_demo
 from telcare.store.uow import Database
 
 HQ_ADMIN = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")

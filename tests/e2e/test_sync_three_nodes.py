@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from telcare.bus import outbox
 from telcare.bus.cluster import NatsServer, NodeProcess
+from telcare.demo.seed import seed_demo
 from telcare.domain.access import Kind, Principal
 from telcare.domain.complaints import Category
 from telcare.services import complaints as svc
-from telcare.services.seed import seed_demo
 from telcare.store import complaint_models as cm
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database

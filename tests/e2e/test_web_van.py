@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from telcare.channels.api.app import create_app
+from telcare.demo.van import seed_van
 from telcare.domain import service_van as dv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -53,7 +54,7 @@ def small_stop(db: Database, capacity: int = 1) -> svc.StopView:
 
 def test_seed_is_idempotent_and_the_schedule_is_published(client: TestClient, db: Database) -> None:
     assert len(svc.schedule(db)) == 12  # seeded with the demo (init --demo)
-    assert svc.seed_van(db) == 0  # and again: nothing new
+    assert seed_van(db) == 0  # and again: nothing new
     log_in(client, db, ZH_USER)
     page = text(client.get("/hall/van").text)
     assert "中关村广场" in page and "天河城" in page and "剩余4个名额" in page

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from telcare.demo.seed import seed_demo
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import Conflict, NotFound
 from telcare.services import antispam, notify
-from telcare.services.seed import seed_demo
 from telcare.store import antispam_models as am
 from telcare.store import models as m
 from telcare.store.uow import Database

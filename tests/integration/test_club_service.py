@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from telcare.demo import club as demo_club
 from telcare.domain import club as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput
@@ -71,8 +72,8 @@ def test_moderation_rules() -> None:
 
 def test_seed_sized_campaign_is_reportable(sqlite_db: Database) -> None:
     started = time.monotonic()
-    club.seed_campaign_history(sqlite_db, now=NOW)
-    club.seed_campaign_history(sqlite_db, now=NOW)  # idempotent
+    demo_club.seed_campaign_history(sqlite_db, now=NOW)
+    demo_club.seed_campaign_history(sqlite_db, now=NOW)  # idempotent
     report = club.report(sqlite_db)
     [c] = report.campaigns
     assert report.members == 21_036

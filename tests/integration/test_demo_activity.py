@@ -8,11 +8,11 @@ from typer.testing import CliRunner
 
 from telcare.channels.report_cli import app
 from telcare.config import get_settings
+from telcare.demo.activity import generate
+from telcare.demo.seed import seed_demo
 from telcare.domain import quality as q
 from telcare.domain.provinces import HQ
 from telcare.services import quality
-from telcare.services.demo_activity import generate
-from telcare.services.seed import seed_demo
 from telcare.store.models import Base
 from telcare.store.uow import Database
 

@@ -138,7 +138,7 @@ def recharge_together(db: Database, key: str) -> list[accounts.Posting]:
 
 @pytest.mark.postgres
 def test_concurrent_requests_with_one_key_have_one_effect(pg_schema_url: str) -> None:
-    from telcare.services.seed import seed_demo
+    from telcare.demo.seed import seed_demo
     from telcare.store.migrate import upgrade
 
     db = Database(pg_schema_url)
@@ -198,7 +198,7 @@ def test_a_debit_moves_the_balance_with_its_entry_or_not_at_all(db: Database) ->
 
 @pytest.mark.postgres
 def test_concurrent_debits_cannot_overdraw(pg_schema_url: str) -> None:
-    from telcare.services.seed import seed_demo
+    from telcare.demo.seed import seed_demo
     from telcare.store.migrate import upgrade
 
     db = Database(pg_schema_url)

@@ -313,7 +313,7 @@ def test_points_equal_their_ledger(ldb: Database, ops: list[str]) -> None:
 @pytest.mark.postgres
 def test_concurrent_redemptions_never_oversell(pg_schema_url: str) -> None:
     """40 subscribers redeem the last 5 units at once on PostgreSQL: 5 win, none oversold."""
-    from telcare.services.seed import seed_demo
+    from telcare.demo.seed import seed_demo
     from telcare.store.migrate import upgrade
 
     db = Database(pg_schema_url)

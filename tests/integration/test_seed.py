@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from telcare.demo.seed import DEMO_SUBSCRIBERS, seed_demo
 from telcare.domain.provinces import PROVINCES
 from telcare.services import selfcare
 from telcare.services.hashing import verify_secret
-from telcare.services.seed import DEMO_SUBSCRIBERS, seed_demo
 from telcare.store import models as m
 from telcare.store.uow import Database
 

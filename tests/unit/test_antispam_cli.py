@@ -88,9 +88,9 @@ def test_purge_removes_old_quarantined_messages(
     from datetime import UTC, datetime, timedelta
 
     from telcare.config import get_settings
+    from telcare.demo.seed import seed_demo
     from telcare.domain.antispam_rules import RuleKind
     from telcare.services import antispam
-    from telcare.services.seed import seed_demo
     from telcare.store.migrate import upgrade
     from telcare.store.uow import Database
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from telcare.demo import catalog as demo_catalog
 from telcare.domain import catalog
 from telcare.domain.errors import InvalidMsisdn, NotEligible, UnknownProduct
 from telcare.domain.msisdn import is_msisdn, normalise_msisdn
@@ -51,29 +52,29 @@ def test_thirty_one_provinces_and_headquarters() -> None:
 
 def test_data_tariff_history_rates_at_its_own_price() -> None:
     cut = catalog.DATA_PRICE_CUT
-    before = catalog.price_at(catalog.SEED_TARIFFS, catalog.DATA_TARIFF, date(cut.year, 1, 1))
-    after = catalog.price_at(catalog.SEED_TARIFFS, catalog.DATA_TARIFF, cut)
-    now = catalog.price_at(catalog.SEED_TARIFFS, catalog.DATA_TARIFF, datetime(2026, 11, 25))
+    before = catalog.price_at(demo_catalog.TARIFFS, catalog.DATA_TARIFF, date(cut.year, 1, 1))
+    after = catalog.price_at(demo_catalog.TARIFFS, catalog.DATA_TARIFF, cut)
+    now = catalog.price_at(demo_catalog.TARIFFS, catalog.DATA_TARIFF, datetime(2026, 11, 25))
     assert before.fen_per_unit == Decimal(3)  # 0.03 yuan/KB, superseded
     assert after.fen_per_unit == now.fen_per_unit == Decimal(1)  # 0.01 yuan/KB
     with pytest.raises(UnknownProduct):
-        catalog.price_at(catalog.SEED_TARIFFS, catalog.DATA_TARIFF, date(1999, 1, 1))
+        catalog.price_at(demo_catalog.TARIFFS, catalog.DATA_TARIFF, date(1999, 1, 1))
 
 
 def test_seed_catalog_has_the_seed_offers() -> None:
-    codes = {p.code for p in catalog.SEED_PRODUCTS}
+    codes = {p.code for p in demo_catalog.PRODUCTS}
     assert {"QQT88", "WLT", "G3YH", "LCYJ", "FCJQ", "LDYKJ"} <= codes
-    g3yh = catalog.find_product(catalog.SEED_PRODUCTS, "G3YH")
+    g3yh = catalog.find_product(demo_catalog.PRODUCTS, "G3YH")
     assert g3yh.price_fen == 100 and g3yh.needs_confirmation
-    assert not catalog.find_product(catalog.SEED_PRODUCTS, "LDYKJ").needs_confirmation
+    assert not catalog.find_product(demo_catalog.PRODUCTS, "LDYKJ").needs_confirmation
 
 
 def test_eligibility_by_brand() -> None:
-    lcyj = catalog.find_product(catalog.SEED_PRODUCTS, "LCYJ")  # 神州行 only
+    lcyj = catalog.find_product(demo_catalog.PRODUCTS, "LCYJ")  # 神州行 only
     catalog.check_eligible(lcyj, catalog.Brand.EASYOWN, "SH")
     with pytest.raises(NotEligible):
         catalog.check_eligible(lcyj, catalog.Brand.GOTONE, "BJ")
-    eligible = catalog.eligible_products(catalog.SEED_PRODUCTS, catalog.Brand.MZONE, "GD")
+    eligible = catalog.eligible_products(demo_catalog.PRODUCTS, catalog.Brand.MZONE, "GD")
     assert {p.code for p in eligible} >= {"WLT", "FCJQ", "G3YH"}
     assert "QQT88" not in {p.code for p in eligible}
 

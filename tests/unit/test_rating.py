@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telcare.domain.catalog import SEED_TARIFFS, Service, TariffPrice
+from telcare.demo.catalog import TARIFFS
+from telcare.domain.catalog import Service, TariffPrice
 from telcare.domain.rating import (
     DATA,
     SMS,
@@ -27,7 +28,7 @@ from telcare.domain.rating import (
     ufen_to_fen,
 )
 
-SEED = PriceTable.from_tariffs(SEED_TARIFFS)
+SEED = PriceTable.from_tariffs(TARIFFS)
 U = 1_000_000  # µfen per fen
 FRACTIONAL = PriceTable.from_tariffs(
     [

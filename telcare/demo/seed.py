@@ -1,4 +1,8 @@
-"""Reference data (provinces, catalog, tariffs) and the demo operator. Both idempotent."""
+"""Reference data (provinces, catalog, tariffs) and the demo operator. Both idempotent.
+
+The data is in ``data/catalog.yaml``, ``data/subscribers.yaml`` and ``data/operator.yaml``;
+each capability's own demo data is seeded by its module of this package.
+"""
 
 from __future__ import annotations
 
@@ -11,41 +15,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from telcare import clock
+from telcare.demo import catalog as demo_catalog
+from telcare.demo import load
 from telcare.demo.loyalty import seed_loyalty
+from telcare.demo.van import seed_van
 from telcare.domain import catalog
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
+from telcare.services import partners
 from telcare.services.accounts import post_entry
 from telcare.services.hashing import hash_secret
 from telcare.store import models as m
 from telcare.store.uow import Database
 
-DEMO_SUBSCRIBERS = 2000
-_CMCC_PREFIXES = (
-    "134",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "147",
-    "150",
-    "151",
-    "152",
-    "157",
-    "158",
-    "159",
-    "178",
-    "182",
-    "183",
-    "184",
-    "187",
-    "188",
-    "198",
-)
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+_SUBSCRIBERS = load("subscribers")
+_OPERATOR = load("operator")
+DEMO_SUBSCRIBERS: int = _SUBSCRIBERS["count"]
+_CMCC_PREFIXES: tuple[str, ...] = tuple(_SUBSCRIBERS["prefixes"])
+_SURNAMES: str = _SUBSCRIBERS["surnames"]
+_GIVEN: str = _SUBSCRIBERS["given_names"]
 
 
 @dataclass(frozen=True)
@@ -59,14 +48,26 @@ class Fixture:
     name: str
 
 
-FIXTURES = (
-    Fixture("13800138000", catalog.Brand.GOTONE, "BJ", "zh", 10000, 5000, "张伟"),
-    Fixture("13900139000", catalog.Brand.MZONE, "GD", "en", 3000, 800, "Li Na"),
-    Fixture("13700137000", catalog.Brand.EASYOWN, "SH", "zh", 50, 0, "王芳"),
+FIXTURES = tuple(
+    Fixture(
+        fx["msisdn"],
+        catalog.Brand(fx["brand"]),
+        fx["province"],
+        fx["language"],
+        fx["balance_fen"],
+        fx["points"],
+        fx["name"],
+    )
+    for fx in _SUBSCRIBERS["fixtures"]
 )
-STAFF = (("hq-admin", "admin", "HQ"), ("bj-agent", "agent", "BJ"), ("gd-agent", "agent", "GD"))
-DEMO_CARD = ("1000000000000001", "123456", 5000)
-DEMO_GIFT_PROVINCES = ("BJ", "SH", "GD", "ZJ", "SC", "JS")
+STAFF: tuple[tuple[str, str, str], ...] = tuple(
+    (x["username"], x["role"], x["province"]) for x in _OPERATOR["staff"]
+)
+_CARD = _OPERATOR["recharge_card"]
+DEMO_CARD: tuple[str, str, int] = (_CARD["number"], _CARD["pin"], _CARD["face_value_fen"])
+_GIFT = _OPERATOR["gift"]
+DEMO_GIFT_PROVINCES: tuple[str, ...] = tuple(_GIFT["provinces"])
+_SP = _OPERATOR["service_provider"]
 
 
 @dataclass
@@ -88,12 +89,12 @@ def seed_reference(db: Database) -> SeedReport:
             if s.get(m.Province, p.code) is None:
                 s.add(m.Province(code=p.code, name_zh=p.name_zh, name_en=p.name_en))
                 report.count("provinces")
-        for prod in catalog.SEED_PRODUCTS:
+        for prod in demo_catalog.PRODUCTS:
             if s.get(m.Product, prod.code) is None:
                 s.add(_product_row(prod))
                 report.count("products")
         have = {(t.code, t.valid_from) for t in s.scalars(select(m.TariffPrice))}
-        for t in catalog.SEED_TARIFFS:
+        for t in demo_catalog.TARIFFS:
             if (t.code, t.valid_from) not in have:
                 s.add(
                     m.TariffPrice(
@@ -136,12 +137,10 @@ def seed_demo(db: Database, subscribers: int = DEMO_SUBSCRIBERS) -> SeedReport:
 
 def _seed_capabilities(db: Database, report: SeedReport) -> None:
     """Each capability's own demo data (points mall, SPs, the G3 service van)."""
-    from telcare.services import partners, service_van
-
     report.merchant_passwords.update(seed_loyalty(db))
     if added := partners.seed_partners(db):
         report.count("SP partners", added)
-    if added := service_van.seed_van(db):
+    if added := seed_van(db):
         report.count("service van stops", added)
 
 
@@ -239,42 +238,37 @@ def _seed_partners_and_stock(s: Session, report: SeedReport, now: datetime) -> N
                 number=number,
                 pin_hash=hash_secret(pin),
                 face_value_fen=face,
-                batch="DEMO-2026",
+                batch=_CARD["batch"],
                 status="unused",
             )
         )
         report.count("recharge cards")
-    if s.get(m.Gift, "G001") is None:
+    if s.get(m.Gift, _GIFT["code"]) is None:
         s.add(
             m.Gift(
-                code="G001",
-                name_zh="中国移动定制保温杯",
-                name_en="China Mobile thermos",
-                points=1000,
-                physical=True,
+                code=_GIFT["code"],
+                name_zh=_GIFT["name_zh"],
+                name_en=_GIFT["name_en"],
+                points=_GIFT["points"],
+                physical=_GIFT["physical"],
             )
         )
         s.flush()
         for province in DEMO_GIFT_PROVINCES:
-            s.add(m.GiftStock(gift_code="G001", province_code=province, quantity=50))
+            s.add(
+                m.GiftStock(
+                    gift_code=_GIFT["code"], province_code=province, quantity=_GIFT["stock"]
+                )
+            )
         report.count("gifts")
-    if s.get(m.ServiceProvider, "1066000001") is None:
+    if s.get(m.ServiceProvider, _SP["access_code"]) is None:
         s.add(
             m.ServiceProvider(
-                access_code="1066000001", name="悦听音乐", status="active", created_at=now
+                access_code=_SP["access_code"], name=_SP["name"], status="active", created_at=now
             )
         )
         s.flush()
-        s.add(
-            m.SpService(
-                access_code="1066000001",
-                code="YY",
-                name_zh="悦听音乐包",
-                name_en="Music pack",
-                price_fen=300,
-                period="monthly",
-            )
-        )
+        s.add(m.SpService(access_code=_SP["access_code"], **_SP["service"]))
         report.count("service providers")
 
 

@@ -1,8 +1,7 @@
-"""SMS to SP access codes (1066…): ``DG<code>`` (or the bare service code) orders,
-``TD`` / ``TD<code>`` cancels at once.
+"""SMS to SP access codes (1066…): ``DG<code>`` orders, ``TD`` / ``TD<code>`` cancels at once.
 
-Thin: an order only becomes pending; the confirmation SMS comes from 10086 and the
-subscriber's ``Y`` there is the consent (:mod:`telcare.services.partners`).
+The bare service code orders too. Thin: an order only becomes pending; the confirmation SMS
+comes from 10086 and the subscriber's ``Y`` there is the consent (:mod:`telcare.services.partners`).
 """
 
 from __future__ import annotations

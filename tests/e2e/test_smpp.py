@@ -481,7 +481,7 @@ def test_from_env() -> None:
     gw = SmppGateway.from_env(Recorder(), env=env, enquire_link_interval=15.0)
     assert (gw.host, gw.port, gw.system_id, gw.password) == ("smsc.example", 2776, "tc01", "pw")
     assert gw.enquire_link_interval == 15.0
-    assert gw._accepts("10086999") and not gw._accepts("1066000001")
+    assert gw.receiver.accepts("10086999") and not gw.receiver.accepts("1066000001")
 
 
 def test_codecs() -> None:

@@ -7,17 +7,14 @@ report itself gets no direct reply unless it could not be taken or was sent befo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from telcare.channels.sms import registry
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
 from telcare.domain.antispam_rules import REPORT_NUMBER
 from telcare.domain.messages import register, render
 from telcare.services import antispam
 from telcare.services.selfcare import Overview
-
-if TYPE_CHECKING:
-    from telcare.channels.sms.dispatcher import SmsDispatcher
+from telcare.store.uow import Database
 
 TEXTS: dict[str, tuple[str, str]] = {
     "sms.antispam.blocked": (
@@ -57,36 +54,35 @@ TEXTS: dict[str, tuple[str, str]] = {
 register(TEXTS)
 
 
-def install(dispatcher: SmsDispatcher) -> None:
-    """Plug the anti-spam commands and the 10086999 service number into ``dispatcher``."""
-    db = dispatcher.db
+@registry.command(g.BlockSender)
+def block(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    assert isinstance(cmd, g.BlockSender)
+    number, new = antispam.block_sender(db, mo.sender, cmd.number)
+    key = "sms.antispam.blocked" if new else "sms.antispam.already_blocked"
+    return render(key, who.language, number=number)
 
-    def block(mo: MoMessage, cmd: g.Command, who: Overview) -> str:
-        assert isinstance(cmd, g.BlockSender)
-        number, new = antispam.block_sender(db, mo.sender, cmd.number)
-        key = "sms.antispam.blocked" if new else "sms.antispam.already_blocked"
-        return render(key, who.language, number=number)
 
-    def unblock(mo: MoMessage, cmd: g.Command, who: Overview) -> str:
-        assert isinstance(cmd, g.UnblockSender)
-        number, found = antispam.unblock_sender(db, mo.sender, cmd.number)
-        key = "sms.antispam.unblocked" if found else "sms.antispam.not_blocked"
-        return render(key, who.language, number=number)
+@registry.command(g.UnblockSender)
+def unblock(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    assert isinstance(cmd, g.UnblockSender)
+    number, found = antispam.unblock_sender(db, mo.sender, cmd.number)
+    key = "sms.antispam.unblocked" if found else "sms.antispam.not_blocked"
+    return render(key, who.language, number=number)
 
-    def keyword(mo: MoMessage, cmd: g.Command, who: Overview) -> str:
-        assert isinstance(cmd, g.BlockKeyword)
-        word, new = antispam.block_keyword(db, mo.sender, cmd.word)
-        key = "sms.antispam.keyword_blocked" if new else "sms.antispam.keyword_exists"
-        return render(key, who.language, word=word)
 
-    def report(mo: MoMessage, who: Overview) -> str | None:
-        parsed = g.parse_spam_report(mo.text)
-        if parsed is None:
-            return render("sms.antispam.report_format", who.language)
-        result = antispam.report(db, who.msisdn, parsed.text, sender=parsed.sender, channel="sms")
-        return render("sms.antispam.report_repeat", who.language) if result.duplicate else None
+@registry.command(g.BlockKeyword)
+def keyword(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    assert isinstance(cmd, g.BlockKeyword)
+    word, new = antispam.block_keyword(db, mo.sender, cmd.word)
+    key = "sms.antispam.keyword_blocked" if new else "sms.antispam.keyword_exists"
+    return render(key, who.language, word=word)
 
-    dispatcher.on_command(g.BlockSender, block)
-    dispatcher.on_command(g.UnblockSender, unblock)
-    dispatcher.on_command(g.BlockKeyword, keyword)
-    dispatcher.on_number(REPORT_NUMBER, report)
+
+@registry.number(REPORT_NUMBER)
+def report(db: Database, mo: MoMessage, who: Overview) -> str | None:
+    """A spam report to 10086999: ``<number>*<text>``."""
+    parsed = g.parse_spam_report(mo.text)
+    if parsed is None:
+        return render("sms.antispam.report_format", who.language)
+    result = antispam.report(db, who.msisdn, parsed.text, sender=parsed.sender, channel="sms")
+    return render("sms.antispam.report_repeat", who.language) if result.duplicate else None

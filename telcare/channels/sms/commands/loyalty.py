@@ -1,23 +1,20 @@
 """Points redemption by SMS: ``DH<gift code>`` to 10086, then ``Y`` (or ``N``).
 
 Thin: :mod:`telcare.services.loyalty` decides and holds the pending redemption;
-the dispatcher's ``Y`` runs the registered ``redeem`` confirmer, whose reply
+10086's ``Y`` (:mod:`.orders`) runs the registered ``redeem`` confirmer, whose reply
 (order number and warehouse, or the merchant code) comes back from the service.
 A physical gift goes to the default delivery address set in the online hall.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from telcare.channels.sms import registry
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
 from telcare.domain.messages import register, render
 from telcare.services import loyalty
 from telcare.services.selfcare import Overview
-
-if TYPE_CHECKING:
-    from telcare.channels.sms.dispatcher import SmsDispatcher
+from telcare.store.uow import Database
 
 TEXTS: dict[str, tuple[str, str]] = {
     "sms.loyalty.ask_delivery": (
@@ -34,24 +31,19 @@ TEXTS: dict[str, tuple[str, str]] = {
 register(TEXTS)
 
 
-def install(dispatcher: SmsDispatcher) -> None:
-    """Plug ``DH<code>`` into ``dispatcher`` (``Y``/``N`` are the dispatcher's own)."""
-    db = dispatcher.db
-
-    def redeem(mo: MoMessage, cmd: g.Command, who: Overview) -> str:
-        assert isinstance(cmd, g.Redeem)
-        lang = who.language
-        loyalty.accrue(db, msisdn=mo.sender)  # points earned since the last run count too
-        pending = loyalty.request_redemption(db, mo.sender, cmd.gift_code, channel="sms")
-        gift = pending.gift
-        if pending.address is not None:
-            return render(
-                "sms.loyalty.ask_delivery",
-                lang,
-                name=gift.name(lang),
-                points=gift.points,
-                address=pending.address.one_line(),
-            )
-        return render("sms.loyalty.ask_code", lang, name=gift.name(lang), points=gift.points)
-
-    dispatcher.on_command(g.Redeem, redeem)
+@registry.command(g.Redeem)
+def redeem(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    assert isinstance(cmd, g.Redeem)
+    lang = who.language
+    loyalty.accrue(db, msisdn=mo.sender)  # points earned since the last run count too
+    pending = loyalty.request_redemption(db, mo.sender, cmd.gift_code, channel="sms")
+    gift = pending.gift
+    if pending.address is not None:
+        return render(
+            "sms.loyalty.ask_delivery",
+            lang,
+            name=gift.name(lang),
+            points=gift.points,
+            address=pending.address.one_line(),
+        )
+    return render("sms.loyalty.ask_code", lang, name=gift.name(lang), points=gift.points)

@@ -1,0 +1,108 @@
+"""10086 orders: subscribe (then ``Y``/``N``), cancel, the paid menu and cancelling by number.
+
+``Y`` confirms whatever :mod:`telcare.services.orders` holds pending for the sender: a package,
+an SP order or a points redemption.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telcare.channels.sms import registry
+from telcare.channels.sms.messages import MoMessage
+from telcare.domain import sms_grammar as g
+from telcare.domain.messages import render
+from telcare.domain.money import fen_to_yuan
+from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import orders
+from telcare.services.selfcare import Overview
+from telcare.store.uow import Database
+
+
+@registry.command(g.Subscribe)
+def subscribe(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    lang = who.language
+    assert isinstance(cmd, g.Subscribe)
+    outcome = orders.request_subscription(db, mo.sender, cmd.code, channel="sms")
+    if isinstance(outcome, orders.Subscribed):
+        return render("sms.subscribed_free", lang, name=outcome.offer.name(lang))
+    text = render(
+        "sms.confirm_ask",
+        lang,
+        name=outcome.offer.name(lang),
+        price=fen_to_yuan(outcome.offer.price_fen),
+        per=_per(outcome.offer, lang),
+    )
+    if outcome.replaced is not None:
+        replaced = render("sms.confirm_replaced", lang, old=outcome.replaced.name(lang))
+        text = f"{replaced} {text}" if lang == "en" else replaced + text
+    return text
+
+
+@registry.command(g.Confirm)
+def confirm(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
+    lang = who.language
+    done = orders.confirm(db, mo.sender)
+    if not isinstance(done, orders.Subscribed):
+        return render(done.message_key, lang, **done.message_params)
+    return render(
+        "sms.subscribed",
+        lang,
+        name=done.offer.name(lang),
+        price=fen_to_yuan(done.offer.price_fen),
+        balance=fen_to_yuan(done.balance_fen),
+    )
+
+
+@registry.command(g.Decline)
+def decline(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
+    lang = who.language
+    offer = orders.decline(db, mo.sender)
+    return render("sms.declined", lang, name=offer.name(lang))
+
+
+@registry.command(g.Cancel)
+def cancel(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    lang = who.language
+    assert isinstance(cmd, g.Cancel)
+    return _cancelled(lang, [orders.cancel(db, mo.sender, cmd.code)])
+
+
+@registry.command(g.ListSubscriptions)
+def menu(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
+    lang = who.language
+    offers = orders.paid_menu(db, mo.sender)
+    if not offers:
+        return render("order.no_paid", lang)
+    sep, label = ("; ", "({}) ") if lang == "en" else ("；", "【{}】")
+    items = sep.join(
+        f"{label.format(i)}{o.name(lang)} {fen_to_yuan(o.price_fen)}{_per(o, lang)}"
+        for i, o in enumerate(offers, 1)
+    )
+    return render("sms.menu", lang, items=items)
+
+
+@registry.command(g.CancelNumbered, g.CancelAll)
+def cancel_numbered(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
+    lang = who.language
+    indexes = cmd.indexes if isinstance(cmd, g.CancelNumbered) else None
+    return _cancelled(lang, orders.cancel_from_menu(db, mo.sender, indexes))
+
+
+def _cancelled(lang: str, done: list[orders.Cancelled]) -> str:
+    if not done:
+        return render("order.no_paid", lang)
+    return " ".join(
+        render("sms.cancelled", lang, name=c.offer.name(lang), date=_day(c.effective_at))
+        for c in done
+    )
+
+
+def _per(offer: orders.Offer, lang: str) -> str:
+    if offer.period == "monthly":
+        return render("sms.per_month", lang)
+    return render("sms.per_days", lang, days=offer.validity_days)
+
+
+def _day(when: datetime) -> str:
+    return when.astimezone(OPERATOR_TZ).date().isoformat()

@@ -1,0 +1,153 @@
+"""SMPP PDU fields: status codes, data_coding text codecs (GSM 03.38, UCS-2), UDH, addresses."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from smpplib import consts
+
+logger = logging.getLogger(__name__)
+
+ESME_ROK = consts.SMPP_ESME_ROK
+ESME_RINVDSTADR = consts.SMPP_ESME_RINVDSTADR
+ESME_RX_T_APPN = consts.SMPP_ESME_RX_T_APPN
+ESME_RTHROTTLED = consts.SMPP_ESME_RTHROTTLED
+ESME_RMSGQFUL = consts.SMPP_ESME_RMSGQFUL
+
+ESM_UDHI = 0x40
+ESM_MESSAGE_TYPE = 0x3C  # bits 2-5: delivery receipt, SME acks, intermediate notification
+_DC_DEFAULT, _DC_IA5, _DC_LATIN1, _DC_UCS2 = 0x00, 0x01, 0x03, 0x08
+
+# GSM 03.38 default alphabet (unpacked, one septet per octet) and its escape extension.
+_GSM_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENSION = {
+    0x0A: "\f",
+    0x14: "^",
+    0x28: "{",
+    0x29: "}",
+    0x2F: "\\",
+    0x3C: "[",
+    0x3D: "~",
+    0x3E: "]",
+    0x40: "|",
+    0x65: "€",
+}
+# Characters encoded identically in ASCII and in the GSM default alphabet: text made only of
+# these can go out as data_coding 0 whatever the SMSC's default alphabet really is.
+_DC0_SAFE = frozenset(
+    " !\"#%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\n\r"
+)
+
+
+def decode_short_message(
+    payload: bytes, data_coding: int, default_alphabet: Literal["ascii", "gsm"] = "ascii"
+) -> str:
+    """Decode an SMPP user-data payload (without UDH) according to ``data_coding``."""
+    dc = data_coding or 0
+    if 0xF0 <= dc <= 0xFF:  # GSM message-class group: bit 2 chooses 8-bit data over default
+        dc = _DC_LATIN1 if dc & 0x04 else _DC_DEFAULT
+    if dc == _DC_UCS2:
+        if len(payload) % 2:
+            payload = payload[:-1]
+        return payload.decode("utf-16-be", errors="replace")
+    if dc == _DC_DEFAULT and default_alphabet == "gsm":
+        return _gsm_decode(payload)
+    if dc in (_DC_DEFAULT, _DC_IA5, _DC_LATIN1):
+        return payload.decode("latin-1")
+    codec = {0x06: "iso8859-5", 0x07: "iso8859-8"}.get(dc, "latin-1")
+    if codec == "latin-1":
+        logger.warning("unsupported data_coding 0x%02x, decoding as latin-1", dc)
+    return payload.decode(codec, errors="replace")
+
+
+def _gsm_decode(payload: bytes) -> str:
+    out: list[str] = []
+    escape = False
+    for octet in payload:
+        if escape:
+            out.append(_GSM_EXTENSION.get(octet, " "))
+            escape = False
+        elif octet == 0x1B:
+            escape = True
+        elif octet < len(_GSM_BASIC):
+            out.append(_GSM_BASIC[octet])
+        else:  # not a septet: the SMSC evidently sends 8-bit text
+            out.append(chr(octet))
+    return "".join(out)
+
+
+def encode_text(text: str, allow_default_alphabet: bool = True) -> tuple[int, list[bytes]]:
+    """Encode an MT text: ``(data_coding, [user data per part])``.
+
+    ASCII text made of characters common to ASCII and GSM (≤160) goes as data_coding 0;
+    anything else as UCS-2 (≤70 code units). Longer text is split into concatenated parts,
+    each prefixed with a UDH (the caller must set esm_class UDHI when there are several).
+    """
+    if allow_default_alphabet and len(text) <= 160 and set(text) <= _DC0_SAFE:
+        return _DC_DEFAULT, [text.encode("ascii")]
+    data = text.encode("utf-16-be")
+    if len(data) <= 140:
+        return _DC_UCS2, [data]
+    chunks: list[bytes] = []
+    start = 0
+    while start < len(data):
+        end = min(start + 134, len(data))
+        # never split a surrogate pair (high surrogate = D800-DBFF) across parts
+        if end < len(data) and 0xD8 <= data[end - 2] <= 0xDB:
+            end -= 2
+        chunks.append(data[start:end])
+        start = end
+    ref = random.randint(0, 255)
+    total = len(chunks)
+    return _DC_UCS2, [bytes([5, 0, 3, ref, total, i]) + c for i, c in enumerate(chunks, 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Concat:
+    ref: int
+    total: int
+    seq: int
+
+
+def split_udh(short_message: bytes) -> tuple[Concat | None, bytes]:
+    """Strip a user data header; return its concatenation info (if any) and the body."""
+    if not short_message:
+        return None, b""
+    udh_len = short_message[0]
+    udh, body = short_message[1 : 1 + udh_len], short_message[1 + udh_len :]
+    pos = 0
+    concat = None
+    while pos + 2 <= len(udh):
+        iei, length = udh[pos], udh[pos + 1]
+        value = udh[pos + 2 : pos + 2 + length]
+        if iei == 0x00 and length == 3:
+            concat = Concat(value[0], value[1], value[2])
+        elif iei == 0x08 and length == 4:
+            concat = Concat((value[0] << 8) | value[1], value[2], value[3])
+        pos += 2 + length
+    return concat, body
+
+
+def normalise_address(address: str) -> str:
+    """Turn ``+8613800138000`` / ``008613800138000`` / ``8613800138000`` into 11 digits."""
+    digits = address.strip().lstrip("+")
+    for prefix in ("0086", "86"):
+        rest = digits[len(prefix) :]
+        if digits.startswith(prefix) and len(rest) == 11 and rest.startswith("1"):
+            return rest
+    return digits
+
+
+def text_of(value: Any) -> str:
+    """smpplib parses C-octet strings as bytes; make them str."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)

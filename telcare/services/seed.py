@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from telcare import clock
+from telcare.demo.partners import seed_partners
 from telcare.domain import catalog
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
@@ -135,10 +136,10 @@ def seed_demo(db: Database, subscribers: int = DEMO_SUBSCRIBERS) -> SeedReport:
 
 def _seed_capabilities(db: Database, report: SeedReport) -> None:
     """Each capability's own demo data (points mall, SPs, the G3 service van)."""
-    from telcare.services import loyalty, partners, service_van
+    from telcare.services import loyalty, service_van
 
     report.merchant_passwords.update(loyalty.seed_loyalty(db))
-    if added := partners.seed_partners(db):
+    if added := seed_partners(db):
         report.count("SP partners", added)
     if added := service_van.seed_van(db):
         report.count("service van stops", added)

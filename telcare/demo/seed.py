@@ -18,12 +18,12 @@ from telcare import clock
 from telcare.demo import catalog as demo_catalog
 from telcare.demo import load
 from telcare.demo.loyalty import seed_loyalty
+from telcare.demo.partners import seed_partners
 from telcare.demo.van import seed_van
 from telcare.domain import catalog
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
-from telcare.services import partners
 from telcare.services.accounts import post_entry
 from telcare.services.hashing import hash_secret
 from telcare.store import models as m
@@ -138,7 +138,7 @@ def seed_demo(db: Database, subscribers: int = DEMO_SUBSCRIBERS) -> SeedReport:
 def _seed_capabilities(db: Database, report: SeedReport) -> None:
     """Each capability's own demo data (points mall, SPs, the G3 service van)."""
     report.merchant_passwords.update(seed_loyalty(db))
-    if added := partners.seed_partners(db):
+    if added := seed_partners(db):
         report.count("SP partners", added)
     if added := seed_van(db):
         report.count("service van stops", added)

@@ -14,6 +14,7 @@ from telcare.channels.api.app import create_app
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
 from telcare.config import get_settings
+from telcare.demo.partners import DEMO_PASSWORD, seed_partners
 from telcare.domain.access import Kind, Principal
 from telcare.domain.months import month_of
 from telcare.services import partners, selfcare
@@ -27,7 +28,7 @@ MUSIC, GAME = "1066000001", "1066000005"
 
 @pytest.fixture
 def pdb(sqlite_db: Database) -> Database:
-    partners.seed_partners(sqlite_db)
+    seed_partners(sqlite_db)
     return sqlite_db
 
 
@@ -119,9 +120,7 @@ def test_api_order_is_pending_until_y_and_delete_cancels(sms, pdb: Database) -> 
 
 def test_sp_token_sees_only_its_own(pdb: Database) -> None:
     client = TestClient(create_app(pdb))
-    r = client.post(
-        "/api/partners/token", json={"access_code": MUSIC, "password": partners.DEMO_PASSWORD}
-    )
+    r = client.post("/api/partners/token", json={"access_code": MUSIC, "password": DEMO_PASSWORD})
     assert r.status_code == 200, r.text
     sp = {"Authorization": f"Bearer {r.json()['access_token']}"}
     assert client.get(f"/api/partners/sps/{MUSIC}", headers=sp).json()["name"] == "悦听音乐"

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from telcare.channels.api.app import create_app
+from telcare.demo.partners import seed_partners
 from telcare.domain.access import Kind, Principal
 from telcare.domain.months import month_of
 from telcare.services import hall, partners, selfcare
@@ -26,7 +27,7 @@ SP_PASSWORD = "sp-demo-2024"
 
 @pytest.fixture
 def pdb(sqlite_db: Database) -> Database:
-    partners.seed_partners(sqlite_db)
+    seed_partners(sqlite_db)
     with sqlite_db.uow() as uow:
         uow.session.execute(update(StaffUser).values(password_hash=hash_secret("pw-123456")))
         uow.commit()

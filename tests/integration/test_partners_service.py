@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from telcare.demo.partners import DEMO_PASSWORD, seed_partners
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import AlreadySubscribed, NothingPending
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -33,7 +34,7 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
 
 @pytest.fixture
 def pdb(db: Database) -> Database:
-    partners.seed_partners(db, now=at(1, 1, 0) - timedelta(days=1))
+    seed_partners(db, now=at(1, 1, 0) - timedelta(days=1))
     return db
 
 
@@ -122,7 +123,7 @@ def test_a_fee_without_its_subscriptions_consent_is_refused_by_the_schema(pdb: D
 
 
 def test_sp_sees_only_its_own(pdb: Database) -> None:
-    who = partners.authenticate_sp(pdb, MUSIC, partners.DEMO_PASSWORD)
+    who = partners.authenticate_sp(pdb, MUSIC, DEMO_PASSWORD)
     assert partners.overview(pdb, who, MUSIC).name == "悦听音乐"
     with pytest.raises(Exception, match="access"):
         partners.overview(pdb, who, GAME)

@@ -47,7 +47,8 @@ def create_app(db: Database | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(tmf621.router)  # /tmf-api/troubleTicket/v4 (complaints)
     app.include_router(partners.router)  # /api/partners (SP governance)
-    app.include_router(surveys.router)  # /api/surveys (surveys, club, opinions)
+    for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
+        app.include_router(router)
     wiring.connect()  # survey triggers from closed tickets and G3 orders
 
     @app.get("/api/health", tags=["operations"])

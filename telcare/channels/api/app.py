@@ -16,7 +16,6 @@ from telcare.channels.api import (
     sms_simulator,
     surveys,
     tmf,
-    tmf621,
 )
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
@@ -45,7 +44,6 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(web_antispam.router)  # /hall/spam, /staff/antispam
     for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api
         app.include_router(router)
-    app.include_router(tmf621.router)  # /tmf-api/troubleTicket/v4 (complaints)
     app.include_router(partners.router)  # /api/partners (SP governance)
     for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
         app.include_router(router)

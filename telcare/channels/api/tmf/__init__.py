@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from telcare.channels.api.tmf import auth, tmf620, tmf622, tmf629, tmf635, tmf637, tmf654, tmf658
+from telcare.channels.api.tmf import (
+    auth,
+    tmf620,
+    tmf621,
+    tmf622,
+    tmf629,
+    tmf635,
+    tmf637,
+    tmf654,
+    tmf658,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -15,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tmf629.router,
     tmf658.router,
     tmf635.router,
+    tmf621.router,  # /tmf-api/troubleTicket/v4 (complaints)
 )

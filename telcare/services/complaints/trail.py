@@ -1,0 +1,146 @@
+"""Each ticket change's audit row and outbox event, and the ticket snapshot they carry."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from telcare.domain import complaints as dc
+from telcare.store import complaint_models as cm
+
+TICKET_SUBJECT = "telcare.tickets.{province}"
+ASSIGN_SUBJECT = "telcare.assignments.{province}"
+TAXONOMY_SUBJECT = "telcare.taxonomy"
+Outcome = Literal["applied", "duplicate", "gap"]
+
+
+_DATES = {
+    "respond_by",
+    "resolve_by",
+    "responded_at",
+    "resolved_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+}
+_SNAPSHOT = [c.key for c in cm.Ticket.__table__.columns]
+
+
+def _dt(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _snapshot(ticket: cm.Ticket) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _SNAPSHOT:
+        value = getattr(ticket, name)
+        out[name] = _iso(value) if isinstance(value, datetime) else value
+    return out
+
+
+def _fields(ticket: cm.Ticket) -> dict[str, Any]:
+    snap = _snapshot(ticket)
+    for name in ("seq", "updated_at"):
+        snap.pop(name)
+    return snap
+
+
+def _emit(
+    s: Session,
+    ticket: cm.Ticket,
+    kind: str,
+    action: str,
+    actor: str,
+    changes: dict[str, Any],
+    now: datetime,
+    *,
+    note: cm.TicketNote | None = None,
+    attachment: cm.TicketAttachment | None = None,
+) -> None:
+    """The next audit row and outbox event of ``ticket`` (same transaction)."""
+    ticket.seq += 1
+    s.add(
+        cm.TicketAudit(
+            ticket_id=ticket.id, seq=ticket.seq, action=action, actor=actor, changes=changes, at=now
+        )
+    )
+    payload: dict[str, Any] = {
+        "ticket": _snapshot(ticket),
+        "audit": {"action": action, "actor": actor, "changes": changes, "at": _iso(now)},
+    }
+    if ticket.status == dc.Status.CLOSED.value and kind == "ticket.closed":
+        payload["survey"] = {"msisdn": ticket.msisdn, "category": ticket.category}
+    if note is not None:
+        payload["note"] = {
+            "id": note.id,
+            "author": note.author,
+            "text": note.text,
+            "created_at": _iso(note.created_at),
+        }
+    if attachment is not None:
+        payload["attachment"] = {
+            "id": attachment.id,
+            "name": attachment.name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "created_at": _iso(attachment.created_at),
+        }
+    _outbox(
+        s,
+        TICKET_SUBJECT.format(province=ticket.province),
+        kind,
+        ticket.id,
+        ticket.seq,
+        payload,
+        now,
+    )
+
+
+def _outbox(
+    s: Session, subject: str, kind: str, key: str, seq: int, data: dict[str, Any], now: datetime
+) -> str:
+    event_id = str(uuid.uuid4())
+    payload = {
+        "event_id": event_id,
+        "type": kind,
+        "key": key,
+        "seq": seq,
+        "occurred_at": _iso(now),
+        **data,
+    }
+    s.add(
+        cm.OutboxEvent(
+            event_id=event_id,
+            subject=subject,
+            type=kind,
+            key=key,
+            seq=seq,
+            payload=payload,
+            created_at=now,
+        )
+    )
+    return event_id
+
+
+def _seen(s: Session, event: Mapping[str, Any]) -> bool:
+    return s.get(cm.AppliedEvent, str(event["event_id"])) is not None
+
+
+def _mark_applied(s: Session, event: Mapping[str, Any], now: datetime) -> None:
+    s.add(
+        cm.AppliedEvent(
+            event_id=str(event["event_id"]),
+            type=str(event["type"]),
+            occurred_at=_dt(event["occurred_at"]),
+            applied_at=now,
+        )
+    )

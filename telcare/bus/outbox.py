@@ -1,4 +1,5 @@
-"""Reading and stamping the outbox (rows are written by the services, in their transaction)."""
+"""The relay's side of the outbox: reading pending events and stamping them published
+(``telcare.store.outbox`` writes them, in the services' transactions)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from telcare import clock
-from telcare.store.complaint_models import OutboxEvent
+from telcare.store.outbox import OutboxEvent
 from telcare.store.uow import Database
 
 

@@ -56,6 +56,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
     from telcare.bus.outbox import backlog
     from telcare.store import complaint_models as cm
+    from telcare.store.outbox import OutboxEvent
     from telcare.store.uow import Database
 
     settings = get_settings()
@@ -66,7 +67,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             "province": settings.province.upper(),
             "bus": settings.bus_url,
             "outbox_pending": backlog(db),
-            "outbox_total": s.scalar(select(func.count()).select_from(cm.OutboxEvent)) or 0,
+            "outbox_total": s.scalar(select(func.count()).select_from(OutboxEvent)) or 0,
             "applied_events": s.scalar(select(func.count()).select_from(cm.AppliedEvent)) or 0,
             "tickets": s.scalar(select(func.count()).select_from(cm.Ticket)) or 0,
         }

@@ -121,23 +121,6 @@ class TicketAudit(Base):
     __table_args__ = (UniqueConstraint("ticket_id", "seq"),)
 
 
-class OutboxEvent(Base):
-    """A domain event written in the transaction that caused it; the relay publishes
-    rows in ``id`` order and stamps ``published_at`` once the bus has them."""
-
-    __tablename__ = "outbox_event"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
-    subject: Mapped[str] = mapped_column(String(120))
-    type: Mapped[str] = mapped_column(String(40))
-    key: Mapped[str] = mapped_column(String(60))  # the aggregate (ticket id, taxonomy)
-    seq: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime]
-    published_at: Mapped[datetime | None]
-    __table_args__ = (Index("ix_outbox_event_pending", "published_at", "id"),)
-
-
 class AppliedEvent(Base):
     """An event a consumer has applied, written in the same transaction as its effect."""
 

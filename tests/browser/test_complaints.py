@@ -19,8 +19,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select, update
 
 from telcare.services.hashing import hash_secret
-from telcare.store import complaint_models as cm
 from telcare.store.models import StaffUser
+from telcare.store.outbox import OutboxEvent
 from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
 
     with live_hall.db.uow() as uow:  # the event a headquarters node would apply
         kinds = uow.session.scalars(
-            select(cm.OutboxEvent.subject).where(cm.OutboxEvent.key == ticket_id)
+            select(OutboxEvent.subject).where(OutboxEvent.key == ticket_id)
         ).all()
         uow.session.execute(
             update(StaffUser)

@@ -24,6 +24,7 @@ from telcare.domain.complaints import Category
 from telcare.services import complaints as svc
 from telcare.store import complaint_models as cm
 from telcare.store.migrate import upgrade
+from telcare.store.outbox import OutboxEvent
 from telcare.store.uow import Database
 
 pytestmark = pytest.mark.slow
@@ -131,7 +132,7 @@ def ticket_events(db: Database) -> int:
     with db.uow() as uow:
         return (
             uow.session.scalar(
-                select(func.count()).where(cm.OutboxEvent.subject.like("telcare.tickets.%"))
+                select(func.count()).where(OutboxEvent.subject.like("telcare.tickets.%"))
             )
             or 0
         )

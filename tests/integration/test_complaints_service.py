@@ -14,6 +14,7 @@ from telcare.domain.errors import Forbidden
 from telcare.services import complaints as svc
 from telcare.store import complaint_models as cm
 from telcare.store.migrate import upgrade
+from telcare.store.outbox import OutboxEvent
 from telcare.store.uow import Database
 
 BJ_AGENT = Principal(Kind.STAFF, "bj-agent", "BJ", "agent")
@@ -32,7 +33,7 @@ def hq(tmp_path: Path) -> Database:
 
 
 def outbox(db: Database) -> list[Row]:
-    o = cm.OutboxEvent
+    o = OutboxEvent
     with db.uow() as uow:
         return list(
             uow.session.execute(select(o.subject, o.type, o.seq, o.payload).order_by(o.id)).all()
@@ -192,8 +193,6 @@ def test_escalation_sweep(db: Database) -> None:
     assert svc.sweep_escalations(db, node="BJ", now=NOW + timedelta(days=30)) == 1
     assert svc.get_ticket(db, BJ_AGENT, t.id).escalation == 2
     with db.uow() as uow:
-        kinds = uow.session.scalars(
-            select(cm.OutboxEvent.type).where(cm.OutboxEvent.key == t.id)
-        ).all()
+        kinds = uow.session.scalars(select(OutboxEvent.type).where(OutboxEvent.key == t.id)).all()
         assert kinds.count("ticket.escalated") == 2
         assert uow.session.scalar(select(func.count()).select_from(cm.TicketAudit)) == 3

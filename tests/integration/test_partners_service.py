@@ -250,7 +250,7 @@ def test_a_simulated_quarter(pdb: Database) -> None:
 def test_a_survey_about_a_closed_sp_complaint_feeds_the_sps_satisfaction(pdb: Database) -> None:
     """Partners read the answered ticket surveys by SQL when they score a month."""
     from telcare.services import surveys
-    from telcare.store import complaint_models as cm
+    from telcare.store.outbox import OutboxEvent
 
     subscribe(pdb, GD, WEATHER, "TQ", at(1, 3))
     partners.rate(pdb, SH, WEATHER, 5, now=at(1, 4))
@@ -266,8 +266,8 @@ def test_a_survey_about_a_closed_sp_complaint_feeds_the_sps_satisfaction(pdb: Da
     tickets.transition(pdb, caller, t.id, "close", node="GD", now=at(1, 6))
     with pdb.uow() as uow:
         event = uow.session.scalars(
-            select(cm.OutboxEvent.payload).where(
-                cm.OutboxEvent.key == t.id, cm.OutboxEvent.type == "ticket.closed"
+            select(OutboxEvent.payload).where(
+                OutboxEvent.key == t.id, OutboxEvent.type == "ticket.closed"
             )
         ).one()
     sent = surveys.on_ticket_closed(pdb, event)

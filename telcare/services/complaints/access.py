@@ -10,6 +10,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
 from telcare.domain.provinces import HQ
 from telcare.store import complaint_models as cm
+from telcare.store.outbox import OutboxEvent
 
 
 def _visible(s: Session, who: Principal, ticket_id: str) -> cm.Ticket:
@@ -42,10 +43,6 @@ def _owned(s: Session, who: Principal, ticket_id: str, node: str, *, staff_only:
 def _is_replica(s: Session, ticket: cm.Ticket) -> bool:
     """True when this (headquarters) node holds the ticket as a copy of a province's."""
     return (
-        s.scalar(
-            select(cm.OutboxEvent.id).where(
-                cm.OutboxEvent.key == ticket.id, cm.OutboxEvent.seq == 1
-            )
-        )
+        s.scalar(select(OutboxEvent.id).where(OutboxEvent.key == ticket.id, OutboxEvent.seq == 1))
         is None
     )

@@ -23,10 +23,10 @@ from telcare.services.complaints.trail import (
     _emit,
     _fields,
     _mark_applied,
-    _outbox,
     _seen,
 )
 from telcare.store import complaint_models as cm
+from telcare.store import outbox
 from telcare.store.uow import Database
 
 
@@ -50,7 +50,7 @@ def send_back(
         ticket = s.get(cm.Ticket, ticket_id)
         if ticket is None:
             raise dc.UnknownTicket("complaint.unknown_ticket", id=ticket_id)
-        event_id = _outbox(
+        event_id = outbox.append(
             s,
             ASSIGN_SUBJECT.format(province=ticket.province),
             "ticket.send_back",

@@ -20,10 +20,10 @@ from telcare.services.complaints.trail import (
     Outcome,
     _dt,
     _mark_applied,
-    _outbox,
     _seen,
 )
 from telcare.store import complaint_models as cm
+from telcare.store import outbox
 from telcare.store.uow import Database
 
 _TAXONOMIES: dict[tuple[str, int], dc.Taxonomy] = {}
@@ -98,7 +98,7 @@ def publish_taxonomy(
                 published_at=now,
             )
         )
-        _outbox(
+        outbox.append(
             s,
             TAXONOMY_SUBJECT,
             "taxonomy.published",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import complaints as dc
 from telcare.store import complaint_models as cm
+from telcare.store import outbox
 
 TICKET_SUBJECT = "telcare.tickets.{province}"
 ASSIGN_SUBJECT = "telcare.assignments.{province}"
@@ -94,7 +94,7 @@ def _emit(
             "sha256": attachment.sha256,
             "created_at": _iso(attachment.created_at),
         }
-    _outbox(
+    outbox.append(
         s,
         TICKET_SUBJECT.format(province=ticket.province),
         kind,
@@ -103,32 +103,6 @@ def _emit(
         payload,
         now,
     )
-
-
-def _outbox(
-    s: Session, subject: str, kind: str, key: str, seq: int, data: dict[str, Any], now: datetime
-) -> str:
-    event_id = str(uuid.uuid4())
-    payload = {
-        "event_id": event_id,
-        "type": kind,
-        "key": key,
-        "seq": seq,
-        "occurred_at": _iso(now),
-        **data,
-    }
-    s.add(
-        cm.OutboxEvent(
-            event_id=event_id,
-            subject=subject,
-            type=kind,
-            key=key,
-            seq=seq,
-            payload=payload,
-            created_at=now,
-        )
-    )
-    return event_id
 
 
 def _seen(s: Session, event: Mapping[str, Any]) -> bool:

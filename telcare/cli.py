@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from telcare import __version__
+from telcare.antispam import classifier as spam_classifier
 from telcare.antispam.cli import app as spam_app
 from telcare.channels.bus_cli import app as bus_app
 from telcare.channels.loyalty_cli import app as loyalty_app
@@ -54,9 +55,11 @@ def main(
 def _database() -> Database:
     """The configured database, with the capabilities' reactions connected."""
     from telcare.services import wiring
+    from telcare.services.antispam import use_classifier
     from telcare.store.uow import Database  # imported late: --help stays fast
 
     wiring.connect()
+    use_classifier(spam_classifier)  # the packaged spam model, loaded on first use
     return Database(get_settings().database_url)
 
 

@@ -29,6 +29,8 @@ from sqlalchemy.engine import make_url
 from time_machine import TimeMachineFixture
 
 from telcare import clock
+from telcare.antispam import classifier as spam_classifier
+from telcare.services.antispam import use_classifier
 from telcare.demo.seed import seed_demo
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
@@ -37,6 +39,8 @@ PG_URL = os.environ.get("TELCARE_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("TELCARE_REQUIRE_PG") == "1"
 TEST_NOW = os.environ.get("TELCARE_TEST_NOW", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+use_classifier(spam_classifier)  # as the entry points do: the services' spam model
 
 
 if TEST_NOW:  # this process runs from that instant on; clock.now() follows time-machine

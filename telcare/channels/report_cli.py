@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from telcare import clock
+from telcare.antispam import classifier as spam_classifier
 from telcare.config import get_settings
 from telcare.domain.months import month_of
 
@@ -65,9 +66,11 @@ def demo_activity(
     the demo operator, so the quality report and dashboards show figures. Idempotent."""
     from rich.progress import Progress
 
+    from telcare.services.antispam import use_classifier
     from telcare.demo.activity import generate
     from telcare.store.uow import Database
 
+    use_classifier(spam_classifier)  # the demo delivers and reports spam
     db = Database(get_settings().database_url)
     try:
         with Progress() as bar:

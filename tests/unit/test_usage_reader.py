@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telcare.services.charging import COLUMNS, _csv_chunks
+from telcare.services.charging.reading import _csv_chunks
+from telcare.services.charging.records import COLUMNS
 
 RECORD = "r{i},13800138000,data,2026-11-24 10:00:00,{i},0,"
 lines = st.lists(

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__
+from telcare.antispam import classifier as spam_classifier
 from telcare.channels import web
 from telcare.channels.api import (
     antispam,
@@ -21,6 +22,7 @@ from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
 from telcare.config import get_settings
 from telcare.services import wiring
+from telcare.services.antispam import use_classifier
 from telcare.store.uow import Database
 
 STATIC = Path(__file__).parent.parent / "web" / "static"
@@ -48,6 +50,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
         app.include_router(router)
     wiring.connect()  # survey triggers from closed tickets and G3 orders
+    use_classifier(spam_classifier)  # the packaged spam model, loaded on first use
 
     @app.get("/api/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -30,8 +30,8 @@ from time_machine import TimeMachineFixture
 
 from telcare import clock
 from telcare.antispam import classifier as spam_classifier
-from telcare.services.antispam import use_classifier
 from telcare.demo.seed import seed_demo
+from telcare.services.antispam import use_classifier
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 

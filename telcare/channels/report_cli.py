@@ -66,8 +66,8 @@ def demo_activity(
     the demo operator, so the quality report and dashboards show figures. Idempotent."""
     from rich.progress import Progress
 
-    from telcare.services.antispam import use_classifier
     from telcare.demo.activity import generate
+    from telcare.services.antispam import use_classifier
     from telcare.store.uow import Database
 
     use_classifier(spam_classifier)  # the demo delivers and reports spam

@@ -1,4 +1,8 @@
-"""The ``telcare`` command (Typer + Rich)."""
+"""The ``telcare`` command (Typer + Rich).
+
+Commands import what they run inside their bodies, so that `telcare --help` starts fast
+(start-up time, not layering).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from rich.console import Console
 from rich.table import Table
 
 from telcare import __version__
-from telcare.antispam import classifier as spam_classifier
 from telcare.antispam.cli import app as spam_app
 from telcare.channels.bus_cli import app as bus_app
 from telcare.channels.loyalty_cli import app as loyalty_app
@@ -54,12 +57,10 @@ def main(
 
 def _database() -> Database:
     """The configured database, with the capabilities' reactions connected."""
-    from telcare.services import wiring
-    from telcare.services.antispam import use_classifier
+    from telcare import wiring
     from telcare.store.uow import Database  # imported late: --help stays fast
 
     wiring.connect()
-    use_classifier(spam_classifier)  # the packaged spam model, loaded on first use
     return Database(get_settings().database_url)
 
 

@@ -6,6 +6,8 @@ at most 200,000 records), and for ``ingest`` of a generated CSV of N records on
 SQLite and on PostgreSQL (ledger committed), plus the peak RSS of the process.
 PostgreSQL uses ``TELCARE_BENCH_PG_URL`` (default the test server) in a throwaway
 schema; when it is unreachable its figure is NaN and a note is printed.
+
+The set-up imports sit inside the functions so that `telcare bench --help` starts fast.
 """
 
 from __future__ import annotations

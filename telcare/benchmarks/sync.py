@@ -10,6 +10,8 @@ tickets through the service layer.
 - ``p50_delay_s`` / ``p99_delay_s``: steady state, producers filing at a fixed
   rate; the delay from the event's time in the province (stamped in the
   transaction, just before its commit) to its application at HQ (committed).
+
+The set-up imports sit inside the functions so that `telcare bench --help` starts fast.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""``telcare survey``: send a survey now, expire open ones, show scores and club counts."""
+"""``telcare survey``: send a survey now, expire open ones, show scores and club counts.
+
+Commands import what they run inside their bodies, so that `telcare --help` starts fast
+(start-up time, not layering).
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from telcare import wiring
 from telcare.bus import handlers
 from telcare.domain import surveys as sv
 from telcare.services import orders, surveys
@@ -21,8 +22,8 @@ NOON = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)  # 12:00 in Beijing: not quiet hou
 @pytest.fixture(autouse=True)
 def wired(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(orders, "on_subscribed", [])
-    surveys.subscribe_to_bus()
-    surveys.subscribe_to_bus()  # idempotent
+    wiring.subscribe_surveys()
+    wiring.subscribe_surveys()  # idempotent
     assert orders.on_subscribed == [surveys.g3_subscribed]
     yield
     handlers.unsubscribe_all()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from telcare import wiring
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -196,8 +197,8 @@ def test_the_in_process_bus_delivers_ticket_closed_to_surveys(sqlite_db: Databas
     from telcare.bus import outbox as bus_outbox
     from telcare.bus.node import Node
 
-    svc.subscribe_to_bus()
-    svc.subscribe_to_bus()  # idempotent
+    wiring.subscribe_surveys()
+    wiring.subscribe_surveys()  # idempotent
     try:
         t = complaints.file_ticket(sqlite_db, BJ_AGENT, node="BJ", msisdn=BJ,
                                    category="BIL.DISPUTE.DATA", summary="流量费争议")  # fmt: skip

@@ -7,8 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from telcare import __version__
-from telcare.antispam import classifier as spam_classifier
+from telcare import __version__, wiring
 from telcare.channels import web
 from telcare.channels.api import (
     antispam,
@@ -21,8 +20,6 @@ from telcare.channels.api import (
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
 from telcare.config import get_settings
-from telcare.services import wiring
-from telcare.services.antispam import use_classifier
 from telcare.store.uow import Database
 
 STATIC = Path(__file__).parent.parent / "web" / "static"
@@ -49,8 +46,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(partners.router)  # /api/partners (SP governance)
     for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
         app.include_router(router)
-    wiring.connect()  # survey triggers from closed tickets and G3 orders
-    use_classifier(spam_classifier)  # the packaged spam model, loaded on first use
+    wiring.connect()  # survey triggers from closed tickets and G3 orders; the spam model
 
     @app.get("/api/health", tags=["operations"])
     def health() -> dict[str, str]:

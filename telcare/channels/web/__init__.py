@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from telcare.channels.web import (
+    club,
+    complaints,
+    hall,
+    loyalty,
+    pages,
+    partners,
+    quality,
+    security,
+    simulator,
+    staff,
+    surveys,
+    van,
+)
+
 
 def install(app: FastAPI) -> None:
     """Add the session cookie and every page router to ``app``."""
-    from telcare.channels.web import (
-        club,
-        complaints,
-        hall,
-        loyalty,
-        pages,
-        partners,
-        quality,
-        security,
-        simulator,
-        staff,
-        surveys,
-        van,
-    )
-
     security.install_session(app)
     app.include_router(pages.router)
     app.include_router(hall.router)

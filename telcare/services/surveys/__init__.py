@@ -6,11 +6,11 @@ parsing, scoring) live in :mod:`telcare.domain.surveys`; this package stores and
 sends. Survey SMS are queued in the outbox (:func:`telcare.services.notify.queue_sms`)
 in the same transaction as the survey row.
 
-- :mod:`.template_versions`: the built-in templates (``telcare/demo/data/surveys.yaml``)
+- :mod:`.template_versions`: the built-in templates (``builtin_templates.yaml`` beside it)
   and every version saved since;
 - :mod:`.triggers`: :func:`record_visit`, :func:`record_call`,
   :func:`record_g3_subscription` and :func:`on_ticket_closed` (a local subscriber of
-  the bus's ``ticket.closed``; see :func:`subscribe_to_bus`), :func:`send_now`;
+  the bus's ``ticket.closed``; connected by :func:`telcare.wiring.connect`), :func:`send_now`;
 - :mod:`.sending`: :func:`record_contact`, sampling, the 7-day rule, quiet hours;
 - :mod:`.replies`: SMS replies to 10086700 and expiry;
 - :mod:`.online`: the online survey of the business hall;
@@ -46,7 +46,6 @@ from telcare.services.surveys.triggers import record_call as record_call
 from telcare.services.surveys.triggers import record_g3_subscription as record_g3_subscription
 from telcare.services.surveys.triggers import record_visit as record_visit
 from telcare.services.surveys.triggers import send_now as send_now
-from telcare.services.surveys.triggers import subscribe_to_bus as subscribe_to_bus
 from telcare.services.surveys.triggers import (
     ticket_closed_subscriber as ticket_closed_subscriber,
 )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from importlib.resources import files
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from telcare import clock, demo
+from telcare import clock
 from telcare.domain import surveys as sv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, NotFound
@@ -20,7 +22,10 @@ from telcare.store.uow import Database
 
 # --- built-in templates (version 1 of each; changed later as data) -----------------
 
-DEFAULT_TEMPLATES: dict[str, dict[str, Any]] = demo.load("surveys")  # demo/data/surveys.yaml
+# The built-in templates (version 1) are reference data shipped beside this module.
+DEFAULT_TEMPLATES: dict[str, dict[str, Any]] = yaml.safe_load(
+    files(__package__).joinpath("builtin_templates.yaml").read_text(encoding="utf-8")
+)
 
 
 def ensure_templates(db: Database, now: datetime | None = None) -> None:

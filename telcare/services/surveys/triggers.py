@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from telcare.bus import handlers
 from telcare.domain import surveys as sv
 from telcare.domain.errors import InvalidInput
 from telcare.services import orders
@@ -96,14 +95,6 @@ def g3_subscribed(db: Database, msisdn: str, done: orders.Subscribed, now: datet
     offer = done.offer
     if sv.is_g3_package(offer.code, offer.name_zh, offer.name_en):
         record_g3_subscription(db, msisdn, subscription_id=str(done.subscription_id), now=now)
-
-
-def subscribe_to_bus() -> None:
-    """Wire the triggers that arrive as events (idempotent; call at start-up of every
-    process that closes tickets or takes orders): ``ticket.closed`` on this node's
-    relay, and new G3 subscriptions through :data:`orders.on_subscribed`."""
-    handlers.subscribe("ticket.closed", ticket_closed_subscriber)
-    hook_orders()
 
 
 def hook_orders() -> None:

@@ -23,6 +23,6 @@ def connect() -> None:
 
 def subscribe_surveys() -> None:
     """Survey triggers that arrive as events: ``ticket.closed`` on this node's relay, and
-    new G3 subscriptions through ``orders.on_subscribed`` (idempotent)."""
+    new G3 subscriptions through ``orders.hooks.on_subscribed`` (idempotent)."""
     handlers.subscribe("ticket.closed", surveys.ticket_closed_subscriber)
     surveys.hook_orders()

@@ -204,7 +204,7 @@ def test_opinions_submit_list_and_moderate(client: TestClient) -> None:
 def test_a_g3_order_confirmed_by_sms_records_a_g3_contact(
     client: TestClient, sqlite_db: Database
 ) -> None:
-    """The app wires ``orders.on_subscribed``: ``KTG3YH`` then ``Y`` is a ``g3`` contact."""
+    """The app wires ``orders.hooks.on_subscribed``: ``KTG3YH`` then ``Y`` is a ``g3`` contact."""
     from sqlalchemy import select
 
     from telcare.store import survey_models as sm

@@ -21,10 +21,10 @@ NOON = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)  # 12:00 in Beijing: not quiet hou
 
 @pytest.fixture(autouse=True)
 def wired(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(orders, "on_subscribed", [])
+    monkeypatch.setattr(orders.hooks, "on_subscribed", [])
     wiring.subscribe_surveys()
     wiring.subscribe_surveys()  # idempotent
-    assert orders.on_subscribed == [surveys.g3_subscribed]
+    assert orders.hooks.on_subscribed == [surveys.g3_subscribed]
     yield
     handlers.unsubscribe_all()
 
@@ -72,7 +72,7 @@ def test_other_packages_and_a_failing_hook_leave_orders_alone(db: Database) -> N
     def broken(*_args: object) -> None:
         raise RuntimeError("listener down")
 
-    orders.on_subscribed.insert(0, broken)
+    orders.hooks.on_subscribed.insert(0, broken)
     orders.request_subscription(db, BJ, "G3YH", channel="sms", now=NOON)
     done = orders.confirm(db, BJ, now=NOON)  # the order stands
     assert isinstance(done, orders.Subscribed)

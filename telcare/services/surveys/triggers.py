@@ -89,7 +89,7 @@ def ticket_closed_subscriber(db: Database, event: Mapping[str, Any]) -> None:
 
 
 def g3_subscribed(db: Database, msisdn: str, done: orders.Subscribed, now: datetime) -> None:
-    """:data:`orders.on_subscribed` hook: a committed subscription to a G3 package
+    """:data:`orders.hooks.on_subscribed` hook: a committed subscription to a G3 package
     (:func:`telcare.domain.surveys.is_g3_package`) is a ``g3`` contact, keyed by the
     subscription id (so it is recorded once)."""
     offer = done.offer
@@ -98,10 +98,10 @@ def g3_subscribed(db: Database, msisdn: str, done: orders.Subscribed, now: datet
 
 
 def hook_orders() -> None:
-    """Register :func:`g3_subscribed` with :data:`orders.on_subscribed` (idempotent):
+    """Register :func:`g3_subscribed` with :data:`orders.hooks.on_subscribed` (idempotent):
     every process that takes orders (the web/API app, the SMS gateway) calls it."""
-    if g3_subscribed not in orders.on_subscribed:
-        orders.on_subscribed.append(g3_subscribed)
+    if g3_subscribed not in orders.hooks.on_subscribed:
+        orders.hooks.on_subscribed.append(g3_subscribed)
 
 
 def send_now(

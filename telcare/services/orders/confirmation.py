@@ -1,17 +1,10 @@
-"""Subscribing and cancelling packages, with double confirmation for anything charged.
-
-Every channel goes through :func:`request_subscription` then :func:`confirm`:
-SMS answers ``Y``, the business hall shows a confirm button, the API confirms
-the order. Nothing is charged before the confirmation.
-"""
+"""Requesting an order (quote and hold) and answering it: confirm (``Y``) or decline (``N``)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
@@ -22,77 +15,18 @@ from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
 from telcare.domain.errors import (
     AlreadySubscribed,
     ConfirmationExpired,
-    InvalidInput,
     NotEligible,
     NothingPending,
-    NotSubscribed,
     OfferChanged,
 )
 from telcare.domain.ledger import EntryKind
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.accounts import debit
+from telcare.services.orders.hooks import _CONFIRMERS, Confirmation, _subscribed
+from telcare.services.orders.offers import Offer, Pending, Subscribed
 from telcare.store import models as m
 from telcare.store.uow import Database
-
-
-@dataclass(frozen=True, slots=True)
-class Offer:
-    code: str
-    name_zh: str
-    name_en: str
-    price_fen: int
-    period: str = "monthly"
-    validity_days: int | None = None
-
-    def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
-
-    @classmethod
-    def of(cls, p: Product | m.Product) -> Offer:
-        period = p.period.value if isinstance(p, Product) else p.period
-        return cls(p.code, p.name_zh, p.name_en, p.price_fen, period, p.validity_days)
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A charged order waiting for the subscriber's confirmation."""
-
-    offer: Offer
-    expires_at: datetime
-    replaced: Offer | None  # the earlier pending order this one replaced
-
-
-@dataclass(frozen=True, slots=True)
-class Subscribed:
-    offer: Offer
-    subscription_id: int
-    balance_fen: int
-    ends_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Cancelled:
-    offer: Offer
-    effective_at: datetime
-
-
-SubscribedHook = Callable[[Database, str, Subscribed, datetime], None]
-on_subscribed: list[SubscribedHook] = []
-"""Called as ``hook(db, msisdn, subscribed, now)`` after a package subscription has
-been committed (free ones at once, charged ones on confirmation). Other capabilities
-register here (e.g. surveys: a new G3 subscription) so orders imports none of them;
-a failing hook is logged and never undoes the order."""
-
-_log = logging.getLogger(__name__)
-
-
-def _subscribed(db: Database, msisdn: str, done: Subscribed, now: datetime) -> None:
-    for hook in list(on_subscribed):
-        try:
-            hook(db, msisdn, done, now)
-        except Exception:
-            _log.exception("on_subscribed hook %r failed for %s", hook, done.offer.code)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -181,36 +115,6 @@ def _take_pending(s: Session, subscriber_id: int) -> Any:
     return s.execute(_TAKE_PENDING, {"subscriber_id": subscriber_id}).first()
 
 
-class Confirmation(Protocol):
-    """What another capability's confirmer returns: the reply it wants shown."""
-
-    message_key: str
-    message_params: dict[str, Any]
-
-
-Confirmer = Callable[[Session, m.Subscriber, dict[str, Any], datetime], Confirmation]
-_CONFIRMERS: dict[str, Confirmer] = {}
-
-
-def register_confirmer(action: str, confirmer: Confirmer) -> None:
-    """Let ``Y`` carry out pending ``action`` (gift redemption, SP service, ...)."""
-    _CONFIRMERS[action] = confirmer
-
-
-PaidLister = Callable[[Session, int, datetime], list[tuple[int, Offer]]]
-MenuCanceller = Callable[[Session, int, list[int], datetime], list[Cancelled]]
-_MENU_SOURCES: dict[str, tuple[PaidLister, MenuCanceller]] = {}
-
-
-def register_menu_source(kind: str, lister: PaidLister, canceller: MenuCanceller) -> None:
-    """Add another capability's paid subscriptions (SP services, ...) to ``0000`` / ``QX<n>``.
-
-    ``lister(session, subscriber_id, now)`` gives ``(id, offer)`` pairs; ``canceller``
-    cancels some of those ids for the subscriber and says what it cancelled.
-    """
-    _MENU_SOURCES[kind] = (lister, canceller)
-
-
 def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending | None:
     """The subscriber's unexpired pending order, if any."""
     now = _now(now)
@@ -271,75 +175,6 @@ def decline(db: Database, msisdn: str) -> Offer:
         return offer
 
 
-def cancel(db: Database, msisdn: str, code: str, *, now: datetime | None = None) -> Cancelled:
-    """Cancel a package at the end of this month (it is paid for until then)."""
-    now = _now(now)
-    with db.uow() as uow:
-        sub = lookups.subscriber(uow.session, msisdn)
-        product = lookups.product(uow.session, code)
-        row = _open_subscription(uow.session, sub.id, product.code, now)
-        if row is None:
-            raise NotSubscribed("order.not_subscribed", code=product.code)
-        done = _cancel_row(row, product, now)
-        uow.commit()
-        return done
-
-
-def paid_menu(db: Database, msisdn: str, *, now: datetime | None = None) -> list[Offer]:
-    """Every paid monthly subscription still renewing, numbered from 1 (the ``0000`` list).
-
-    The list is remembered, so a later ``QX<n>`` cancels what the subscriber read.
-    """
-    now = _now(now)
-    with db.uow() as uow:
-        sub = lookups.subscriber(uow.session, msisdn)
-        listed = _paid_listing(uow.session, sub.id, now)
-        snapshot = uow.session.get(m.MenuSnapshot, sub.id)
-        items = [{"kind": kind, "subscription_id": i, **asdict(o)} for kind, i, o in listed]
-        if snapshot is None:
-            uow.session.add(m.MenuSnapshot(subscriber_id=sub.id, items=items, created_at=now))
-        else:
-            snapshot.items, snapshot.created_at = items, now
-        uow.commit()
-        return [o for _, _, o in listed]
-
-
-def cancel_from_menu(
-    db: Database, msisdn: str, indexes: tuple[int, ...] | None, *, now: datetime | None = None
-) -> list[Cancelled]:
-    """Cancel the numbered items of the last ``0000`` list (``None``: every paid one)."""
-    now = _now(now)
-    with db.uow() as uow:
-        sub = lookups.subscriber(uow.session, msisdn)
-        if indexes is None:
-            picked = [(kind, i) for kind, i, _ in _paid_listing(uow.session, sub.id, now)]
-        else:
-            snapshot = uow.session.get(m.MenuSnapshot, sub.id)
-            if snapshot is None or rules.confirmation_expired(snapshot.created_at, now):
-                raise NothingPending("order.menu_missing")
-            items = snapshot.items
-            bad = [i for i in indexes if not 1 <= i <= len(items)]
-            if bad:
-                raise InvalidInput("order.menu_index", index=bad[0], count=len(items))
-            picked = [
-                (items[i - 1].get("kind", "product"), items[i - 1]["subscription_id"])
-                for i in dict.fromkeys(indexes)
-            ]
-        if not picked:
-            raise NotSubscribed("order.no_paid")
-        chosen = [i for kind, i in picked if kind == "product"]
-        done = []
-        for row in uow.session.scalars(select(m.Subscription).where(m.Subscription.id.in_(chosen))):
-            if row.state == "active" and row.ends_at is None:
-                done.append(_cancel_row(row, lookups.product(uow.session, row.product_code), now))
-        for kind, (_, canceller) in _MENU_SOURCES.items():
-            ids = [i for k, i in picked if k == kind]
-            if ids:
-                done.extend(canceller(uow.session, sub.id, ids, now))
-        uow.commit()
-        return done
-
-
 # --- inside a transaction -----------------------------------------------------------
 
 
@@ -389,50 +224,8 @@ def _subscribe(
     return Subscribed(Offer.of(product), subscription_id, balance, ends_at)
 
 
-def _cancel_row(row: m.Subscription, product: Product, now: datetime) -> Cancelled:
-    if product.kind is ProductKind.BASE_PLAN:
-        raise NotEligible("order.base_plan_cancel", code=product.code)
-    row.state = "cancelled"
-    row.ends_at = rules.month_end(now)
-    return Cancelled(Offer.of(product), row.ends_at)
-
-
 def _open_subscription_id(s: Session, subscriber_id: int, code: str, now: datetime) -> int | None:
     """The id of the subscriber's subscription to ``code`` that is in force and still
     renewing (one prebuilt query: ordering checks it on every ``KT`` and ``Y``)."""
     periods = s.execute(_ACTIVE_PERIODS, {"subscriber_id": subscriber_id, "code": code})
     return next((i for i, starts, ends in periods if rules.in_force(starts, ends, now)), None)
-
-
-def _open_subscription(
-    s: Session, subscriber_id: int, code: str, now: datetime
-) -> m.Subscription | None:
-    """That subscription itself (cancelling changes it)."""
-    found = _open_subscription_id(s, subscriber_id, code, now)
-    return None if found is None else s.get(m.Subscription, found)
-
-
-def _paid_listing(s: Session, subscriber_id: int, now: datetime) -> list[tuple[str, int, Offer]]:
-    """Products first, then each registered source's items: ``(kind, id, offer)``."""
-    listed = [("product", row.id, Offer.of(p)) for row, p in _paid_open(s, subscriber_id, now)]
-    for kind, (lister, _) in _MENU_SOURCES.items():
-        listed.extend((kind, i, offer) for i, offer in lister(s, subscriber_id, now))
-    return listed
-
-
-def _paid_open(
-    s: Session, subscriber_id: int, now: datetime
-) -> list[tuple[m.Subscription, m.Product]]:
-    rows = s.execute(
-        select(m.Subscription, m.Product)
-        .join(m.Product, m.Product.code == m.Subscription.product_code)
-        .where(
-            m.Subscription.subscriber_id == subscriber_id,
-            m.Subscription.state == "active",
-            m.Product.charged.is_(True),
-            m.Product.price_fen > 0,
-            m.Product.kind != ProductKind.BASE_PLAN.value,
-        )
-        .order_by(m.Subscription.id)
-    ).all()
-    return [(sub, p) for sub, p in rows if rules.in_force(sub.starts_at, sub.ends_at, now)]

@@ -1,0 +1,76 @@
+"""Top-ups (TMF654): a line's recharges and balance adjustments, and who may post them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from telcare.domain.access import Principal
+from telcare.domain.errors import NotFound
+from telcare.domain.ledger import EntryKind
+from telcare.services.api_queries.views import Line, Page, _checked
+from telcare.store import models as m
+from telcare.store.uow import Database
+
+TOPUP_ROLES = frozenset({"admin", "agent"})  # cash top-ups at the counter
+ADJUST_ROLES = frozenset({"admin"})  # balance corrections
+
+
+@dataclass(frozen=True, slots=True)
+class TopupView:
+    id: int
+    line: Line
+    amount_fen: int
+    balance_after_fen: int
+    reason: str
+    reference: str | None
+    created_at: datetime
+
+
+def _topup_view(line: Line, entry: m.LedgerEntry) -> TopupView:
+    return TopupView(
+        entry.id,
+        line,
+        entry.amount_fen,
+        entry.balance_after_fen,
+        entry.reason,
+        entry.reference,
+        entry.created_at,
+    )
+
+
+def topup(
+    db: Database, who: Principal, entry_id: int, *, kind: EntryKind = EntryKind.RECHARGE
+) -> TopupView:
+    """One ledger entry of ``kind`` (a recharge, or an adjustment) of a visible line."""
+    with db.uow() as uow:
+        s = uow.session
+        entry = s.get(m.LedgerEntry, entry_id)
+        if entry is None or entry.kind != kind.value:
+            raise NotFound("api.not_found")
+        account = s.get_one(m.Account, entry.account_id)
+        line = _checked(who, s.get(m.Subscriber, account.subscriber_id))
+        return _topup_view(line, entry)
+
+
+def topups(db: Database, who: Principal, line: Line, offset: int, limit: int) -> Page[TopupView]:
+    """The line's recharges, newest first."""
+    with db.uow() as uow:
+        s = uow.session
+        _checked(who, s.get(m.Subscriber, line.id))
+        account_id = select(m.Account.id).where(m.Account.subscriber_id == line.id)
+        where = (
+            m.LedgerEntry.account_id.in_(account_id),
+            m.LedgerEntry.kind == EntryKind.RECHARGE.value,
+        )
+        total = s.scalar(select(func.count()).select_from(m.LedgerEntry).where(*where)) or 0
+        rows = s.scalars(
+            select(m.LedgerEntry)
+            .where(*where)
+            .order_by(m.LedgerEntry.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return Page([_topup_view(line, e) for e in rows], total)

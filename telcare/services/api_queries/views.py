@@ -1,0 +1,86 @@
+"""What every API read shares: Page, Line, the API's messages and the access check of a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from telcare import clock
+from telcare.domain.access import Kind, Principal, require_subscriber_access
+from telcare.domain.errors import Forbidden, NotFound
+from telcare.domain.messages import register
+from telcare.store import models as m
+
+T = TypeVar("T")
+
+register(
+    {
+        "api.not_found": ("找不到该资源。", "No such resource."),
+        "api.msisdn_required": ("请指定手机号码。", "Name the line with msisdn."),
+        "api.role": ("您的岗位无权办理此业务。", "Your role may not do this."),
+        "api.confirm_own": (
+            "只有机主本人可以确认订购。",
+            "Only the subscriber can confirm an order.",
+        ),
+        "api.order_state": (
+            "订单当前状态为{state}，不能改为{wanted}。",
+            "The order is {state}; it cannot become {wanted}.",
+        ),
+        "api.topup_needs_card": (
+            "请使用充值卡充值。",
+            "Top up with a recharge card (voucher and PIN).",
+        ),
+        "api.bad_order": ("订单内容不完整：{what}。", "The order is incomplete: {what}."),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One subscriber line, as the API shows it."""
+
+    id: int
+    msisdn: str
+    customer_id: int
+    brand: str
+    province: str
+    status: str
+    language: str
+    created_at: datetime
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or clock.now()
+
+
+def _line(row: m.Subscriber) -> Line:
+    return Line(
+        row.id,
+        row.msisdn,
+        row.customer_id,
+        row.brand,
+        row.province_code,
+        row.status,
+        row.language,
+        row.created_at,
+    )
+
+
+def _checked(who: Principal, row: m.Subscriber | None) -> Line:
+    if row is None or row.status == "closed":
+        raise NotFound("api.not_found")
+    require_subscriber_access(who, row.msisdn, row.province_code)
+    return _line(row)
+
+
+def require_role(who: Principal, roles: frozenset[str]) -> None:
+    """Staff of one of ``roles``; everyone else is refused."""
+    if who.kind is not Kind.STAFF or who.role not in roles:
+        raise Forbidden("api.role")

@@ -161,44 +161,6 @@ def next_version(
     return Taxonomy.build(current.version + 1, categories)
 
 
-def _c(code: str, zh: str, en: str) -> Category:
-    """A default category; its parent is the code before the last dot."""
-    return Category(code, zh, en, code.rpartition(".")[0] or None)
-
-
-DEFAULT_TAXONOMY = Taxonomy.build(
-    1,
-    (
-        _c("NET", "网络质量", "Network quality"),
-        _c("NET.COV", "覆盖", "Coverage"),
-        _c("NET.COV.INDOOR", "室内无信号", "No indoor signal"),
-        _c("NET.COV.ROAD", "道路覆盖差", "Poor coverage on roads"),
-        _c("NET.DATA", "数据业务", "Mobile data"),
-        _c("NET.DATA.SLOW", "上网速度慢", "Slow data"),
-        _c("NET.DATA.G3", "G3无法接入", "Cannot attach to G3"),
-        _c("NET.VOICE", "通话质量", "Call quality"),
-        _c("NET.VOICE.DROP", "掉话", "Dropped calls"),
-        _c("BIL", "计费", "Billing"),
-        _c("BIL.DISPUTE", "费用争议", "Disputed charge"),
-        _c("BIL.DISPUTE.DATA", "流量费", "Data fees"),
-        _c("BIL.DISPUTE.VOICE", "通话费", "Call charges"),
-        _c("BIL.DISPUTE.PKG", "套餐费", "Package fees"),
-        _c("BIL.RECHARGE", "充值", "Recharge"),
-        _c("BIL.RECHARGE.CARD", "充值卡未到账", "Card top-up not credited"),
-        _c("VAS", "增值业务", "Value-added services"),
-        _c("VAS.UNCONFIRMED", "未经确认扣费", "Charged without confirmation"),
-        _c("VAS.UNCONFIRMED.SP", "SP业务扣费", "Charged by an SP"),
-        _c("VAS.UNSUB", "退订", "Unsubscribing"),
-        _c("VAS.UNSUB.FAILED", "无法退订", "Cannot unsubscribe"),
-        _c("SVC", "服务质量", "Service quality"),
-        _c("SVC.HALL", "营业厅", "Service hall"),
-        _c("SVC.HALL.ATTITUDE", "服务态度", "Staff attitude"),
-        _c("SVC.HOTLINE", "10086热线", "10086 hotline"),
-        _c("SVC.HOTLINE.WAIT", "等待时间长", "Long waiting time"),
-    ),
-)
-
-
 # --- tickets ----------------------------------------------------------------------
 
 

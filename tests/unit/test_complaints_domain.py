@@ -7,10 +7,11 @@ import pytest
 from telcare.domain import complaints as c
 from telcare.domain.errors import Forbidden, InvalidInput
 from telcare.domain.messages import known, render
+from telcare.services.complaints.taxonomies import DEFAULT_TAXONOMY
 
 
 def test_default_taxonomy_has_three_levels_and_the_examples() -> None:
-    t = c.DEFAULT_TAXONOMY
+    t = DEFAULT_TAXONOMY
     assert [n.name_zh for n in t.path("NET.COV.INDOOR")] == ["网络质量", "覆盖", "室内无信号"]
     assert [n.name_en for n in t.path("BIL.DISPUTE.DATA")][-1] == "Data fees"
     assert t.path("VAS.UNCONFIRMED.SP")[1].name_en == "Charged without confirmation"
@@ -19,9 +20,9 @@ def test_default_taxonomy_has_three_levels_and_the_examples() -> None:
 
 def test_tickets_are_filed_against_leaves() -> None:
     with pytest.raises(InvalidInput):
-        c.DEFAULT_TAXONOMY.leaf("NET.COV")
+        DEFAULT_TAXONOMY.leaf("NET.COV")
     with pytest.raises(c.UnknownCategory):
-        c.DEFAULT_TAXONOMY.leaf("NOPE")
+        DEFAULT_TAXONOMY.leaf("NOPE")
 
 
 @pytest.mark.parametrize(
@@ -40,12 +41,12 @@ def test_invalid_trees_are_refused(nodes: list[c.Category]) -> None:
 
 def test_only_headquarters_publishes_a_new_version() -> None:
     nodes = [
-        *c.DEFAULT_TAXONOMY.categories,
+        *DEFAULT_TAXONOMY.categories,
         c.Category("NET.COV.METRO", "地铁", "Metro", "NET.COV"),
     ]
     with pytest.raises(Forbidden):
-        c.next_version(c.DEFAULT_TAXONOMY, nodes, "BJ")
-    v2 = c.next_version(c.DEFAULT_TAXONOMY, nodes, "HQ")
+        c.next_version(DEFAULT_TAXONOMY, nodes, "BJ")
+    v2 = c.next_version(DEFAULT_TAXONOMY, nodes, "HQ")
     assert v2.version == 2 and v2.is_leaf("NET.COV.METRO")
     assert c.Taxonomy.from_dict(v2.as_dict()) == v2
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from telcare.domain.complaints import DEFAULT_TAXONOMY, Severity, Status
+from telcare.domain.complaints import Severity, Status
 from telcare.domain.sla import (
     BEIJING,
     DEFAULT_SLA,
@@ -14,6 +14,7 @@ from telcare.domain.sla import (
     Level,
     SlaTable,
 )
+from telcare.services.complaints.taxonomies import DEFAULT_TAXONOMY
 
 GOLDEN_WEEK = frozenset(date(2026, 10, d) for d in range(1, 8))
 CALENDAR = BusinessCalendar(holidays=GOLDEN_WEEK, extra_workdays=frozenset({date(2026, 10, 10)}))

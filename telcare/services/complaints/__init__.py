@@ -34,6 +34,7 @@ from telcare.services.complaints.queries import ticket_page as ticket_page
 from telcare.services.complaints.sync import apply_send_back_events as apply_send_back_events
 from telcare.services.complaints.sync import apply_ticket_events as apply_ticket_events
 from telcare.services.complaints.sync import send_back as send_back
+from telcare.services.complaints.taxonomies import DEFAULT_TAXONOMY as DEFAULT_TAXONOMY
 from telcare.services.complaints.taxonomies import apply_taxonomy_events as apply_taxonomy_events
 from telcare.services.complaints.taxonomies import ensure_taxonomy as ensure_taxonomy
 from telcare.services.complaints.taxonomies import ensure_taxonomy_in as ensure_taxonomy_in

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from importlib.resources import files
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,6 +28,11 @@ from telcare.store import complaint_models as cm
 from telcare.store import outbox
 from telcare.store.uow import Database
 
+# The built-in version 1, shipped as data beside this module.
+DEFAULT_TAXONOMY = dc.Taxonomy.from_dict(
+    yaml.safe_load(files(__package__).joinpath("builtin_taxonomy.yaml").read_text(encoding="utf-8"))
+)
+
 _TAXONOMIES: dict[tuple[str, int], dc.Taxonomy] = {}
 
 
@@ -40,12 +47,12 @@ def _taxonomy(session: Session, version: int | None = None) -> dc.Taxonomy:
         version = session.scalar(select(func.max(cm.TaxonomyVersion.version)))
     if version is None:
         ensure_taxonomy_in(session)
-        return dc.DEFAULT_TAXONOMY
+        return DEFAULT_TAXONOMY
     row = session.get(cm.TaxonomyVersion, version)
     if row is None:
-        if version == dc.DEFAULT_TAXONOMY.version:
+        if version == DEFAULT_TAXONOMY.version:
             ensure_taxonomy_in(session)
-            return dc.DEFAULT_TAXONOMY
+            return DEFAULT_TAXONOMY
         raise dc.UnknownCategory("complaint.unknown_category", code=f"v{version}")
     parsed = dc.Taxonomy.from_dict({"version": row.version, "categories": row.categories})
     _TAXONOMIES[(str(session.get_bind().url), version)] = parsed
@@ -53,11 +60,11 @@ def _taxonomy(session: Session, version: int | None = None) -> dc.Taxonomy:
 
 
 def ensure_taxonomy_in(session: Session) -> None:
-    if session.get(cm.TaxonomyVersion, dc.DEFAULT_TAXONOMY.version) is None:
+    if session.get(cm.TaxonomyVersion, DEFAULT_TAXONOMY.version) is None:
         session.add(
             cm.TaxonomyVersion(
-                version=dc.DEFAULT_TAXONOMY.version,
-                categories=dc.DEFAULT_TAXONOMY.as_dict()["categories"],
+                version=DEFAULT_TAXONOMY.version,
+                categories=DEFAULT_TAXONOMY.as_dict()["categories"],
                 published_by="system",
                 published_at=datetime(2026, 1, 1, tzinfo=UTC),
             )

@@ -300,6 +300,18 @@ class SecretAttempt(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CardAttempt(Base):
+    """Wrong PINs tried against one recharge card number per operator day, from any line.
+
+    Keyed by the number as typed (no foreign key): a number that is no card counts the
+    same, so that the limit does not tell which numbers are cards."""
+
+    __tablename__ = "card_attempt"
+    card: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class OneTimeCode(Base):
     """A login code sent by SMS: hashed, expiring, single use."""
 

@@ -77,6 +77,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "今日充值卡密码错误已达{limit}次，请明日再试。",
         "{limit} wrong card PINs today; please try again tomorrow.",
     ),
+    "card.card_locked": (
+        "该充值卡今日密码错误已达{limit}次，已锁定，请明日再试。",
+        "This card had {limit} wrong PINs today; please try again tomorrow.",
+    ),
     "card.wrong": (
         "充值卡号或密码错误，今日还可尝试{left}次。",
         "Wrong card number or PIN; {left} attempts left today.",

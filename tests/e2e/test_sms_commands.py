@@ -145,8 +145,9 @@ def test_free_and_ineligible_products(sms) -> None:
 
 
 def test_recharge_card_once_and_pin_attempts_limited(sms, sqlite_db: Database) -> None:
+    # BJ guesses another number: five wrong PINs on card 1 itself would lock it for GD too
     for left in (4, 3, 2, 1, 0):
-        assert f"还可尝试{left}次" in sms(BJ, "CZ1000000000000001000000")
+        assert f"还可尝试{left}次" in sms(BJ, "CZ1000000000000002000000")
     assert "请明日再试" in sms(BJ, "CZ1000000000000001123456")  # locked even with the right PIN
     assert cards.failures_today(sqlite_db, BJ) == 5
     assert "Recharged 50.00 yuan" in sms(GD, "CZ 1000000000000001 123456")

@@ -150,8 +150,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.card_pin": ("充值卡密码", "Card PIN"),
     "web.recharge_button": ("充值", "Recharge"),
     "web.recharge_hint": (
-        "每天密码输错5次后当日不能再用充值卡充值。",
-        "After 5 wrong PINs in a day, card recharges are blocked until tomorrow.",
+        "每天密码输错5次后当日不能再用充值卡充值；一张卡当日被输错5次也将锁定至次日。",
+        "After 5 wrong PINs in a day, card recharges are blocked until tomorrow;"
+        " so is a card that had 5 wrong PINs today.",
     ),
     # ledger
     "web.ledger_title": ("账单明细", "Ledger"),

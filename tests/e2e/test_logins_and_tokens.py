@@ -378,3 +378,30 @@ def test_the_audit_log_is_for_hq_admins_and_filters(
 def _fresh_settings() -> Iterator[None]:
     yield
     get_settings.cache_clear()
+
+
+def test_the_staff_console_shows_the_log_and_lifts_a_lockout(
+    client: TestClient, sqlite_db: Database
+) -> None:
+    for i in range(5):
+        password_token(client, "gd-agent", f"wrong-{i}")
+    assert auth.is_locked(sqlite_db, "staff", "gd-agent")
+    agent = bearer(client, "bj-agent")
+    assert client.get("/staff/logins/", headers=agent).status_code == 403
+    token = csrf(client, "/staff/login")
+    data = {"csrf_token": token, "username": "hq-admin", "password": PASSWORD}
+    home = client.post("/staff/login", data=data, headers=HTML)
+    assert "/staff/logins/" in home.text
+    log = client.get("/staff/logins/", params={"kind": "login."}, headers=HTML)
+    assert 'data-kind="login.locked"' in log.text and 'data-kind="login.staff"' in log.text
+    token = csrf(client, "/staff/logins/")
+    done = client.post(
+        "/staff/logins/unlock",
+        data={"csrf_token": token, "kind": "staff", "account": "gd-agent"},
+        headers=HTML,
+    )
+    assert "已解除锁定：gd-agent" in done.text
+    assert not auth.is_locked(sqlite_db, "staff", "gd-agent")
+    admin = bearer(client, "hq-admin")
+    rows = client.get("/staff/logins/", params={"actor": "hq-admin"}, headers=admin).json()
+    assert {r["kind"] for r in rows} == {"login.staff", "login.unlocked"}

@@ -19,6 +19,7 @@ from rich.table import Table
 from telcare import __version__
 from telcare.antispam.cli import app as spam_app
 from telcare.channels.bus_cli import app as bus_app
+from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app
 from telcare.channels.sms.messages import MoMessage, MtMessage
@@ -194,3 +195,4 @@ app.add_typer(bus_app, name="bus", help="Province-to-headquarters event bus.")
 app.add_typer(loyalty_app, name="loyalty", help="Points: accrual, expiry, merchant settlement.")
 app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the customer club.")
 app.add_typer(report_app, name="report", help="Monthly service-quality reports.")
+app.add_typer(logins_app, name="logins", help="Lockouts, staff accounts, tokens, audit log.")

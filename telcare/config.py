@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     province: str = "HQ"
     secret_key: str = "dev-only-change-me"
     reminders_default_on: bool = True
+    token_ttl_minutes: int = 60
+    """Lifetime of login tokens and page sessions (staff, SPs, merchants, subscribers)."""
 
 
 @lru_cache

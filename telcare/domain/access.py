@@ -4,7 +4,7 @@ SPs their own services, headquarters everything."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telcare.domain.errors import Forbidden
 from telcare.domain.provinces import HQ
@@ -18,12 +18,18 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """An authenticated caller. ``subject`` is an MSISDN, a staff username or an SP code."""
+    """An authenticated caller. ``subject`` is an MSISDN, a staff username or an SP code.
+
+    ``version`` is the account's credential version when the principal was
+    authenticated (staff and SPs): a token carries it and dies when the account's
+    version moves on (password change, disabling, "log out everywhere").
+    """
 
     kind: Kind
     subject: str
     province: str
     role: str = ""
+    version: int = field(default=0, compare=False)
 
     @property
     def is_headquarters(self) -> bool:

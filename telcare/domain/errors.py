@@ -100,6 +100,16 @@ class Locked(DomainError):
     status = 429
 
 
+class TooManyAttempts(Locked):
+    """Too many failed logins or code requests; ``retry_after`` seconds until the next try."""
+
+    code = "too-many-attempts"
+
+    def __init__(self, key: str, *, retry_after: int, **params: Any) -> None:
+        super().__init__(key, **params)
+        self.retry_after = max(1, retry_after)
+
+
 class WrongSecret(DomainError):
     code = "wrong-secret"
     status = 403

@@ -106,6 +106,18 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "login.code_wrong": ("验证码错误，还可尝试{left}次。", "Wrong code; {left} tries left."),
     "login.staff_wrong": ("用户名或密码错误。", "Wrong username or password."),
+    "login.locked": (
+        "登录失败次数过多，账号已暂时锁定，请稍后再试或联系管理员解锁。",
+        "Too many failed logins: the account is locked for now; try later or ask an admin.",
+    ),
+    "login.address_blocked": (
+        "该地址登录失败次数过多，请稍后再试。",
+        "Too many failed logins from this address; please try later.",
+    ),
+    "login.staff_unknown": ("没有员工账号{user}。", "There is no staff account {user}."),
+    "login.account_unknown": ("没有账号{account}。", "There is no account {account}."),
+    "login.kind_unknown": ("未知的账号类型{kind}。", "Unknown account kind {kind}."),
+    "login.password_short": ("密码至少8位。", "The password needs at least 8 characters."),
     "login.token_invalid": ("登录已失效，请重新登录。", "Your session has expired; log in again."),
     "access.denied": ("无权查看该信息。", "You may not see this."),
     # SMS replies

@@ -26,3 +26,20 @@ def verify_secret(secret: str, stored: str) -> bool:
     salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
     candidate = hashlib.scrypt(secret.encode(), salt=salt, n=_N, r=_R, p=_P)
     return hmac.compare_digest(candidate, digest)
+
+
+DUMMY_HASH = (
+    "scrypt$HZQHhPNBnkQHezSdSob38g==$7fGMJL7JheTwUaNuB/RyMQFrV6XcIjAbO3TwDArnKKdxSH1t8pFDb"
+    "sXinL6TIwTcLPShDbkPxT3SLp0Y/zE6DA=="
+)
+"""The hash of a random secret nobody knows: an unknown account is checked against it,
+so that it costs the same hashing work (and time) as a real one."""
+
+
+def verify_or_dummy(secret: str, stored: str | None) -> bool:
+    """``verify_secret`` against ``stored``, or the same work against :data:`DUMMY_HASH`
+    (and ``False``) when there is no account."""
+    if stored is None:
+        verify_secret(secret, DUMMY_HASH)
+        return False
+    return verify_secret(secret, stored)

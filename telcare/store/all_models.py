@@ -9,6 +9,7 @@ from telcare.store import (
     outbox,
     partner_models,
     quality_models,
+    security_models,
     survey_models,
     van_models,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "outbox",
     "partner_models",
     "quality_models",
+    "security_models",
     "survey_models",
     "van_models",
 ]

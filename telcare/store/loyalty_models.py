@@ -108,6 +108,8 @@ class Merchant(Base):
     settlement_fen_per_point: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal(1))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped on a password change, deactivation and "log out everywhere"."""
 
 
 class MerchantService(Base):

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -215,6 +216,9 @@ class StaffUser(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped on a password change, disabling and "log out everywhere": older tokens die."""
 
 
 class RechargeCard(Base):

@@ -230,3 +230,5 @@ class SpLogin(Base):
         ForeignKey("service_provider.access_code"), primary_key=True
     )
     password_hash: Mapped[str] = mapped_column(String(200))
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped on a password change and "log out everywhere": older tokens die."""

@@ -12,6 +12,8 @@ from telcare.channels.api.app import create_app
 from telcare.config import get_settings
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth, surveys
+from telcare.services.hashing import hash_secret
+from telcare.store.models import StaffUser
 from telcare.store.uow import Database
 from tests.clock import office_hours_today
 
@@ -30,6 +32,17 @@ HQ = bearer(Principal(Kind.STAFF, "hq-admin", "HQ", "admin"))
 
 @pytest.fixture
 def client(sqlite_db: Database) -> TestClient:
+    with sqlite_db.uow() as uow:  # a token names a real staff account (the demo has no sh-agent)
+        uow.session.add(
+            StaffUser(
+                username="sh-agent",
+                role="agent",
+                province_code="SH",
+                password_hash=hash_secret("pw-123456"),
+                created_at=datetime.now(UTC),
+            )
+        )
+        uow.commit()
     return TestClient(create_app(sqlite_db))
 
 

@@ -13,9 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from telcare.channels.api.deps import client_address
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
 from telcare.config import get_settings
 from telcare.domain.access import Kind
@@ -86,9 +87,11 @@ def _line(who: Any, msisdn: str | None) -> str:
 
 
 @router.post("/token", response_model=TokenOut)
-def sp_token(body: SpLoginIn, db: Db) -> TokenOut:
+def sp_token(body: SpLoginIn, db: Db, request: Request) -> TokenOut:
     """A bearer token for an SP (its portal and its own data only)."""
-    who = partners.authenticate_sp(db, body.access_code, body.password)
+    who = partners.authenticate_sp(
+        db, body.access_code, body.password, address=client_address(request)
+    )
     return TokenOut(access_token=auth.issue_token(who, get_settings().secret_key))
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from telcare.domain.errors import DomainError
+from telcare.domain.errors import DomainError, TooManyAttempts
 from telcare.domain.messages import render
 
 PROBLEM = "application/problem+json"
@@ -46,13 +46,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(
+        response = problem(
             exc.status,
             exc.code,
             exc.code.replace("-", " "),
             render(exc.key, _lang(request), **exc.params),
             code=exc.code,
         )
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -8,6 +8,7 @@ from telcare.channels.web import (
     club,
     complaints,
     hall,
+    logins,
     loyalty,
     pages,
     partners,
@@ -33,4 +34,5 @@ def install(app: FastAPI) -> None:
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints
     app.include_router(van.router)  # /hall/van, /staff/van
     app.include_router(quality.router)  # /staff/quality
+    app.include_router(logins.router)  # /staff/logins (HQ admins: audit log, lockouts)
     app.include_router(partners.router)  # /partners/disclosed, /sp, /hall/sp, /staff/partners

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from telcare.channels.api.deps import get_db
+from telcare.channels.api.deps import client_address, get_db
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
     lang_of,
@@ -50,9 +50,10 @@ def login_page(request: Request, msisdn: str = "") -> Response:
 
 @router.post("/login/code", dependencies=CSRF)
 def send_code(request: Request, db: Db, msisdn: Annotated[str, Form()] = "") -> Response:
-    """Send a one-time code by SMS (rate-limited by :mod:`auth`)."""
+    """Send a one-time code by SMS (rate-limited by :mod:`auth`); a well-formed number
+    that is not a subscriber's gets the same answer (and no code)."""
     try:
-        auth.request_login_code(db, msisdn)
+        auth.request_login_code(db, msisdn, address=client_address(request))
     except DomainError as err:
         _error(request, err)
         step = msisdn if err.key == "login.too_many_codes" else ""

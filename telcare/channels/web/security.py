@@ -2,7 +2,8 @@
 
 The session is Starlette's signed cookie (``itsdangerous``, ``TELCARE_SECRET_KEY``).
 It holds the signed login token of :mod:`telcare.services.auth` (which expires on
-its own), the CSRF token, the chosen language and one flash message. Every POST
+its own and is checked against its account on every request), the CSRF token, the
+chosen language and one flash message. Every POST
 must carry the CSRF token in the form field ``csrf_token`` or the ``X-CSRF-Token``
 header (htmx sends it from ``<body hx-headers>``); anything else gets 403.
 """
@@ -137,7 +138,7 @@ def current_msisdn(request: Request) -> str | None:
     if not isinstance(token, str):
         return None
     try:
-        who = auth.read_token(token, get_settings().secret_key)
+        who = auth.verify_token(request.app.state.db, token, get_settings().secret_key)
     except DomainError:
         return None
     return who.subject if who.kind is Kind.SUBSCRIBER else None
@@ -160,7 +161,7 @@ def current_staff(request: Request) -> Principal | None:
     if not isinstance(token, str):
         return None
     try:
-        who = auth.read_token(token, get_settings().secret_key)
+        who = auth.verify_token(request.app.state.db, token, get_settings().secret_key)
     except DomainError:
         return None
     return who if who.kind is Kind.STAFF else None

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from telcare.channels.api.deps import get_db
+from telcare.channels.api.deps import client_address, get_db
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
     current_staff,
@@ -64,7 +64,9 @@ def login(
     password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
-        who = auth.authenticate_staff(db, username.strip(), password)
+        who = auth.authenticate_staff(
+            db, username.strip(), password, address=client_address(request)
+        )
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
         return redirect("/staff/login")

@@ -57,7 +57,6 @@ from .gifts import catalog as catalog
 from .gifts import mall as mall
 from .gifts import set_gift_active as set_gift_active
 from .gifts import set_stock as set_stock
-from .merchant_accounts import MERCHANT_TOKEN_TTL as MERCHANT_TOKEN_TTL
 from .merchant_accounts import MerchantInfo as MerchantInfo
 from .merchant_accounts import MerchantView as MerchantView
 from .merchant_accounts import ServiceView as ServiceView

@@ -5,23 +5,23 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from telcare.config import get_settings
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
-from telcare.services.hashing import hash_secret, verify_secret
+from telcare.services import auth
+from telcare.services.hashing import hash_secret, verify_or_dummy
 from telcare.store import loyalty_models as lm
 from telcare.store.uow import Database
 
 from .admin import _bad, _code_of, _decimal, _hq, _name, _provinces
 from .days import _now
-
-MERCHANT_TOKEN_TTL = timedelta(hours=12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,26 +30,41 @@ class MerchantInfo:
     name_zh: str
     name_en: str
     province: str
+    version: int = 0
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
 
-def authenticate_merchant(db: Database, code: str, password: str) -> MerchantInfo:
-    with db.uow() as uow:
-        row = uow.session.get(lm.Merchant, code.strip().upper()[:20])
-        if row is None or not row.active or not verify_secret(password, row.password_hash):
-            raise WrongSecret("loyalty.merchant_login")
-        return MerchantInfo(row.code, row.name_zh, row.name_en, row.province_code)
+def authenticate_merchant(
+    db: Database, code: str, password: str, *, address: str = "", now: datetime | None = None
+) -> MerchantInfo:
+    """The merchant for a right password (throttled like staff logins: five failures
+    lock the ID, known or not; an unknown ID costs the same hashing work)."""
+    key = code.strip().upper()[:20]
+
+    def check(s: Session) -> MerchantInfo | None:
+        row = s.get(lm.Merchant, key)
+        right = verify_or_dummy(password, row.password_hash if row is not None else None)
+        if row is None or not right or not row.active:
+            return None
+        return MerchantInfo(
+            row.code, row.name_zh, row.name_en, row.province_code, row.token_version
+        )
+
+    return auth.throttle.password_login(
+        db, "merchant", key, address, check, WrongSecret("loyalty.merchant_login"), now=now
+    )
 
 
 def set_merchant_password(db: Database, code: str, password: str) -> None:
-    """Give a merchant a new password (operator staff, tests)."""
+    """Give a merchant a new password (operator staff, tests); older tokens die."""
     with db.uow() as uow:
         row = uow.session.get(lm.Merchant, code)
         if row is None:
             raise NotFound("loyalty.merchant_unknown", code=code)
         row.password_hash = hash_secret(password)
+        row.token_version += 1
         uow.commit()
 
 
@@ -58,20 +73,25 @@ def _merchant_serializer() -> URLSafeTimedSerializer:
 
 
 def issue_merchant_token(merchant: MerchantInfo) -> str:
-    return _merchant_serializer().dumps(merchant.code)
+    return _merchant_serializer().dumps([merchant.code, merchant.version])
 
 
 def read_merchant_token(db: Database, token: str) -> MerchantInfo:
-    """The merchant a token was issued to (still active), or :class:`WrongSecret`."""
+    """The merchant a token was issued to (still active, same credential version),
+    or :class:`WrongSecret`."""
     try:
-        code = _merchant_serializer().loads(token, max_age=int(MERCHANT_TOKEN_TTL.total_seconds()))
+        code, version = _merchant_serializer().loads(
+            token, max_age=int(auth.token_ttl().total_seconds())
+        )
     except (BadSignature, SignatureExpired, ValueError, TypeError) as exc:
         raise WrongSecret("login.token_invalid") from exc
-    with db.uow() as uow:
+    with db.read() as uow:
         row = uow.session.get(lm.Merchant, str(code))
-        if row is None or not row.active:
+        if row is None or not row.active or row.token_version != version:
             raise WrongSecret("login.token_invalid")
-        return MerchantInfo(row.code, row.name_zh, row.name_en, row.province_code)
+        return MerchantInfo(
+            row.code, row.name_zh, row.name_en, row.province_code, row.token_version
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +175,8 @@ def save_merchant(
             row = lm.Merchant(code=key, password_hash=hash_secret(password), created_at=_now(now))
             s.add(row)
         row.name_zh, row.name_en, row.province_code = zh, en, prov
+        if row.active and not active:
+            row.token_version += 1  # a deactivated merchant's tokens die
         row.settlement_fen_per_point, row.active = rate, active
         uow.commit()
     return password

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from telcare.channels.api.deps import client_address
 from telcare.channels.api.tmf.common import BASE, Caller, Db, TmfRoute, problems
 from telcare.channels.api.tmf.schemas import Identity, OtpRequest, OtpSent, Token, TokenRequest
 from telcare.config import get_settings
@@ -16,7 +17,7 @@ router = APIRouter(prefix=f"{BASE}/auth", tags=["authentication"], route_class=T
 def _token(who: Principal) -> Token:
     return Token(
         access_token=auth.issue_token(who, get_settings().secret_key),
-        expires_in=int(auth.TOKEN_TTL.total_seconds()),
+        expires_in=int(auth.token_ttl().total_seconds()),
         kind=who.kind.value,
         subject=who.subject,
         province=who.province,
@@ -24,22 +25,23 @@ def _token(who: Principal) -> Token:
     )
 
 
-@router.post(
-    "/otp", status_code=202, response_model=OtpSent, responses=problems(400, 404, 422, 429)
-)
-def send_code(body: OtpRequest, db: Db) -> OtpSent:
-    """Send a one-time login code to the line by SMS (one a minute, five an hour)."""
-    auth.request_login_code(db, body.msisdn)
+@router.post("/otp", status_code=202, response_model=OtpSent, responses=problems(400, 422, 429))
+def send_code(body: OtpRequest, db: Db, request: Request) -> OtpSent:
+    """Send a one-time login code to the line by SMS if it is a subscriber's (one a
+    minute and five an hour a number). Every well-formed number gets the same answer."""
+    auth.request_login_code(db, body.msisdn, address=client_address(request))
     return OtpSent(msisdn=body.msisdn, expiresIn=int(auth.CODE_TTL.total_seconds()))
 
 
 @router.post("/token", response_model=Token, responses=problems(400, 403, 404, 422, 429))
-def get_token(body: TokenRequest, db: Db) -> Token:
+def get_token(body: TokenRequest, db: Db, request: Request) -> Token:
     """A bearer token: `otp` grant (msisdn + SMS code) or `password` grant (staff)."""
     if body.grant_type == "otp":
         who = auth.verify_login_code(db, body.msisdn, body.code)
     else:
-        who = auth.authenticate_staff(db, body.username, body.password)
+        who = auth.authenticate_staff(
+            db, body.username, body.password, address=client_address(request)
+        )
     return _token(who)
 
 

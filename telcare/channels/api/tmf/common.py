@@ -64,13 +64,14 @@ Db = Annotated[Database, Depends(get_db)]
 
 def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    db: Annotated[Database, Depends(get_db)],
 ) -> Principal:
     """The authenticated caller; 401 without a valid bearer token."""
     challenge = {"WWW-Authenticate": 'Bearer realm="telcare"'}
     if credentials is None:
         raise HTTPException(401, "authentication required", headers=challenge)
     try:
-        return auth.read_token(credentials.credentials, get_settings().secret_key)
+        return auth.verify_token(db, credentials.credentials, get_settings().secret_key)
     except WrongSecret:
         raise HTTPException(401, "invalid or expired token", headers=challenge) from None
 

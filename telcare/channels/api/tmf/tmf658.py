@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import Field
 
+from telcare.channels.api.deps import client_address
 from telcare.channels.api.tmf.common import (
     BASE,
     Caller,
@@ -372,9 +373,11 @@ def update_order(id: OrderId, body: OrderUpdate, who: Caller, db: Db) -> JSONRes
 
 
 @router.post("/merchant/token", response_model=MerchantToken, responses=problems(400, 403, 422))
-def merchant_token(body: MerchantLogin, db: Db) -> MerchantToken:
+def merchant_token(body: MerchantLogin, db: Db, request: Request) -> MerchantToken:
     """A merchant's bearer token (merchant ID and password)."""
-    who = loyalty.authenticate_merchant(db, body.merchant, body.password)
+    who = loyalty.authenticate_merchant(
+        db, body.merchant, body.password, address=client_address(request)
+    )
     return MerchantToken(access_token=loyalty.issue_merchant_token(who), merchant=who.code)
 
 

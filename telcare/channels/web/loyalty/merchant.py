@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.api.deps import client_address
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of
 from telcare.domain.errors import DomainError
@@ -60,7 +61,7 @@ def merchant_login(
     password: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        who = loyalty.authenticate_merchant(db, merchant, password)
+        who = loyalty.authenticate_merchant(db, merchant, password, address=client_address(request))
         request.session["merchant"] = loyalty.issue_merchant_token(who)
     except DomainError as err:
         _error(request, err)

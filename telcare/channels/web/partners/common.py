@@ -38,7 +38,7 @@ def _principal(request: Request) -> Principal | None:
     if not isinstance(token, str):
         return None
     try:
-        return auth.read_token(token, get_settings().secret_key)
+        return auth.verify_token(request.app.state.db, token, get_settings().secret_key)
     except DomainError:
         return None
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.api.deps import client_address
 from telcare.channels.web.partners.common import (
     CSRF,
     PORTAL,
@@ -61,7 +62,9 @@ def sp_login(
     password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
-        who = partners.authenticate_sp(db, access_code.strip(), password)
+        who = partners.authenticate_sp(
+            db, access_code.strip(), password, address=client_address(request)
+        )
     except DomainError as err:
         _error(request, err)
         return redirect(PORTAL + "/login")

@@ -1,0 +1,116 @@
+"""Logins in the staff console (``/staff/logins``), for headquarters admins: the audit
+log (filtered by kind and actor) and the buttons that lift an account's lockout or a
+client address's block. ``?format=json`` (or a non-HTML ``Accept``) answers JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from telcare.channels.api.deps import client_address, get_db
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import require_csrf, require_staff
+from telcare.channels.web.staff import CONSOLES
+from telcare.domain.access import Principal
+from telcare.domain.errors import DomainError, Forbidden
+from telcare.domain.messages import register
+from telcare.services import audit, auth
+from telcare.store.uow import Database
+
+PATH = "/staff/logins"
+router = APIRouter(prefix=PATH, include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Staff = Annotated[Principal, Depends(require_staff)]
+CSRF = [Depends(require_csrf)]
+CONSOLES.append((PATH + "/", "web.logins.console"))
+
+register(
+    {
+        "web.logins.console": ("登录与审计日志", "Logins and audit log"),
+        "web.logins.kind": ("类型", "Kind"),
+        "web.logins.actor": ("操作人", "Actor"),
+        "web.logins.at": ("时间", "Time"),
+        "web.logins.address": ("地址", "Address"),
+        "web.logins.detail": ("详情", "Detail"),
+        "web.logins.show": ("查看", "Show"),
+        "web.logins.none": ("没有记录。", "No entries."),
+        "web.logins.unlock": ("解除账号锁定", "Lift an account's lockout"),
+        "web.logins.account": ("账号", "Account"),
+        "web.logins.unblock": ("解除地址封禁", "Lift an address's block"),
+        "web.logins.unlocked": ("已解除锁定：{account}", "Lockout lifted: {account}"),
+        "web.logins.admins_only": ("仅总部管理员可用。", "Headquarters admins only."),
+    }
+)
+
+
+def _wants_json(request: Request, fmt: str) -> bool:
+    return fmt == "json" or "text/html" not in request.headers.get("accept", "")
+
+
+@router.get("/", response_class=HTMLResponse)
+def audit_log(
+    request: Request,
+    db: Db,
+    who: Staff,
+    kind: Annotated[str, Query(max_length=40)] = "",
+    actor: Annotated[str, Query(max_length=60)] = "",
+    limit: Annotated[int, Query(ge=1, le=audit.MAX_ROWS)] = 100,
+    format: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    """The newest audit-log rows (HQ admins)."""
+    try:
+        rows = audit.entries(db, who, kind=kind or None, actor=actor or None, limit=limit)
+    except Forbidden:
+        if _wants_json(request, format):
+            return JSONResponse({"status": 403, "title": "forbidden"}, status_code=403)
+        return page(request, "staff/logins.html", {"denied": True}, status=403)
+    if _wants_json(request, format):
+        return JSONResponse(
+            [
+                {
+                    "at": r.at.isoformat(),
+                    "actor": r.actor,
+                    "kind": r.kind,
+                    "detail": r.detail,
+                    "address": r.address,
+                }
+                for r in rows
+            ]
+        )
+    context = {"rows": rows, "kind": kind, "actor": actor, "kinds": auth.throttle.KINDS}
+    return page(request, "staff/logins.html", context)
+
+
+@router.post("/unlock", dependencies=CSRF)
+def unlock(
+    request: Request,
+    db: Db,
+    who: Staff,
+    kind: Annotated[str, Form(max_length=10)] = "staff",
+    account: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    """Lift an account's lockout (HQ admins)."""
+    try:
+        auth.unlock(db, who, kind, account.strip(), address=client_address(request))
+        flash(request, "ok", "web.logins.unlocked", account=account.strip())
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    return redirect(PATH + "/")
+
+
+@router.post("/unblock", dependencies=CSRF)
+def unblock(
+    request: Request,
+    db: Db,
+    who: Staff,
+    address: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    """Lift a client address's block (HQ admins)."""
+    try:
+        auth.unblock_address(db, who, address.strip(), address=client_address(request))
+        flash(request, "ok", "web.logins.unlocked", account=address.strip())
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    return redirect(PATH + "/")

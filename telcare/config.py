@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     province: str = "HQ"
     secret_key: str = "dev-only-change-me"
     reminders_default_on: bool = True
+    # The largest request body (413 above it); complaint uploads (one attachment of up
+    # to 5 MiB plus the form) may send up to max_upload_bytes.
+    max_body_bytes: int = 1 << 20
+    max_upload_bytes: int = 6 << 20
 
 
 @lru_cache

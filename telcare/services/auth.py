@@ -16,6 +16,7 @@ from sqlalchemy import select
 from telcare import clock
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Locked, WrongSecret
+from telcare.domain.inputs import has_control
 from telcare.domain.messages import render
 from telcare.services import lookups
 from telcare.services.hashing import hash_secret, verify_secret
@@ -95,7 +96,7 @@ def verify_login_code(
 
 def authenticate_staff(db: Database, username: str, password: str) -> Principal:
     with db.uow() as uow:
-        user = uow.session.get(m.StaffUser, username)
+        user = None if has_control(username) else uow.session.get(m.StaffUser, username)
         if user is None or not verify_secret(password, user.password_hash):
             raise WrongSecret("login.staff_wrong")
         return Principal(Kind.STAFF, user.username, user.province_code, user.role)

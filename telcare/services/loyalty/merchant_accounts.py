@@ -14,6 +14,7 @@ from sqlalchemy import select
 from telcare.config import get_settings
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
+from telcare.domain.inputs import has_control
 from telcare.services.hashing import hash_secret, verify_secret
 from telcare.store import loyalty_models as lm
 from telcare.store.uow import Database
@@ -37,7 +38,8 @@ class MerchantInfo:
 
 def authenticate_merchant(db: Database, code: str, password: str) -> MerchantInfo:
     with db.uow() as uow:
-        row = uow.session.get(lm.Merchant, code.strip().upper()[:20])
+        code = code.strip().upper()[:20]
+        row = None if has_control(code) else uow.session.get(lm.Merchant, code)
         if row is None or not row.active or not verify_secret(password, row.password_hash):
             raise WrongSecret("loyalty.merchant_login")
         return MerchantInfo(row.code, row.name_zh, row.name_en, row.province_code)

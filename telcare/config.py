@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     reminders_default_on: bool = True
     token_ttl_minutes: int = 60
     """Lifetime of login tokens and page sessions (staff, SPs, merchants, subscribers)."""
+    # The largest request body (413 above it); complaint uploads (one attachment of up
+    # to 5 MiB plus the form) may send up to max_upload_bytes.
+    max_body_bytes: int = 1 << 20
+    max_upload_bytes: int = 6 << 20
 
 
 @lru_cache

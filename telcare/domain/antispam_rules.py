@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from telcare.domain.errors import Conflict, InvalidInput
+from telcare.domain.inputs import check_plain
 from telcare.domain.messages import register
 from telcare.domain.sms_grammar import MAX_KEYWORD, phone_number
 
@@ -199,6 +200,7 @@ LIMITS: dict[RuleKind, int] = {
 
 def rule_value(kind: RuleKind, raw: str) -> str:
     """The stored form of a rule's value, or :class:`InvalidInput`."""
+    check_plain(raw)
     if kind is RuleKind.KEYWORD:
         word = normalise_text(raw)
         if not word:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telcare.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from telcare.domain.inputs import check_plain
 from telcare.domain.messages import register
 from telcare.domain.provinces import HQ
 
@@ -255,8 +256,10 @@ def check_close(major: bool, responsible_unit: str | None, outcome: str | None) 
 
 
 def check_text(summary: str, description: str) -> tuple[str, str]:
-    """Trimmed summary (required, ≤ 200) and description (≤ 4000)."""
-    summary, description = summary.strip(), description.strip()
+    """Trimmed summary (required, one line, ≤ 200) and description (≤ 4000); no NUL or
+    other control characters (the description may hold tabs and line breaks)."""
+    summary = check_plain(summary.strip())
+    description = check_plain(description.strip(), multiline=True)
     if not summary or len(summary) > MAX_SUMMARY:
         raise InvalidInput("complaint.summary", limit=MAX_SUMMARY)
     if len(description) > MAX_TEXT:
@@ -265,7 +268,8 @@ def check_text(summary: str, description: str) -> tuple[str, str]:
 
 
 def check_note(text: str) -> str:
-    text = text.strip()
+    """A trimmed note (required, ≤ 4000, tabs and line breaks but no other control character)."""
+    text = check_plain(text.strip(), multiline=True)
     if not text or len(text) > MAX_TEXT:
         raise InvalidInput("complaint.note", limit=MAX_TEXT)
     return text

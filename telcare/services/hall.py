@@ -26,6 +26,7 @@ from telcare.domain.errors import (
     NothingPending,
     NotSubscribed,
 )
+from telcare.domain.inputs import check_day
 from telcare.domain.ledger import EntryKind
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -137,6 +138,7 @@ def ledger_history(
     """
     if kind is not None and kind not in {k.value for k in EntryKind}:
         raise InvalidInput("hall.bad_kind", value=kind)
+    since, until = since and check_day(since), until and check_day(until)
     if since and until and since > until:
         raise InvalidInput("hall.bad_range")
     offset, limit = max(offset, 0), min(max(limit, 1), MAX_PAGE)

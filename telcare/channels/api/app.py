@@ -11,6 +11,8 @@ from telcare import __version__, wiring
 from telcare.channels import web
 from telcare.channels.api import (
     antispam,
+    docs,
+    limits,
     partners,
     problems,
     sms_simulator,
@@ -32,10 +34,13 @@ def create_app(db: Database | None = None) -> FastAPI:
         title="Telcare",
         version=__version__,
         description="Customer service and service quality for a mobile operator.",
+        docs_url=None,  # /docs and /redoc come from docs.install, with bundled assets
+        redoc_url=None,
     )
     app.state.db = db
     app.state.dispatcher = SmsDispatcher(db)
     problems.install(app)
+    docs.install(app)  # before /static, which would otherwise shadow /static/docs
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.install(app)  # session cookie + pages: home, business hall, SMS simulator page
     app.include_router(sms_simulator.router)
@@ -46,6 +51,12 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.include_router(partners.router)  # /api/partners (SP governance)
     for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
         app.include_router(router)
+    # Outermost: a URL with control characters, or a body over the limit, never reaches a route.
+    settings = get_settings()
+    app.add_middleware(limits.CleanUrl)
+    app.add_middleware(
+        limits.BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
+    )
     wiring.connect()  # survey triggers from closed tickets and G3 orders; the spam model
 
     @app.get("/api/health", tags=["operations"])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -16,6 +17,7 @@ from telcare.domain.messages import render
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://telcare.invalid/problems/"
+API_PATHS = ("/api/", "/tmf-api/", "/sms/mo", "/openapi.json")
 
 
 class Problem(BaseModel):
@@ -35,9 +37,26 @@ def problem(status: int, kind: str, title: str, detail: str = "", **extra: Any) 
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+def wants_page(path: str, accept: str) -> bool:
+    """A browser asking for a page (not the API) gets an error page, not a problem body."""
+    return "text/html" in accept and not path.startswith(API_PATHS)
+
+
+def error_page(status: int, text: str) -> HTMLResponse:
+    """A minimal page with the message (for errors raised before a page could render)."""
+    body = (
+        f'<!doctype html><meta charset="utf-8"><title>{status}</title>'
+        f'<p role="alert">{escape(text)}</p><p><a href="/">Telcare</a></p>'
+    )
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def language(accept_language: str) -> str:
+    return "en" if accept_language.lower().startswith("en") else "zh"
+
+
 def _lang(request: Request) -> str:
-    accept = request.headers.get("accept-language", "")
-    return "en" if accept.lower().startswith("en") else "zh"
+    return language(request.headers.get("accept-language", ""))
 
 
 def install(app: FastAPI) -> None:
@@ -45,14 +64,19 @@ def install(app: FastAPI) -> None:
     _document_problems(app)
 
     @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        response = problem(
-            exc.status,
-            exc.code,
-            exc.code.replace("-", " "),
-            render(exc.key, _lang(request), **exc.params),
-            code=exc.code,
-        )
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        response: Response
+        if wants_page(request.url.path, request.headers.get("accept", "")):
+            lang = "en" if request.scope.get("session", {}).get("lang") == "en" else "zh"
+            response = error_page(exc.status, render(exc.key, lang, **exc.params))
+        else:
+            response = problem(
+                exc.status,
+                exc.code,
+                exc.code.replace("-", " "),
+                render(exc.key, _lang(request), **exc.params),
+                code=exc.code,
+            )
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response

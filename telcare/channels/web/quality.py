@@ -21,6 +21,7 @@ from telcare.channels.web.security import lang_of, require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
+from telcare.domain.inputs import check_month
 from telcare.domain.messages import register
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ, PROVINCES
@@ -79,11 +80,11 @@ def _scope(who: Principal, province: str | None) -> str:
 
 
 def _month(month: str | None) -> str:
-    chosen = month or month_of(clock.now())
-    try:
-        q.parse_month(chosen)
-    except ValueError as err:
-        raise HTTPException(422, str(err)) from err
+    """The month asked for (this month by default): from 2000-01 up to a year ahead, or
+    InvalidInput (a page with the message in a browser, a 422 problem otherwise)."""
+    current = month_of(clock.now())
+    chosen = month or current
+    check_month(chosen, latest=q.add_months(current, 12))
     return chosen
 
 

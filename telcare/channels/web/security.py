@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from telcare.config import get_settings
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
+from telcare.domain.inputs import check_plain
 from telcare.domain.messages import render
 from telcare.services import auth
 
@@ -89,15 +90,20 @@ def csrf_token(request: Request) -> str:
 
 
 async def require_csrf(request: Request) -> None:
-    """Dependency of every POST: the form or header token must equal the session's."""
+    """Dependency of every POST: the form or header token must equal the session's. The
+    form's texts may hold tabs and line breaks but no NUL or other control character
+    (InvalidInput, shown as a page with the message)."""
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
+    form = await request.form()
     if sent is None:
-        form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
         raise CsrfRefused
+    for value in form.values():
+        if isinstance(value, str):
+            check_plain(value, multiline=True)
 
 
 def new_form_key() -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, TooManyAttempts
+from telcare.domain.inputs import has_control
 from telcare.services import audit
 from telcare.store import security_models as sm
 from telcare.store.uow import Database
@@ -120,6 +121,8 @@ def password_login(
     """Run ``check`` (which does the hashing, also for unknown accounts, and returns
     ``None`` for a wrong secret) unless the account or address is blocked; count the
     outcome. Raises ``wrong`` or :class:`TooManyAttempts`."""
+    if has_control(account):  # never an account's name; nothing to count or look up
+        raise wrong
     now = now or clock.now()
     with db.uow() as uow:
         s = uow.session

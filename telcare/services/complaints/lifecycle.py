@@ -14,6 +14,7 @@ from telcare import clock
 from telcare.domain import complaints as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput
+from telcare.domain.inputs import check_plain
 from telcare.domain.sla import DEFAULT_SLA, SlaTable
 from telcare.services.complaints.access import _owned
 from telcare.services.complaints.deadlines import _deadlines
@@ -72,12 +73,16 @@ def update_ticket(
         ):
             if name in changes:
                 value = changes[name]
-                setattr(ticket, name, str(value).strip() or None if value is not None else None)
+                text = None if value is None else check_plain(str(value).strip()) or None
+                setattr(ticket, name, text)
         if "severity" in changes or "category" in changes:
             tax = _taxonomy(s, ticket.taxonomy_version)
             if "category" in changes:
                 ticket.category = tax.leaf(str(changes["category"])).code
-            ticket.severity = dc.Severity(str(changes.get("severity", ticket.severity))).value
+            severity = str(changes.get("severity", ticket.severity))
+            if severity not in {v.value for v in dc.Severity}:
+                raise InvalidInput("complaint.taxonomy_invalid", reason="severity")
+            ticket.severity = severity
             d = _deadlines(ticket, tax, sla)
             ticket.respond_by, ticket.resolve_by = d.respond_by, d.resolve_by
         diff = dc.changed_fields(before, _fields(ticket))

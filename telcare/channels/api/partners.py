@@ -17,7 +17,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
 from telcare.services import auth, partners
@@ -89,7 +89,7 @@ def _line(who: Any, msisdn: str | None) -> str:
 def sp_token(body: SpLoginIn, db: Db) -> TokenOut:
     """A bearer token for an SP (its portal and its own data only)."""
     who = partners.authenticate_sp(db, body.access_code, body.password)
-    return TokenOut(access_token=auth.issue_token(who, get_settings().secret_key))
+    return TokenOut(access_token=auth.issue_token(who, secret_key()))
 
 
 @router.post("/subscriptions", status_code=202, response_model=PendingOut)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
 from telcare.services.hashing import hash_secret, verify_secret
@@ -54,7 +54,7 @@ def set_merchant_password(db: Database, code: str, password: str) -> None:
 
 
 def _merchant_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(get_settings().secret_key, salt="telcare-merchant")
+    return URLSafeTimedSerializer(secret_key(), salt="telcare-merchant")
 
 
 def issue_merchant_token(merchant: MerchantInfo) -> str:

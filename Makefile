@@ -1,4 +1,5 @@
-# The two set-up commands: `make run` (demo on 127.0.0.1:8000) and `make test`.
+# The two set-up commands: `make run` (demo mode on 127.0.0.1:8000: the SMS simulator, a kept
+# random key in .telcare-demo-secret; never for production) and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(BIN)/telcare init --demo
-	$(BIN)/telcare serve --host 127.0.0.1 --port 8000
+	$(BIN)/telcare serve --demo --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check telcare tests
@@ -30,4 +31,4 @@ test-at: $(STAMP)
 	TELCARE_TEST_NOW="$(NOW)" $(BIN)/pytest -n 2
 
 clean:
-	rm -rf $(VENV) telcare.db telcare.db-wal telcare.db-shm
+	rm -rf $(VENV) telcare.db telcare.db-wal telcare.db-shm .telcare-demo-secret

@@ -96,8 +96,21 @@ def init(
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Demo mode (TELCARE_DEMO=1): the SMS simulator, a demo banner, and a kept "
+            "random key when TELCARE_SECRET_KEY is not set. Never in production.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the API, the pages and the SMS simulator."""
+    """Serve the API and the pages (and, in demo mode, the SMS simulator)."""
+    from telcare.channels import startup
+
+    if demo:
+        startup.enable_demo()
+    startup.require_secret()  # before the app's imports: a refusal comes at once
     import uvicorn
 
     from telcare.channels.api.app import create_app
@@ -129,10 +142,12 @@ def smpp(
     """Bind to the SMSC (TELCARE_SMPP_*): answer MOs and deliver the notification outbox."""
     import threading
 
+    from telcare.channels import startup
     from telcare.channels.sms.dispatcher import SmsDispatcher
     from telcare.channels.sms.smpp import SmppGateway
     from telcare.services import notify
 
+    startup.require_secret()
     db = _database()
     _require_migrated(db)
     gateway = SmppGateway.from_env(SmsDispatcher(db).handle)

@@ -15,6 +15,7 @@ the suite at a month's end, in quiet hours or on a leap day, whatever the date.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from time_machine import TimeMachineFixture
 
 from telcare import clock
 from telcare.antispam import classifier as spam_classifier
+from telcare.config import get_settings, secret_problem
 from telcare.demo.seed import seed_demo
 from telcare.services.antispam import use_classifier
 from telcare.store.migrate import upgrade
@@ -41,6 +43,13 @@ TEST_NOW = os.environ.get("TELCARE_TEST_NOW", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 use_classifier(spam_classifier)  # as the entry points do: the services' spam model
+
+# Outside demo mode the app needs a real signing key (telcare.config.secret_problem): the
+# suite signs with its own, and builds production apps unless a test asks for demo mode.
+if secret_problem(os.environ.get("TELCARE_SECRET_KEY", "")) is not None:
+    os.environ["TELCARE_SECRET_KEY"] = "test-suite-" + secrets.token_urlsafe(32)
+os.environ.pop("TELCARE_DEMO", None)
+get_settings.cache_clear()
 
 
 if TEST_NOW:  # this process runs from that instant on; clock.now() follows time-machine

@@ -4,6 +4,7 @@ a private JetStream server and Telcare nodes, each with its own database."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -11,7 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from telcare.config import secret_problem
+
 NATS_SERVER = os.environ.get("TELCARE_NATS_SERVER", "/usr/sbin/nats-server")
+
+
+_RUN_KEY = secrets.token_urlsafe(32)
 
 
 def free_port() -> int:
@@ -93,6 +99,8 @@ class NodeProcess:
             "TELCARE_PROVINCE": self.province,
             "TELCARE_BUS_URL": self.bus_url,
         }
+        if secret_problem(env.get("TELCARE_SECRET_KEY", "")) is not None:
+            env["TELCARE_SECRET_KEY"] = _RUN_KEY  # a local run's nodes: one throwaway key
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [

@@ -29,9 +29,11 @@ def run(
     """Relay this node's outbox and apply incoming events until SIGTERM/SIGINT."""
     from telcare import wiring
     from telcare.bus.node import Node
+    from telcare.channels import startup
     from telcare.store.migrate import upgrade
     from telcare.store.uow import Database
 
+    startup.require_secret()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()
     db = Database(settings.database_url)

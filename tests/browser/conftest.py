@@ -67,7 +67,7 @@ def live_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     seed_demo(db, subscribers=3)
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(db, demo=True), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

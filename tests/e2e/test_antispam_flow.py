@@ -15,7 +15,7 @@ from sqlalchemy import select
 from telcare.channels.api.app import create_app
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.demo.seed import seed_demo
 from telcare.domain.access import Kind, Principal
 from telcare.domain.antispam_rules import REPORT_NUMBER, Action, Reason
@@ -53,7 +53,7 @@ def outbox(db: Database, recipient: str) -> list[tuple[str, str]]:
 
 
 def bearer(who: Principal) -> dict[str, str]:
-    return {"Authorization": "Bearer " + auth.issue_token(who, get_settings().secret_key)}
+    return {"Authorization": "Bearer " + auth.issue_token(who, secret_key())}
 
 
 def test_spam_is_reported_flagged_and_stopped(sqlite_db: Database, sms: Send) -> None:

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth, cards
 from telcare.store import models as m
@@ -22,7 +22,7 @@ BJ, GD = "13800138000", "13900139000"
 
 
 def bearer(kind: Kind, subject: str, province: str, role: str = "") -> dict[str, str]:
-    token = auth.issue_token(Principal(kind, subject, province, role), get_settings().secret_key)
+    token = auth.issue_token(Principal(kind, subject, province, role), secret_key())
     return {"Authorization": f"Bearer {token}"}
 
 

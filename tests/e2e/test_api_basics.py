@@ -10,10 +10,14 @@ from telcare.store.uow import Database
 
 
 @pytest.fixture
-def client(sqlite_db: Database) -> TestClient:
-    return TestClient(create_app(sqlite_db))
+def client(request: pytest.FixtureRequest, sqlite_db: Database) -> TestClient:
+    """The app; in demo mode (the SMS simulator) for tests marked ``demo``."""
+    return TestClient(
+        create_app(sqlite_db, demo=request.node.get_closest_marker("demo") is not None)
+    )
 
 
+@pytest.mark.demo
 def test_home_page_and_api_docs(client: TestClient) -> None:
     home = client.get("/")
     assert home.status_code == 200 and "Telcare" in home.text and 'lang="zh-CN"' in home.text
@@ -24,6 +28,7 @@ def test_home_page_and_api_docs(client: TestClient) -> None:
     assert client.get("/static/style.css").status_code == 200
 
 
+@pytest.mark.demo
 def test_sms_simulator_runs_the_real_engine(client: TestClient) -> None:
     replies = client.post(
         "/sms/mo", json={"sender": "13800138000", "recipient": "10086", "text": "cxye"}
@@ -37,6 +42,7 @@ def test_sms_simulator_runs_the_real_engine(client: TestClient) -> None:
     ]
 
 
+@pytest.mark.demo
 def test_unknown_text_gets_help_not_an_error(client: TestClient) -> None:
     replies = client.post(
         "/sms/mo", json={"sender": "13800138000", "recipient": "10086", "text": "😀\x00 hello"}
@@ -44,6 +50,7 @@ def test_unknown_text_gets_help_not_an_error(client: TestClient) -> None:
     assert replies and "CXYE" in replies[0]["text"]
 
 
+@pytest.mark.demo
 def test_bad_request_gets_a_problem_body(client: TestClient) -> None:
     response = client.post("/sms/mo", json={"sender": "13800138000"})
     assert response.status_code == 422

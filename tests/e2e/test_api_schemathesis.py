@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.demo.seed import seed_demo
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth
@@ -29,7 +29,7 @@ EXAMPLES = 12
 
 
 def _bearer(who: Principal) -> dict[str, str]:
-    return {"Authorization": f"Bearer {auth.issue_token(who, get_settings().secret_key)}"}
+    return {"Authorization": f"Bearer {auth.issue_token(who, secret_key())}"}
 
 
 SUBSCRIBER = _bearer(Principal(Kind.SUBSCRIBER, "13800138000", "BJ"))

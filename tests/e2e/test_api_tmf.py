@@ -24,12 +24,15 @@ PASSWORD = "s3cret-for-tests"
 
 
 @pytest.fixture
-def client(sqlite_db: Database) -> TestClient:
+def client(request: pytest.FixtureRequest, sqlite_db: Database) -> TestClient:
+    """The app; in demo mode (the SMS simulator) for tests marked ``demo``."""
     with sqlite_db.uow() as uow:
         for user in uow.session.scalars(select(m.StaffUser)):
             user.password_hash = hash_secret(PASSWORD)
         uow.commit()
-    return TestClient(create_app(sqlite_db))
+    return TestClient(
+        create_app(sqlite_db, demo=request.node.get_closest_marker("demo") is not None)
+    )
 
 
 def sent_code(db: Database, msisdn: str) -> str:
@@ -196,6 +199,7 @@ def test_a_replaced_order_does_not_take_the_id_of_the_one_confirmed(
     assert again["productOrderItem"][0]["product"] == done.json()["productOrderItem"][0]["product"]
 
 
+@pytest.mark.demo
 def test_pending_api_order_can_be_confirmed_by_sms(client: TestClient, sqlite_db: Database) -> None:
     sub = subscriber_headers(client, sqlite_db, BJ)
     order = order_g3yh(client, sub)
@@ -228,6 +232,7 @@ def test_staff_may_order_for_a_line_but_only_the_subscriber_confirms(
     assert balance(client, sub, BJ) == 99.0
 
 
+@pytest.mark.demo
 def test_declined_order_charges_nothing(client: TestClient, sqlite_db: Database) -> None:
     sub = subscriber_headers(client, sqlite_db, BJ)
     order = order_g3yh(client, sub)

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.services.auth import issue_token
 from telcare.store.uow import Database
@@ -15,7 +15,7 @@ TT = "/tmf-api/troubleTicket/v4/troubleTicket"
 
 
 def bearer(kind: Kind, subject: str, province: str) -> dict[str, str]:
-    token = issue_token(Principal(kind, subject, province, "agent"), get_settings().secret_key)
+    token = issue_token(Principal(kind, subject, province, "agent"), secret_key())
     return {"Authorization": f"Bearer {token}"}
 
 

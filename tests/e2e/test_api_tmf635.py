@@ -11,7 +11,7 @@ from httpx import Response
 from sqlalchemy import update
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import get_settings, secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -25,7 +25,7 @@ PLAN_KB = 150 * 1024  # BJ's plan
 
 
 def bearer(kind: Kind, subject: str, province: str, role: str = "") -> dict[str, str]:
-    token = auth.issue_token(Principal(kind, subject, province, role), get_settings().secret_key)
+    token = auth.issue_token(Principal(kind, subject, province, role), secret_key())
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.demo.loyalty import seed_loyalty
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth, hall, loyalty, selfcare
@@ -53,7 +53,7 @@ def log_in(client: TestClient, db: Database, msisdn: str) -> str:
 
 
 def bearer(who: Principal) -> dict[str, str]:
-    return {"Authorization": f"Bearer {auth.issue_token(who, get_settings().secret_key)}"}
+    return {"Authorization": f"Bearer {auth.issue_token(who, secret_key())}"}
 
 
 def test_hall_redeem_follow_and_cancel(client: TestClient, ldb: Database) -> None:

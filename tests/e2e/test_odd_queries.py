@@ -17,7 +17,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth
 from telcare.store.uow import Database
@@ -92,7 +92,7 @@ def client(request: pytest.FixtureRequest, db: Database) -> TestClient:
         who = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
     else:
         return client
-    client.headers["Authorization"] = f"Bearer {auth.issue_token(who, get_settings().secret_key)}"
+    client.headers["Authorization"] = f"Bearer {auth.issue_token(who, secret_key())}"
     return client
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from telcare.channels.api.app import create_app
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.demo.partners import DEMO_PASSWORD, seed_partners
 from telcare.domain.access import Kind, Principal
 from telcare.domain.months import month_of
@@ -45,7 +45,7 @@ def sms(pdb: Database):
 
 
 def bearer(kind: Kind, subject: str, province: str) -> dict[str, str]:
-    token = issue_token(Principal(kind, subject, province, "agent"), get_settings().secret_key)
+    token = issue_token(Principal(kind, subject, province, "agent"), secret_key())
     return {"Authorization": f"Bearer {token}"}
 
 

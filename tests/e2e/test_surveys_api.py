@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from telcare.channels.api.app import create_app
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.services import auth, surveys
 from telcare.services.hashing import hash_secret
@@ -21,7 +21,7 @@ BJ = "13800138000"
 
 
 def bearer(who: Principal) -> dict[str, str]:
-    return {"Authorization": f"Bearer {auth.issue_token(who, get_settings().secret_key)}"}
+    return {"Authorization": f"Bearer {auth.issue_token(who, secret_key())}"}
 
 
 SUB = bearer(Principal(Kind.SUBSCRIBER, BJ, "BJ"))
@@ -31,7 +31,8 @@ HQ = bearer(Principal(Kind.STAFF, "hq-admin", "HQ", "admin"))
 
 
 @pytest.fixture
-def client(sqlite_db: Database) -> TestClient:
+def client(request: pytest.FixtureRequest, sqlite_db: Database) -> TestClient:
+    """The app; in demo mode (the SMS simulator) for tests marked ``demo``."""
     with sqlite_db.uow() as uow:  # a token names a real staff account (the demo has no sh-agent)
         uow.session.add(
             StaffUser(
@@ -43,7 +44,9 @@ def client(sqlite_db: Database) -> TestClient:
             )
         )
         uow.commit()
-    return TestClient(create_app(sqlite_db))
+    return TestClient(
+        create_app(sqlite_db, demo=request.node.get_closest_marker("demo") is not None)
+    )
 
 
 def test_needs_a_token_and_staff(client: TestClient) -> None:
@@ -214,6 +217,7 @@ def test_opinions_submit_list_and_moderate(client: TestClient) -> None:
     assert featured.json()["state"] == "featured"
 
 
+@pytest.mark.demo
 def test_a_g3_order_confirmed_by_sms_records_a_g3_contact(
     client: TestClient, sqlite_db: Database
 ) -> None:

@@ -20,8 +20,11 @@ ZH_USER, EN_USER = "13800138000", "13900139000"
 
 
 @pytest.fixture
-def client(sqlite_db: Database) -> TestClient:
-    return TestClient(create_app(sqlite_db))
+def client(request: pytest.FixtureRequest, sqlite_db: Database) -> TestClient:
+    """The app; in demo mode (the SMS simulator) for tests marked ``demo``."""
+    return TestClient(
+        create_app(sqlite_db, demo=request.node.get_closest_marker("demo") is not None)
+    )
 
 
 def token(html: str) -> str:
@@ -263,6 +266,7 @@ def test_overview_shows_the_month_s_use_allowance_left_and_charges_after_a_rated
     assert "本月套餐外费用：5.00元" in page
 
 
+@pytest.mark.demo
 def test_sms_simulator_page_runs_the_dispatcher_and_shows_the_outbox(
     client: TestClient, sqlite_db: Database
 ) -> None:

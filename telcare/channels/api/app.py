@@ -1,4 +1,5 @@
-"""The ASGI application: API routers, pages and the SMS simulator over one database."""
+"""The ASGI application: API routers and pages over one database; in demo mode also the
+SMS simulator (its page and ``POST /sms/mo``) and a demo banner on every page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__, wiring
-from telcare.channels import web
+from telcare.channels import startup, web
 from telcare.channels.api import (
     antispam,
     docs,
@@ -27,9 +28,18 @@ from telcare.store.uow import Database
 STATIC = Path(__file__).parent.parent / "web" / "static"
 
 
-def create_app(db: Database | None = None) -> FastAPI:
-    """Build the app; ``db`` defaults to ``TELCARE_DATABASE_URL``."""
-    db = db or Database(get_settings().database_url)
+def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
+    """Build the app; ``db`` defaults to ``TELCARE_DATABASE_URL``, ``demo`` to ``TELCARE_DEMO``.
+
+    Only a demo app mounts the SMS simulator, which lets anyone read any line's login
+    code and send SMS as any number. Raises ``RuntimeError`` without a usable signing key.
+    """
+    settings = get_settings()
+    demo = settings.demo if demo is None else demo
+    refusal = startup.secret_refusal()
+    if refusal is not None:
+        raise RuntimeError(refusal)
+    db = db or Database(settings.database_url)
     app = FastAPI(
         title="Telcare",
         version=__version__,
@@ -38,12 +48,14 @@ def create_app(db: Database | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.db = db
+    app.state.demo = demo
     app.state.dispatcher = SmsDispatcher(db)
     problems.install(app)
     docs.install(app)  # before /static, which would otherwise shadow /static/docs
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    web.install(app)  # session cookie + pages: home, business hall, SMS simulator page
-    app.include_router(sms_simulator.router)
+    web.install(app, demo=demo)  # session cookie + pages: home, business hall, …
+    if demo:  # POST /sms/mo: any sender, no login
+        app.include_router(sms_simulator.router)
     app.include_router(antispam.router)  # /api/antispam
     app.include_router(web_antispam.router)  # /hall/spam, /staff/antispam
     for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api

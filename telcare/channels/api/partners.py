@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from telcare.channels.api.deps import client_address
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
 from telcare.services import auth, partners
@@ -92,7 +92,7 @@ def sp_token(body: SpLoginIn, db: Db, request: Request) -> TokenOut:
     who = partners.authenticate_sp(
         db, body.access_code, body.password, address=client_address(request)
     )
-    return TokenOut(access_token=auth.issue_token(who, get_settings().secret_key))
+    return TokenOut(access_token=auth.issue_token(who, secret_key()))
 
 
 @router.post("/subscriptions", status_code=202, response_model=PendingOut)

@@ -24,6 +24,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.nav_survey": ("满意度调查", "Survey"),
     "web.nav_sp": ("增值业务", "SP services"),
     "web.nav_simulator": ("短信模拟器", "SMS simulator"),
+    "web.demo_banner": (
+        "演示模式：短信模拟器已开启，任何人都能查看验证码、冒用任意号码发短信，请勿用于生产。",
+        "Demo mode: the SMS simulator is on, so anyone can read login codes and send SMS "
+        "as any number. Do not use in production.",
+    ),
     "web.logout": ("退出", "Log out"),
     "web.api_docs": ("API 文档", "API docs"),
     "web.csrf_refused": (

@@ -73,6 +73,7 @@ def page(
             "brand_name": lambda b: brand_name(b, lang),
             "province_name": lambda c: province_name(c, lang),
             "path": request.url.path,
+            "demo": bool(getattr(request.app.state, "demo", False)),  # the banner, simulator links
             **(context or {}),
         },
         status_code=status,

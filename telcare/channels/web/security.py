@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_plain
@@ -49,7 +49,7 @@ def install_session(app: FastAPI) -> None:
     """Add the signed session cookie and the handlers for the two exceptions above."""
     app.add_middleware(
         SessionMiddleware,
-        secret_key=get_settings().secret_key,
+        secret_key=secret_key(),
         session_cookie=COOKIE,
         max_age=int(SESSION_AGE.total_seconds()),
         same_site="lax",
@@ -115,7 +115,7 @@ def log_in(request: Request, who: Principal, lang: str) -> None:
     """Start a fresh session for ``who`` (a new CSRF token: no session fixation)."""
     chosen = request.session.get("lang") if request.session.get("lang_chosen") else None
     request.session.clear()
-    request.session["token"] = auth.issue_token(who, get_settings().secret_key)
+    request.session["token"] = auth.issue_token(who, secret_key())
     set_lang(request, chosen or lang, chosen=chosen is not None)
     csrf_token(request)
 
@@ -144,7 +144,7 @@ def current_msisdn(request: Request) -> str | None:
     if not isinstance(token, str):
         return None
     try:
-        who = auth.verify_token(request.app.state.db, token, get_settings().secret_key)
+        who = auth.verify_token(request.app.state.db, token, secret_key())
     except DomainError:
         return None
     return who.subject if who.kind is Kind.SUBSCRIBER else None
@@ -167,7 +167,7 @@ def current_staff(request: Request) -> Principal | None:
     if not isinstance(token, str):
         return None
     try:
-        who = auth.verify_token(request.app.state.db, token, get_settings().secret_key)
+        who = auth.verify_token(request.app.state.db, token, secret_key())
     except DomainError:
         return None
     return who if who.kind is Kind.STAFF else None

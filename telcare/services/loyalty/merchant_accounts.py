@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
 from telcare.services import auth
@@ -69,7 +69,7 @@ def set_merchant_password(db: Database, code: str, password: str) -> None:
 
 
 def _merchant_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(get_settings().secret_key, salt="telcare-merchant")
+    return URLSafeTimedSerializer(secret_key(), salt="telcare-merchant")
 
 
 def issue_merchant_token(merchant: MerchantInfo) -> str:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from telcare.channels.api.deps import client_address
 from telcare.channels.api.tmf.common import BASE, Caller, Db, TmfRoute, problems
 from telcare.channels.api.tmf.schemas import Identity, OtpRequest, OtpSent, Token, TokenRequest
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.services import auth
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix=f"{BASE}/auth", tags=["authentication"], route_class=T
 
 def _token(who: Principal) -> Token:
     return Token(
-        access_token=auth.issue_token(who, get_settings().secret_key),
+        access_token=auth.issue_token(who, secret_key()),
         expires_in=int(auth.token_ttl().total_seconds()),
         kind=who.kind.value,
         subject=who.subject,

@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 from telcare.channels.api.deps import get_db
 from telcare.channels.api.problems import PROBLEM, Problem
 from telcare.channels.api.tmf.schemas import RelatedParty
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import WrongSecret
 from telcare.services import auth
@@ -71,7 +71,7 @@ def current_principal(
     if credentials is None:
         raise HTTPException(401, "authentication required", headers=challenge)
     try:
-        return auth.verify_token(db, credentials.credentials, get_settings().secret_key)
+        return auth.verify_token(db, credentials.credentials, secret_key())
     except WrongSecret:
         raise HTTPException(401, "invalid or expired token", headers=challenge) from None
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page
 from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
-from telcare.config import get_settings
+from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
 from telcare.services import auth
@@ -38,7 +38,7 @@ def _principal(request: Request) -> Principal | None:
     if not isinstance(token, str):
         return None
     try:
-        return auth.verify_token(request.app.state.db, token, get_settings().secret_key)
+        return auth.verify_token(request.app.state.db, token, secret_key())
     except DomainError:
         return None
 

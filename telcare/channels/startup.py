@@ -1,0 +1,67 @@
+"""What the entry points check before they start: demo mode and the signing key.
+
+``telcare serve``, ``telcare smpp`` and ``telcare bus run`` call :func:`require_secret`;
+outside demo mode they exit with code 2 when ``TELCARE_SECRET_KEY`` is missing, is the
+old development default or is shorter than 32 characters. ``create_app`` refuses the
+same keys (:func:`secret_refusal`).
+"""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from telcare.config import MIN_SECRET_LENGTH, get_settings, secret_problem
+from telcare.domain.messages import EN, ZH, register, render
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "startup.secret_missing": (
+        "拒绝启动：未设置 TELCARE_SECRET_KEY。",
+        "Refusing to start: TELCARE_SECRET_KEY is not set.",
+    ),
+    "startup.secret_default": (
+        "拒绝启动：TELCARE_SECRET_KEY 仍是旧的开发默认值 dev-only-change-me。",
+        "Refusing to start: TELCARE_SECRET_KEY is the old development default dev-only-change-me.",
+    ),
+    "startup.secret_short": (
+        "拒绝启动：TELCARE_SECRET_KEY 太短（少于{n}个字符）。",
+        "Refusing to start: TELCARE_SECRET_KEY is too short (fewer than {n} characters).",
+    ),
+    "startup.secret_advice": (
+        "请设置至少{n}个字符的随机密钥，例如："
+        'TELCARE_SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")；'
+        "仅作演示时可改用演示模式：telcare serve --demo（或 TELCARE_DEMO=1）。",
+        "Set a random key of at least {n} characters, e.g. "
+        'TELCARE_SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))"); '
+        "for a demo only, use demo mode: telcare serve --demo (or TELCARE_DEMO=1).",
+    ),
+}
+register(TEXTS)
+
+
+def secret_refusal() -> str | None:
+    """Why this process may not start (zh and en lines), or None: in demo mode the kept
+    demo key stands in for a missing one."""
+    problem = secret_problem(get_settings().secret_key)
+    if problem is None:
+        return None
+    lines = []
+    for lang in (ZH, EN):
+        lines.append(render(f"startup.secret_{problem}", lang, n=MIN_SECRET_LENGTH))
+        lines.append(render("startup.secret_advice", lang, n=MIN_SECRET_LENGTH))
+    return "\n".join(lines)
+
+
+def require_secret() -> None:
+    """Exit with code 2 and the reason on stderr unless the signing key will do."""
+    refusal = secret_refusal()
+    if refusal is not None:
+        typer.echo(refusal, err=True)
+        raise typer.Exit(2)
+
+
+def enable_demo() -> None:
+    """Put this process in demo mode (``TELCARE_DEMO=1``), as ``telcare serve --demo`` does."""
+    os.environ["TELCARE_DEMO"] = "1"
+    get_settings.cache_clear()

@@ -281,3 +281,28 @@ def test_sms_simulator_page_runs_the_dispatcher_and_shows_the_outbox(
         client.post("/sms/simulator", data={**form, "key": "sim-2", "csrf_token": ""}).status_code
         == 403
     )
+
+
+def test_form_keys_are_scoped_to_their_caller(client: TestClient, sqlite_db: Database) -> None:
+    """Issue #15, finding 9: a key typed into one subscriber's form cannot claim the key
+    the API keeps for another subscriber's ``Idempotency-Key`` (``api:<subject>:<key>``)."""
+    csrf = log_in(client, sqlite_db, ZH_USER)
+    other = "13900139000"
+    client.post(
+        "/hall/packages/order",
+        data={"code": "G3YH", "key": f"api:{other}:k1", "csrf_token": csrf},
+    )
+    api = TestClient(create_app(sqlite_db))
+    sent = api.post("/tmf-api/auth/otp", json={"msisdn": other})
+    assert sent.status_code == 202
+    code = re.search(r"\d{6}", hall.recent_sms(sqlite_db, other)[0].text)
+    assert code
+    granted = api.post(
+        "/tmf-api/auth/token", json={"grant_type": "otp", "msisdn": other, "code": code.group()}
+    )
+    headers = {"Authorization": f"Bearer {granted.json()['access_token']}", "Idempotency-Key": "k1"}
+    body = {"productOrderItem": [{"action": "add", "productOffering": {"id": "G3YH"}}]}
+    created = api.post(
+        "/tmf-api/productOrderingManagement/v4/productOrder", json=body, headers=headers
+    )
+    assert created.status_code == 201, created.text  # before: 409, the key was taken

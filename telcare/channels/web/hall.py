@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from telcare.channels.api.deps import client_address, get_db
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
+    FormKey,
     lang_of,
     log_in,
     log_out,
@@ -117,7 +118,7 @@ def reminder(
     db: Db,
     msisdn: Msisdn,
     on: Annotated[bool, Form()],
-    key: Annotated[str, Form()],
+    key: FormKey,
 ) -> Response:
     try:
         charging.set_data_reminder(db, msisdn, on, idempotency_key=key)
@@ -151,7 +152,7 @@ def order(
     db: Db,
     msisdn: Msisdn,
     code: Annotated[str, Form()],
-    key: Annotated[str, Form()],
+    key: FormKey,
 ) -> Response:
     """Start an order: a charged package waits for the confirm step on the page."""
     try:
@@ -167,7 +168,7 @@ def order(
 
 
 @router.post("/packages/confirm", dependencies=CSRF)
-def confirm(request: Request, db: Db, msisdn: Msisdn, key: Annotated[str, Form()]) -> Response:
+def confirm(request: Request, db: Db, msisdn: Msisdn, key: FormKey) -> Response:
     """The second step: charge and subscribe."""
     try:
         done = hall.confirm_order(db, msisdn, idempotency_key=key)
@@ -186,7 +187,7 @@ def confirm(request: Request, db: Db, msisdn: Msisdn, key: Annotated[str, Form()
 
 
 @router.post("/packages/decline", dependencies=CSRF)
-def decline(request: Request, db: Db, msisdn: Msisdn, key: Annotated[str, Form()]) -> Response:
+def decline(request: Request, db: Db, msisdn: Msisdn, key: FormKey) -> Response:
     try:
         done = hall.decline_order(db, msisdn, idempotency_key=key)
         flash(request, "ok", "sms.declined", name=done.name(lang_of(request)))
@@ -201,7 +202,7 @@ def cancel(
     db: Db,
     msisdn: Msisdn,
     code: Annotated[str, Form()],
-    key: Annotated[str, Form()],
+    key: FormKey,
 ) -> Response:
     """Cancel a package; it stays in force until the end of the month."""
     try:
@@ -228,7 +229,7 @@ def recharge(
     msisdn: Msisdn,
     card: Annotated[str, Form()],
     pin: Annotated[str, Form()],
-    key: Annotated[str, Form()],
+    key: FormKey,
 ) -> Response:
     try:
         posting = cards.recharge_with_card(

@@ -13,8 +13,9 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -104,6 +105,21 @@ async def require_csrf(request: Request) -> None:
     for value in form.values():
         if isinstance(value, str):
             check_plain(value, multiline=True)
+
+
+def scoped_form_key(request: Request, key: Annotated[str, Form(max_length=64)]) -> str:
+    """The form's idempotency key, scoped to the session's caller (``web:<subject>:<key>``,
+    as the API scopes ``api:<subject>:<key>``): a key chosen in one caller's form can
+    never claim or replay another caller's submission or API call."""
+    token = request.session.get("token")
+    try:
+        subject = auth.read_token(token, secret_key()).subject if token else "-"
+    except DomainError:
+        subject = "-"  # the route's own login check answers
+    return f"web:{subject}:{key}"
+
+
+FormKey = Annotated[str, Depends(scoped_form_key)]
 
 
 def new_form_key() -> str:

@@ -20,6 +20,7 @@ from telcare.channels.web.complaints.common import (
     _ticket_url,
 )
 from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import FormKey
 from telcare.domain import complaints as dc
 from telcare.domain.errors import DomainError
 from telcare.domain.provinces import PROVINCES
@@ -88,7 +89,7 @@ def file_for_caller(
     who: Staff,
     msisdn: Annotated[str, Form(max_length=20)],
     category: Annotated[str, Form(max_length=40)],
-    key: Annotated[str, Form(max_length=100)],
+    key: FormKey,
     severity: Annotated[str, Form(pattern="^(low|normal|high|critical)$")] = "normal",
     summary: Annotated[str, Form(max_length=dc.MAX_SUMMARY)] = "",
     description: Annotated[str, Form(max_length=dc.MAX_TEXT)] = "",

@@ -18,6 +18,7 @@ from telcare.channels.web.complaints.common import (
     _upload,
 )
 from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import FormKey
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
@@ -48,7 +49,7 @@ async def hall_file(
     db: Db,
     msisdn: Msisdn,
     category: Annotated[str, Form(max_length=40)],
-    key: Annotated[str, Form(max_length=100)],
+    key: FormKey,
     description: Annotated[str, Form(max_length=dc.MAX_TEXT)] = "",
     summary: Annotated[str, Form(max_length=dc.MAX_SUMMARY)] = "",
     attachment: Annotated[UploadFile | None, File()] = None,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page
-from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
+from telcare.channels.web.security import FormKey, require_csrf, require_msisdn, require_staff
 from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
@@ -21,7 +21,7 @@ Db = Annotated[Database, Depends(get_db)]
 Msisdn = Annotated[str, Depends(require_msisdn)]
 Staff = Annotated[Principal, Depends(require_staff)]
 CSRF = [Depends(require_csrf)]
-Key = Annotated[str, Form(max_length=100)]
+Key = FormKey
 MonthField = Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 PUBLIC = "/partners/disclosed"
 PORTAL = "/sp"

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     Float,
     Index,
@@ -18,9 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from telcare.store.models import Base
-
-_ID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base
 
 
 class SpamRule(Base):
@@ -55,7 +52,7 @@ class SpamMessage(Base):
     (a text-only report is matched against them), quarantined ones the quarantine box."""
 
     __tablename__ = "spam_message"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(64), unique=True)
     sender: Mapped[str] = mapped_column(String(21))
     recipient: Mapped[str] = mapped_column(String(11))
@@ -80,7 +77,7 @@ class SpamFeedback(Base):
     """A subscriber's "not spam" on a quarantined message (training feedback)."""
 
     __tablename__ = "spam_feedback"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     msisdn: Mapped[str] = mapped_column(String(11))
     sender: Mapped[str] = mapped_column(String(21))
     text: Mapped[str] = mapped_column(Text)
@@ -94,7 +91,7 @@ class SpamReport(Base):
     """One report, de-duplicated per reporter, sender and text (``sender`` '' = unknown)."""
 
     __tablename__ = "spam_report"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     reporter: Mapped[str] = mapped_column(String(11))
     sender: Mapped[str] = mapped_column(String(21))
     text: Mapped[str] = mapped_column(Text)
@@ -144,7 +141,7 @@ class SpamAction(Base):
     """The audit trail of the reporting platform: who did what to which sender, and when."""
 
     __tablename__ = "spam_action"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     sender: Mapped[str] = mapped_column(String(21), index=True)
     action: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(40))

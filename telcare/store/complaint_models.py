@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -26,9 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from telcare.store.models import Base
-
-_BIGID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base
 
 
 class TaxonomyVersion(Base):
@@ -111,7 +108,7 @@ class TicketAudit(Base):
     """The audit trail: one row per change, ``changes`` as ``{field: [old, new]}``."""
 
     __tablename__ = "ticket_audit"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     ticket_id: Mapped[str] = mapped_column(ForeignKey("ticket.id"))
     seq: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))

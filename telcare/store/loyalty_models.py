@@ -26,9 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from telcare.store.models import Base
-
-_BIGID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base
 
 
 class LoyaltyTier(Base):
@@ -194,7 +192,7 @@ class DeliveryEvent(Base):
     """One step of an order's timeline (the subscriber sees these)."""
 
     __tablename__ = "delivery_event"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("delivery_order.id"), index=True)
     state: Mapped[str] = mapped_column(String(10))
     note: Mapped[str] = mapped_column(String(200), default="")
@@ -225,7 +223,7 @@ class MerchantCheckFailure(Base):
     """A code a merchant checked that is not theirs (the throttle counts the last hour's)."""
 
     __tablename__ = "merchant_check_failure"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     merchant_code: Mapped[str] = mapped_column(ForeignKey("merchant.code"))
     created_at: Mapped[datetime]
     __table_args__ = (Index("ix_merchant_check_failure_recent", "merchant_code", "created_at"),)

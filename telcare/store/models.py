@@ -56,6 +56,10 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# A 64-bit id on PostgreSQL; SQLite's INTEGER PRIMARY KEY (its rowid) on SQLite.
+BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
@@ -113,7 +117,7 @@ class Account(Base):
 
 class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     kind: Mapped[str] = mapped_column(String(12))
     amount_fen: Mapped[int] = mapped_column(Money)  # signed delta
@@ -130,7 +134,7 @@ class LedgerEntry(Base):
 
 class PointsEntry(Base):
     __tablename__ = "points_entry"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     kind: Mapped[str] = mapped_column(String(12))
     points: Mapped[int] = mapped_column(BigInteger)  # signed delta
@@ -337,7 +341,7 @@ class OutboundSms(Base):
     """
 
     __tablename__ = "outbound_sms"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     sender: Mapped[str] = mapped_column(String(21))
     recipient: Mapped[str] = mapped_column(String(21))

@@ -10,12 +10,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from telcare.store.models import Base
-
-_BIGID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base
 
 
 class OutboxEvent(Base):
@@ -23,7 +21,7 @@ class OutboxEvent(Base):
     rows in ``id`` order and stamps ``published_at`` once the bus has them."""
 
     __tablename__ = "outbox_event"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
     subject: Mapped[str] = mapped_column(String(120))
     type: Mapped[str] = mapped_column(String(40))

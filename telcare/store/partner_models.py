@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -33,9 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from telcare.store.models import Base, Money
-
-_BIGID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base, Money
 
 
 class SpServiceTerms(Base):
@@ -51,7 +48,7 @@ class SpSubscription(Base):
     """A subscriber's subscription to one SP service: pending -> active -> cancelled."""
 
     __tablename__ = "sp_subscription"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("sp_service.id"), index=True)
     access_code: Mapped[str] = mapped_column(ForeignKey("service_provider.access_code"))
@@ -73,7 +70,7 @@ class SpConsent(Base):
     """A confirmation the subscriber gave (``Y`` to 10086 within 24 hours)."""
 
     __tablename__ = "sp_consent"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("sp_subscription.id"), index=True)
     requested_at: Mapped[datetime]
     confirmed_at: Mapped[datetime]
@@ -88,9 +85,9 @@ class SpFee(Base):
     """One fee posted for one subscription and month, and its refund (at most one)."""
 
     __tablename__ = "sp_fee"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("sp_subscription.id"))
-    consent_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    consent_id: Mapped[int] = mapped_column(BIG_ID)
     access_code: Mapped[str] = mapped_column(String(20))
     month: Mapped[str] = mapped_column(String(7))
     amount_fen: Mapped[int] = mapped_column(Money)
@@ -117,7 +114,7 @@ class SpViolationRecord(Base):
     """A violation: from anti-spam, a complaint or an inspection; ``source_ref`` is unique."""
 
     __tablename__ = "sp_violation_record"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     access_code: Mapped[str] = mapped_column(ForeignKey("service_provider.access_code"))
     type: Mapped[str] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(12))
@@ -139,7 +136,7 @@ class SpRating(Base):
     """A satisfaction rating (1-5) of an SP by a subscriber (surveys, the hall)."""
 
     __tablename__ = "sp_rating"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     access_code: Mapped[str] = mapped_column(ForeignKey("service_provider.access_code"))
     msisdn: Mapped[str] = mapped_column(String(11))
     score: Mapped[int] = mapped_column(Integer)
@@ -182,7 +179,7 @@ class SpAction(Base):
     """The audit trail of governance actions: suspend, reinstate, terminate."""
 
     __tablename__ = "sp_action"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     access_code: Mapped[str] = mapped_column(ForeignKey("service_provider.access_code"))
     action: Mapped[str] = mapped_column(String(12))
     month: Mapped[str] = mapped_column(String(7))

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Integer, String
+from sqlalchemy import JSON, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from telcare.store.models import Base
-
-_BIGID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base
 
 
 class LoginAttempt(Base):
@@ -22,7 +20,7 @@ class LoginAttempt(Base):
     """
 
     __tablename__ = "login_attempt"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(10))
     account: Mapped[str] = mapped_column(String(60))
@@ -39,7 +37,7 @@ class AuditLog(Base):
     """Append-only: logins, lockouts, failed-login bursts, revocations (nothing updates it)."""
 
     __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(40))

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -24,9 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from telcare.store.models import Base
-
-_BIGID = BigInteger().with_variant(Integer, "sqlite")
+from telcare.store.models import BIG_ID, Base
 
 
 class SurveyTemplate(Base):
@@ -59,7 +56,7 @@ class SurveyContact(Base):
     says what became of it (surveyed, not_sampled, recent, no_template, unknown)."""
 
     __tablename__ = "survey_contact"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     source_key: Mapped[str] = mapped_column(String(120), unique=True)
     trigger: Mapped[str] = mapped_column(String(10))
     msisdn: Mapped[str] = mapped_column(String(11), index=True)
@@ -76,7 +73,7 @@ class Survey(Base):
     """One survey sent (or opened online), answering one template version."""
 
     __tablename__ = "survey"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     msisdn: Mapped[str] = mapped_column(String(11))
     province: Mapped[str] = mapped_column(String(2))
     trigger: Mapped[str] = mapped_column(String(10))
@@ -104,7 +101,7 @@ class SurveyResponse(Base):
     """One answered question; ``template_version`` is the version it answered."""
 
     __tablename__ = "survey_response"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
     question_id: Mapped[str] = mapped_column(String(20))
     template_version: Mapped[int] = mapped_column(Integer)
@@ -119,7 +116,7 @@ class SurveyReply(Base):
     """Every SMS sent to 10086700, as received, with what it did (answered, malformed …)."""
 
     __tablename__ = "survey_reply"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     msisdn: Mapped[str] = mapped_column(String(11), index=True)
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id"))
     text: Mapped[str] = mapped_column(Text)
@@ -132,7 +129,7 @@ class SurveyReply(Base):
 
 class ClubMember(Base):
     __tablename__ = "club_member"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     msisdn: Mapped[str] = mapped_column(String(11), unique=True)
     province: Mapped[str] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -155,7 +152,7 @@ class ClubEvent(Base):
 
 class ClubAttendance(Base):
     __tablename__ = "club_attendance"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("club_event.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("club_member.id"))
     registered_at: Mapped[datetime]
@@ -178,7 +175,7 @@ class OpinionSubmission(Base):
     """An opinion (short) or an essay (a story) sent to a campaign, with its moderation."""
 
     __tablename__ = "opinion_submission"
-    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("opinion_campaign.id"))
     msisdn: Mapped[str] = mapped_column(String(11))
     kind: Mapped[str] = mapped_column(String(8))

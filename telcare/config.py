@@ -14,6 +14,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,14 @@ class Settings(BaseSettings):
     # to 5 MiB plus the form) may send up to max_upload_bytes.
     max_body_bytes: int = 1 << 20
     max_upload_bytes: int = 6 << 20
+    # Argon2id parameters of new password hashes (OWASP: m=19 MiB, t=2, p=1 at least);
+    # the test suite lowers them to stay fast.
+    password_hash_memory_kib: int = 19 * 1024
+    password_hash_time_cost: int = 2
+    password_hash_parallelism: int = 1
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    """``Secure`` on the page session cookie: ``auto`` when the request came over HTTPS
+    (directly or, with ``telcare serve --proxy-headers``, through a trusted proxy)."""
 
 
 def secret_problem(key: SecretStr | str) -> str | None:

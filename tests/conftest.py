@@ -49,6 +49,10 @@ use_classifier(spam_classifier)  # as the entry points do: the services' spam mo
 if secret_problem(os.environ.get("TELCARE_SECRET_KEY", "")) is not None:
     os.environ["TELCARE_SECRET_KEY"] = "test-suite-" + secrets.token_urlsafe(32)
 os.environ.pop("TELCARE_DEMO", None)
+# Argon2id at OWASP's parameters costs ~50 ms a hash: the suite hashes with cheap ones
+# (tests/e2e/test_password_hashes.py checks the production defaults).
+os.environ.setdefault("TELCARE_PASSWORD_HASH_MEMORY_KIB", "256")
+os.environ.setdefault("TELCARE_PASSWORD_HASH_TIME_COST", "1")
 get_settings.cache_clear()
 
 

@@ -5,12 +5,12 @@ the audit log records it all. Through the API and the pages (TestClient)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from typer.testing import CliRunner
@@ -23,7 +23,6 @@ from telcare.demo.partners import seed_partners
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, WrongSecret
 from telcare.services import audit, auth, loyalty, partners
-from telcare.services import hashing as hashing_module
 from telcare.services.hashing import hash_secret
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -255,18 +254,18 @@ def test_many_failures_from_one_address_get_429_with_retry_after(client: TestCli
 def test_unknown_and_known_names_answer_alike_and_do_the_same_hashing(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
-    real = hashlib.scrypt
+    calls: list[object] = []
+    real = PasswordHasher.verify
 
-    def counting(*args: object, **kwargs: object) -> bytes:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def counting(self: PasswordHasher, stored: str, secret: str) -> bool:
+        calls.append(extract_parameters(stored))  # the work: Argon2id with these parameters
+        return real(self, stored, secret)
 
-    monkeypatch.setattr(hashing_module.hashlib, "scrypt", counting)
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
     known = password_token(client, "bj-agent", "wrong-password")
-    known_calls, calls[:] = len(calls), []
+    known_calls, calls[:] = list(calls), []
     unknown = password_token(client, "no-such-user", "wrong-password")
-    assert known_calls == len(calls) == 1
+    assert len(known_calls) == 1 and known_calls == calls
     assert known.status_code == unknown.status_code == 403  # type: ignore[attr-defined]
     assert known.json() == unknown.json()  # type: ignore[attr-defined]
     # an unknown name is locked after five failures exactly like a real one

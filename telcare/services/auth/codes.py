@@ -20,7 +20,7 @@ from telcare.domain.messages import render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.auth import throttle
-from telcare.services.hashing import DUMMY_HASH, hash_secret, verify_secret
+from telcare.services.hashing import dummy_hash, hash_secret, verify_secret
 from telcare.services.notify import queue_sms
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -81,7 +81,7 @@ def verify_login_code(
         try:
             sub = lookups.subscriber(s, msisdn)
         except UnknownSubscriber:
-            verify_secret(code.strip(), DUMMY_HASH)
+            verify_secret(code.strip(), dummy_hash())
             raise WrongSecret("login.code_expired") from None
         row = s.scalars(
             select(m.OneTimeCode)

@@ -13,7 +13,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound, WrongSecret
 from telcare.services import audit
 from telcare.services.auth import throttle
-from telcare.services.hashing import hash_secret, verify_or_dummy
+from telcare.services.hashing import hash_secret, needs_rehash, verify_or_dummy
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
 from telcare.store import partner_models as pm
@@ -34,6 +34,8 @@ def authenticate_staff(
         right = verify_or_dummy(password, user.password_hash if user is not None else None)
         if user is None or not right or not user.active:
             return None
+        if needs_rehash(user.password_hash):  # an old scrypt hash: Argon2id from now on
+            user.password_hash = hash_secret(password)
         audit.record(s, "login.staff", actor=name, now=now, address=address, role=user.role)
         return Principal(
             Kind.STAFF, user.username, user.province_code, user.role, user.token_version

@@ -16,7 +16,7 @@ from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
 from telcare.services import auth
-from telcare.services.hashing import hash_secret, verify_or_dummy
+from telcare.services.hashing import hash_secret, needs_rehash, verify_or_dummy
 from telcare.store import loyalty_models as lm
 from telcare.store.uow import Database
 
@@ -48,6 +48,8 @@ def authenticate_merchant(
         right = verify_or_dummy(password, row.password_hash if row is not None else None)
         if row is None or not right or not row.active:
             return None
+        if needs_rehash(row.password_hash):  # an old scrypt hash: Argon2id from now on
+            row.password_hash = hash_secret(password)
         return MerchantInfo(
             row.code, row.name_zh, row.name_en, row.province_code, row.token_version
         )

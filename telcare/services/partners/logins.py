@@ -10,7 +10,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import WrongSecret
 from telcare.domain.provinces import HQ
 from telcare.services import auth
-from telcare.services.hashing import hash_secret, verify_or_dummy
+from telcare.services.hashing import hash_secret, needs_rehash, verify_or_dummy
 from telcare.services.partners.registry import _sp
 from telcare.store import partner_models as pm
 from telcare.store.uow import Database
@@ -46,6 +46,8 @@ def authenticate_sp(
         right = verify_or_dummy(password, row.password_hash if row is not None else None)
         if row is None or not right:
             return None
+        if needs_rehash(row.password_hash):  # an old scrypt hash: Argon2id from now on
+            row.password_hash = hash_secret(password)
         return Principal(Kind.SP, code, HQ, "sp", row.token_version)
 
     return auth.throttle.password_login(

@@ -104,6 +104,25 @@ def serve(
             "random key when TELCARE_SECRET_KEY is not set. Never in production.",
         ),
     ] = False,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            help="Take the client address and scheme (https: Secure cookies) from "
+            "X-Forwarded-For/-Proto, from the addresses of --forwarded-allow-ips only.",
+        ),
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            envvar="FORWARDED_ALLOW_IPS",
+            help="The reverse proxies trusted for X-Forwarded-* (comma-separated "
+            "addresses or networks, or *).",
+        ),
+    ] = "127.0.0.1",
+    ssl_certfile: Annotated[
+        str | None, typer.Option(help="Serve HTTPS directly with this certificate (PEM).")
+    ] = None,
+    ssl_keyfile: Annotated[str | None, typer.Option(help="The certificate's key (PEM).")] = None,
 ) -> None:
     """Serve the API and the pages (and, in demo mode, the SMS simulator)."""
     from telcare.channels import startup
@@ -115,7 +134,15 @@ def serve(
 
     from telcare.channels.api.app import create_app
 
-    uvicorn.run(create_app(_database()), host=host, port=port)
+    uvicorn.run(
+        create_app(_database()),
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
 
 
 @app.command()

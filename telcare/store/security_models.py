@@ -44,3 +44,14 @@ class AuditLog(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     address: Mapped[str] = mapped_column(String(60))
     __table_args__ = (Index("ix_audit_log_kind_at", "kind", "at"),)
+
+
+class EndedWebSession(Base):
+    """A page session ended by its logout: a copy of its cookie opens nothing any more.
+
+    ``sid`` is the random id kept in the signed session cookie. Rows older than the
+    cookie's own lifetime are pruned (such a cookie is refused anyway)."""
+
+    __tablename__ = "ended_web_session"
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(index=True)

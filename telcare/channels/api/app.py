@@ -22,6 +22,7 @@ from telcare.channels.api import (
 )
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
+from telcare.channels.web.headers import SecurityHeaders
 from telcare.config import get_settings
 from telcare.store.uow import Database
 
@@ -69,6 +70,7 @@ def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
     app.add_middleware(
         limits.BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
+    app.add_middleware(SecurityHeaders)  # CSP, frame, referrer, nosniff on every answer
     wiring.connect()  # survey triggers from closed tickets and G3 orders; the spam model
 
     @app.get("/api/health", tags=["operations"])

@@ -3,6 +3,7 @@ work offline: the JavaScript and CSS ship in the ``fastapi-offline`` package (MI
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import fastapi_offline
@@ -15,8 +16,17 @@ from fastapi.openapi.docs import (
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from telcare.channels.web.headers import docs_csp
+
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 PREFIX = "/static/docs"
+
+
+def _with_nonce(page: HTMLResponse) -> HTMLResponse:
+    """``page`` with a fresh nonce on its inline scripts and a CSP that allows just them."""
+    nonce = secrets.token_urlsafe(16)
+    body = bytes(page.body).replace(b"<script>", f'<script nonce="{nonce}">'.encode())
+    return HTMLResponse(body, headers={"Content-Security-Policy": docs_csp(nonce)})
 
 
 def install(app: FastAPI) -> None:
@@ -30,25 +40,29 @@ def install(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{title} - Swagger UI",
-            oauth2_redirect_url="/docs/oauth2-redirect",
-            swagger_js_url=f"{PREFIX}/swagger-ui-bundle.js",
-            swagger_css_url=f"{PREFIX}/swagger-ui.css",
-            swagger_favicon_url=f"{PREFIX}/favicon.png",
+        return _with_nonce(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{title} - Swagger UI",
+                oauth2_redirect_url="/docs/oauth2-redirect",
+                swagger_js_url=f"{PREFIX}/swagger-ui-bundle.js",
+                swagger_css_url=f"{PREFIX}/swagger-ui.css",
+                swagger_favicon_url=f"{PREFIX}/favicon.png",
+            )
         )
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
     def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        return _with_nonce(get_swagger_ui_oauth2_redirect_html())
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{title} - ReDoc",
-            redoc_js_url=f"{PREFIX}/redoc.standalone.js",
-            redoc_favicon_url=f"{PREFIX}/favicon.png",
-            with_google_fonts=False,
+        return _with_nonce(
+            get_redoc_html(
+                openapi_url=openapi_url,
+                title=f"{title} - ReDoc",
+                redoc_js_url=f"{PREFIX}/redoc.standalone.js",
+                redoc_favicon_url=f"{PREFIX}/favicon.png",
+                with_google_fonts=False,
+            )
         )

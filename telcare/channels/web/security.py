@@ -1,9 +1,12 @@
 """Session cookie, CSRF tokens, form keys and the logged-in subscriber of the web pages.
 
-The session is Starlette's signed cookie (``itsdangerous``, ``TELCARE_SECRET_KEY``).
-It holds the signed login token of :mod:`telcare.services.auth` (which expires on
-its own and is checked against its account on every request), the CSRF token, the
-chosen language and one flash message. Every POST
+The session is Starlette's signed cookie (``itsdangerous``, ``TELCARE_SECRET_KEY``;
+``HttpOnly``, ``SameSite=Lax``, and ``Secure`` over HTTPS or as ``TELCARE_COOKIE_SECURE``
+says). It holds the signed login token of :mod:`telcare.services.auth` (which expires
+on its own and is checked against its account on every request), a random session id
+(``sid``, from the first login), the CSRF token, the chosen language and one flash
+message. A logout ends the session id on the server (:mod:`telcare.services.auth.sessions`):
+a cookie carrying it, even a copy made before, is read as an empty session. Every POST
 must carry the CSRF token in the form field ``csrf_token`` or the ``X-CSRF-Token``
 header (htmx sends it from ``<body hx-headers>``); anything else gets 403.
 """
@@ -12,14 +15,15 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from telcare.config import secret_key
+from telcare.config import get_settings, secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_plain
@@ -27,7 +31,7 @@ from telcare.domain.messages import render
 from telcare.services import auth
 
 COOKIE = "telcare_session"
-SESSION_AGE = timedelta(hours=12)
+SESSION_AGE = auth.SESSION_AGE
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 LOGIN_PATH = "/hall/login"
@@ -46,16 +50,50 @@ class CsrfRefused(Exception):
     """A POST without the session's CSRF token."""
 
 
+class EndedSessions:
+    """ASGI middleware inside the session cookie's: a session whose id a logout ended is
+    emptied before any route reads it (and its cookie deleted on the way out)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session = scope.get("session") if scope["type"] == "http" else None
+        sid = session.get("sid") if session else None
+        if isinstance(sid, str) and session is not None:
+            db = scope["app"].state.db
+            if await run_in_threadpool(auth.session_ended, db, sid):
+                session.clear()
+        await self.app(scope, receive, send)
+
+
+class SessionCookie:
+    """Starlette's session middleware with ``Secure`` chosen per request: always, never, or
+    (``auto``) when the request came over HTTPS, directly or through a trusted proxy
+    (uvicorn's ``--proxy-headers`` sets the scheme from ``X-Forwarded-Proto``)."""
+
+    def __init__(self, app: ASGIApp, mode: str) -> None:
+        options = {
+            "secret_key": secret_key(),
+            "session_cookie": COOKIE,
+            "max_age": int(SESSION_AGE.total_seconds()),
+            "same_site": "lax",
+        }
+        self.mode = mode
+        self.plain = SessionMiddleware(app, https_only=False, **options)  # type: ignore[arg-type]
+        self.secure = SessionMiddleware(app, https_only=True, **options)  # type: ignore[arg-type]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        https = scope.get("scheme") in ("https", "wss")
+        secure = self.mode == "always" or (self.mode == "auto" and https)
+        await (self.secure if secure else self.plain)(scope, receive, send)
+
+
 def install_session(app: FastAPI) -> None:
-    """Add the signed session cookie and the handlers for the two exceptions above."""
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret_key(),
-        session_cookie=COOKIE,
-        max_age=int(SESSION_AGE.total_seconds()),
-        same_site="lax",
-        https_only=False,
-    )
+    """Add the signed session cookie, the check of ended sessions and the handlers for
+    the exceptions above."""
+    app.add_middleware(EndedSessions)
+    app.add_middleware(SessionCookie, mode=get_settings().cookie_secure)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired) -> Response:
@@ -127,17 +165,35 @@ def new_form_key() -> str:
     return f"web:{uuid.uuid4().hex}"
 
 
+def end_session(request: Request) -> None:
+    """End the session's id on the server (copies of its cookie open nothing any more)."""
+    sid = request.session.pop("sid", None)
+    if isinstance(sid, str):
+        auth.end_session(request.app.state.db, sid)
+
+
+def ensure_session_id(request: Request) -> None:
+    """Give the session an id, which a logout can end, if it has none yet."""
+    if not isinstance(request.session.get("sid"), str):
+        request.session["sid"] = auth.new_session_id()
+
+
 def log_in(request: Request, who: Principal, lang: str) -> None:
-    """Start a fresh session for ``who`` (a new CSRF token: no session fixation)."""
+    """Start a fresh session for ``who`` (a new id and CSRF token: no session fixation;
+    the session before it ends)."""
     chosen = request.session.get("lang") if request.session.get("lang_chosen") else None
+    end_session(request)
     request.session.clear()
+    ensure_session_id(request)
     request.session["token"] = auth.issue_token(who, secret_key())
     set_lang(request, chosen or lang, chosen=chosen is not None)
     csrf_token(request)
 
 
 def log_out(request: Request) -> None:
+    """End the session on the server and empty it (keeping a chosen language)."""
     chosen = request.session.get("lang") if request.session.get("lang_chosen") else None
+    end_session(request)
     request.session.clear()
     if chosen:
         set_lang(request, chosen, chosen=True)

@@ -7,6 +7,10 @@ from telcare.services.auth.codes import CODE_TTL as CODE_TTL
 from telcare.services.auth.codes import TRIES_PER_CODE as TRIES_PER_CODE
 from telcare.services.auth.codes import request_login_code as request_login_code
 from telcare.services.auth.codes import verify_login_code as verify_login_code
+from telcare.services.auth.sessions import SESSION_AGE as SESSION_AGE
+from telcare.services.auth.sessions import end_session as end_session
+from telcare.services.auth.sessions import new_session_id as new_session_id
+from telcare.services.auth.sessions import session_ended as session_ended
 from telcare.services.auth.staff import authenticate_staff as authenticate_staff
 from telcare.services.auth.staff import delete_staff as delete_staff
 from telcare.services.auth.staff import log_out_everywhere as log_out_everywhere

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import client_address
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import lang_of
+from telcare.channels.web.security import end_session, ensure_session_id, lang_of
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register
 from telcare.services import loyalty
@@ -62,6 +62,7 @@ def merchant_login(
 ) -> Response:
     try:
         who = loyalty.authenticate_merchant(db, merchant, password, address=client_address(request))
+        ensure_session_id(request)
         request.session["merchant"] = loyalty.issue_merchant_token(who)
     except DomainError as err:
         _error(request, err)
@@ -70,7 +71,12 @@ def merchant_login(
 
 @router.post(MERCHANT + "/logout", dependencies=CSRF)
 def merchant_logout(request: Request) -> Response:
+    """End the session on the server (a copy of its cookie opens nothing any more); a
+    staff or subscriber login in the same browser goes on under a new session id."""
+    end_session(request)
     request.session.pop("merchant", None)
+    if "token" in request.session:
+        ensure_session_id(request)
     return redirect(MERCHANT)
 
 

@@ -94,10 +94,23 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, live_hall: Hall) -> Iterator[BrowserContext]:
+    """A fresh context; the test fails if any page logged a Content-Security-Policy
+    violation (the pages must work under their CSP). ReDoc's logo from its CDN is blocked
+    on purpose (the docs work offline)."""
     ctx = browser.new_context(base_url=live_hall.url, locale="zh-CN")
     ctx.set_default_timeout(5000)
+    violations: list[str] = []
+    ctx.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if "Content Security Policy" in msg.text and "https://cdn.redoc.ly/" not in msg.text
+            else None
+        ),
+    )
     yield ctx
     ctx.close()
+    assert not violations, violations
 
 
 @pytest.fixture

@@ -116,7 +116,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "login.staff_unknown": ("没有员工账号{user}。", "There is no staff account {user}."),
     "login.account_unknown": ("没有账号{account}。", "There is no account {account}."),
-    "login.kind_unknown": ("未知的账号类型{kind}。", "Unknown account kind {kind}."),
+    "login.kind_unknown": (
+        "未知的账号类型{account_kind}。",
+        "Unknown account kind {account_kind}.",
+    ),
     "login.password_short": ("密码至少8位。", "The password needs at least 8 characters."),
     "login.token_invalid": ("登录已失效，请重新登录。", "Your session has expired; log in again."),
     "access.denied": ("无权查看该信息。", "You may not see this."),

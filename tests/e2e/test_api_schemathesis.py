@@ -11,10 +11,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.generation.stateful.state_machine import APIStateMachine
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from telcare.channels.api.app import create_app
@@ -26,6 +28,7 @@ from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 
 EXAMPLES = 12
+STATEFUL_SCENARIOS = 25
 
 
 def _bearer(who: Principal) -> dict[str, str]:
@@ -68,6 +71,7 @@ bounded = settings(
 # refused; and a negative case that drops the Authorization header gets it back
 # from ``headers=`` (unknown query parameters are ignored, as FastAPI does).
 EXCLUDED = [positive_data_acceptance, negative_data_rejection]
+STATEFUL_EXCLUDED = EXCLUDED
 
 
 @schema.parametrize()
@@ -80,3 +84,53 @@ def test_api_as_subscriber(case: schemathesis.Case) -> None:
 @bounded
 def test_api_as_headquarters(case: schemathesis.Case) -> None:
     case.call_and_validate(headers=HQ_ADMIN, excluded_checks=EXCLUDED)
+
+
+# --- stateful: chains of calls over the links between operations ---------------------------
+# Schemathesis infers the links (an ID from one answer fed to the operations that take it)
+# from the document; each scenario is a short chain of calls, as one caller.
+
+stateful = settings(
+    max_examples=STATEFUL_SCENARIOS,
+    stateful_step_count=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _workflow(headers: dict[str, str], seen: list[tuple[str, int]]) -> type[APIStateMachine]:
+    base = schema.as_state_machine()
+
+    class Workflow(base):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def after_call(self, response: Any, case: schemathesis.Case) -> None:
+            seen.append((case.operation.label, response.status_code))
+
+        def validate_response(
+            self,
+            response: Any,
+            case: schemathesis.Case,
+            additional_checks: Any = None,
+            **kwargs: Any,
+        ) -> None:
+            case.validate_response(
+                response, excluded_checks=STATEFUL_EXCLUDED, transport_kwargs=kwargs
+            )
+
+    return Workflow
+
+
+@pytest.mark.parametrize("who", ["subscriber", "headquarters"])
+def test_api_stateful(who: str) -> None:
+    seen: list[tuple[str, int]] = []
+    workflow = _workflow(SUBSCRIBER if who == "subscriber" else HQ_ADMIN, seen)
+    assert workflow.root_rules, "no links between operations"
+    workflow.run(settings=stateful)  # fails on any 5xx or an answer off the document
+    assert len(seen) > STATEFUL_SCENARIOS and all(status < 500 for _, status in seen)
+    chained = {label for label, status in seen if "{" in label and status < 300}
+    print(f"{len(seen)} calls; linked operations answered 2xx: {sorted(chained)}")

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from telcare.channels.api.deps import get_db
 from telcare.channels.web import staff
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
+from telcare.channels.web.security import RowId, require_csrf, require_msisdn, require_staff
 from telcare.domain import club as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, InvalidInput
@@ -176,7 +176,7 @@ def leave(request: Request, db: Db, msisdn: Msisdn) -> Response:
 
 
 @router.post(f"{HALL}/events/{{event_id}}", dependencies=CSRF)
-def sign_up(request: Request, db: Db, msisdn: Msisdn, event_id: int) -> Response:
+def sign_up(request: Request, db: Db, msisdn: Msisdn, event_id: RowId) -> Response:
     try:
         changed = club.register_for_event(db, event_id, msisdn)
     except DomainError as err:
@@ -253,7 +253,7 @@ def attendance(
     request: Request,
     db: Db,
     who: Staff,
-    event_id: int,
+    event_id: RowId,
     msisdn: Annotated[str, Form(max_length=20)],
 ) -> Response:
     try:
@@ -286,7 +286,7 @@ def moderate(
     request: Request,
     db: Db,
     who: Staff,
-    submission_id: int,
+    submission_id: RowId,
     action: Annotated[str, Form(max_length=10)],
 ) -> Response:
     try:

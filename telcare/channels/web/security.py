@@ -17,7 +17,7 @@ import secrets
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Form, Request
+from fastapi import Depends, FastAPI, Form, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
@@ -36,6 +36,10 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 LOGIN_PATH = "/hall/login"
 STAFF_LOGIN_PATH = "/staff/login"
+
+
+RowId = Annotated[int, Path(ge=1, le=2**62)]
+"""A row id in a page's path: out of the database's range is a 422, never a 500."""
 
 
 class LoginRequired(Exception):

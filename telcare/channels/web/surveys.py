@@ -17,6 +17,7 @@ from telcare.channels.api.deps import get_db
 from telcare.channels.web import staff
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
+    RowId,
     new_form_key,
     require_csrf,
     require_msisdn,
@@ -204,7 +205,7 @@ def follow_ups_page(request: Request, db: Db, who: Staff) -> Response:
 
 
 @router.post(f"{STAFF}/{{survey_id}}/ticket", dependencies=CSRF)
-def open_ticket(request: Request, db: Db, who: Staff, survey_id: int) -> Response:
+def open_ticket(request: Request, db: Db, who: Staff, survey_id: RowId) -> Response:
     try:
         ticket_id = surveys.open_ticket(db, who, survey_id, node=who.province)
     except DomainError as err:

@@ -93,7 +93,9 @@ def hall_page(request: Request, db: Db, msisdn: Msisdn) -> Response:
 
 
 @router.post(HALL + "/book", dependencies=CSRF)
-def book(request: Request, db: Db, msisdn: Msisdn, slot: Annotated[int, Form(ge=1)]) -> Response:
+def book(
+    request: Request, db: Db, msisdn: Msisdn, slot: Annotated[int, Form(ge=1, le=2**62)]
+) -> Response:
     """Book a slot (booking the same slot again changes nothing)."""
     try:
         done = svc.book(db, msisdn, slot)

@@ -141,7 +141,7 @@ def log_out_everywhere(
         audit.require_admin(who)
     model = {"staff": m.StaffUser, "sp": pm.SpLogin, "merchant": lm.Merchant}.get(kind)
     if model is None:
-        raise InvalidInput("login.kind_unknown", kind=kind[:20])
+        raise InvalidInput("login.kind_unknown", account_kind=kind[:20])
     now = now or clock.now()
     with db.uow() as uow:
         row = uow.session.get(model, subject)

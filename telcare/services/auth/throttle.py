@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain.access import Principal
-from telcare.domain.errors import DomainError, TooManyAttempts
+from telcare.domain.errors import DomainError, InvalidInput, TooManyAttempts
 from telcare.domain.inputs import has_control
 from telcare.services import audit
 from telcare.store import security_models as sm
@@ -184,8 +184,8 @@ def unlock(
 ) -> None:
     """Lift an account's lockout (HQ admin): its failures so far no longer count."""
     audit.require_admin(who)
-    if kind not in KINDS:
-        raise ValueError(kind)
+    if kind not in KINDS:  # a form's odd value: 4xx, never a 500
+        raise InvalidInput("login.kind_unknown", account_kind=kind[:10])
     now = now or clock.now()
     with db.uow() as uow:
         _add(uow.session, kind, account, "", now, "unlocked")

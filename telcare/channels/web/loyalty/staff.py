@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.web import staff as staff_console
 from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import RowId
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register
 from telcare.domain.provinces import PROVINCES
@@ -131,7 +132,7 @@ def staff_move(
     request: Request,
     db: Db,
     who: Staff,
-    order_id: int,
+    order_id: RowId,
     state: Annotated[str, Form(max_length=12)],
     note: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from telcare import clock
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import lang_of
+from telcare.channels.web.security import RowId, lang_of
 from telcare.domain import loyalty as rules
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register
@@ -175,7 +175,7 @@ def my_orders(request: Request, db: Db, msisdn: Msisdn) -> Response:
 
 
 @router.post(HALL + "/orders/{order_id}/cancel", dependencies=CSRF)
-def cancel(request: Request, db: Db, msisdn: Msisdn, order_id: int) -> Response:
+def cancel(request: Request, db: Db, msisdn: Msisdn, order_id: RowId) -> Response:
     try:
         done = loyalty.cancel_order(db, msisdn, order_id)
         flash(request, "ok", "web.points.cancelled", points=done.points)

@@ -165,7 +165,7 @@ def hall_cancel(
     request: Request,
     db: Db,
     who: Subscriber,
-    subscription: Annotated[int, Form(ge=1)],
+    subscription: Annotated[int, Form(ge=1, le=2**62)],
     key: Key,
 ) -> Response:
     """Cancel one SP service at once (no further fee)."""

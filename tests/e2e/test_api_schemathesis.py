@@ -29,6 +29,7 @@ from telcare.store.uow import Database
 
 EXAMPLES = 12
 STATEFUL_SCENARIOS = 25
+TIMEOUT = 60  # seconds: the first spam report loads the classifier, slow on a busy machine
 
 
 def _bearer(who: Principal) -> dict[str, str]:
@@ -77,13 +78,13 @@ STATEFUL_EXCLUDED = EXCLUDED
 @schema.parametrize()
 @bounded
 def test_api_as_subscriber(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=SUBSCRIBER, excluded_checks=EXCLUDED)
+    case.call_and_validate(headers=SUBSCRIBER, excluded_checks=EXCLUDED, timeout=TIMEOUT)
 
 
 @schema.parametrize()
 @bounded
 def test_api_as_headquarters(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=HQ_ADMIN, excluded_checks=EXCLUDED)
+    case.call_and_validate(headers=HQ_ADMIN, excluded_checks=EXCLUDED, timeout=TIMEOUT)
 
 
 # --- stateful: chains of calls over the links between operations ---------------------------
@@ -106,7 +107,7 @@ def _workflow(headers: dict[str, str], seen: list[tuple[str, int]]) -> type[APIS
 
     class Workflow(base):  # type: ignore[misc,valid-type]
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"headers": headers}
+            return {"headers": headers, "timeout": TIMEOUT}
 
         def after_call(self, response: Any, case: schemathesis.Case) -> None:
             seen.append((case.operation.label, response.status_code))

@@ -18,7 +18,9 @@ from types import ModuleType
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from telcare.cli import app
 from tests.e2e.test_startup_secret import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +108,9 @@ def test_a_production_node_passes_the_probe(node_env: tuple[dict[str, str], str]
     with serving(env, "--demo") as url:  # the probe is not vacuous
         failures = probe.probe(url, subscriber="13800138000", via_proxy=True)
     assert "/sms/simulator is open" in failures and "POST /sms/mo is open" in failures
+
+
+def test_serve_exposes_the_proxy_and_tls_options() -> None:
+    shown = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    for option in ("--proxy-headers", "--forwarded-allow-ips", "--ssl-certfile", "--ssl-keyfile"):
+        assert option in shown.output, option

@@ -56,13 +56,15 @@ class CsrfRefused(Exception):
 
 class EndedSessions:
     """ASGI middleware inside the session cookie's: a session whose id a logout ended is
-    emptied before any route reads it (and its cookie deleted on the way out)."""
+    emptied before any route reads it (and its cookie deleted on the way out). Static
+    files read no session and cost no lookup."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        session = scope.get("session") if scope["type"] == "http" else None
+        static = scope["type"] == "http" and scope["path"].startswith("/static/")
+        session = scope.get("session") if scope["type"] == "http" and not static else None
         sid = session.get("sid") if session else None
         if isinstance(sid, str) and session is not None:
             db = scope["app"].state.db

@@ -3,6 +3,7 @@
 from telcare.store import (
     antispam_models,
     charging_models,
+    knowledge_models,
     complaint_models,
     loyalty_models,
     models,
@@ -19,6 +20,7 @@ __all__ = [
     "Base",
     "antispam_models",
     "charging_models",
+    "knowledge_models",
     "complaint_models",
     "loyalty_models",
     "models",

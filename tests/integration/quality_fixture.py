@@ -5,7 +5,7 @@ QH with 2) and activity in May and June 2024. The expected values are in
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from telcare.store import antispam_models as sp
 from telcare.store import charging_models as ch
 from telcare.store import complaint_models as cm
+from telcare.store import knowledge_models as km
 from telcare.store import loyalty_models as ly
 from telcare.store import models as m
 from telcare.store import partner_models as pm
@@ -212,6 +213,24 @@ def load(db: Database) -> dict[str, int]:
             sub(XZ[2], "active", at(3, 1)),
             sub(QH[0], "cancelled", at(4, 1), at(6, 20)),
             sub(QH[1], "pending", None),
+        ])  # fmt: skip
+
+        # 10086 calls in XZ (QH has none): answered after 10 s, 30 s and 20 s (in time:
+        # ≤ 20 s), one abandoned; C4 is 1 June 00:30 in Beijing; C5 to the G3 desk after 5 s
+        def call(cid: str, queue: str, offered: datetime, answered: int | None,
+                 abandoned: int | None = None) -> dict[str, Any]:  # fmt: skip
+            return {"call_id": cid, "province": "XZ", "queue": queue, "offered_at": offered,
+                    "answered_at": offered + timedelta(seconds=answered) if answered is not None else None,
+                    "abandoned_at": offered + timedelta(seconds=abandoned) if abandoned is not None else None,
+                    "ended_at": None, "agent": None, "imported_at": at(7, 1)}  # fmt: skip
+
+        s.execute(insert(km.CallRecord), [
+            call("C1", "GEN", at(6, 2, 9), 10),
+            call("C2", "GEN", at(6, 2, 10), 30),
+            call("C3", "GEN", at(6, 3), None, 40),
+            call("C4", "GEN", datetime(2024, 5, 31, 16, 30, tzinfo=UTC), 20),
+            call("C5", "G3", at(6, 4), 5),
+            call("C0", "GEN", at(5, 20), 60),  # May: not counted in June
         ])  # fmt: skip
         uow.commit()
     return ids

@@ -56,7 +56,9 @@ def _text(row: Mapping[str, str | None], name: str, *, required: bool) -> str | 
     return value
 
 
-def _instant(row: Mapping[str, str | None], name: str, now: datetime, *, required: bool) -> datetime | None:
+def _instant(
+    row: Mapping[str, str | None], name: str, now: datetime, *, required: bool
+) -> datetime | None:
     value = _text(row, name, required=required)
     if value is None:
         return None

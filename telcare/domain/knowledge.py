@@ -43,10 +43,13 @@ MIN_CONFIDENCE = 0.5
 """The share of a question's words an article must cover to answer it by itself."""
 
 STOP_WORDS = frozenset(
-    "怎么 怎样 如何 怎么样 什么 哪里 哪儿 为什么 请问 请 我 我的 你 你们 您 的 了 吗 呢 吧 啊 "
-    "是 在 有 要 想 能 可以 一下 下 个 和 与 及 还 多少 几 呀 么 嘛 给 把 被 让 帮 帮我 我要 我想 "
-    "how do i can what is my the a an to of for in on me you your where why does are "
-    "please with it this that be or and".split()
+    (  # noqa: SIM905 (a word list kept readable)
+        "怎么 怎样 如何 怎么样 什么 哪里 哪儿 为什么 请问 请 我 我的 你 "
+        "你们 您 的 了 吗 呢 吧 啊 是 在 有 要 想 能 可以 一下 下 个 "
+        "和 与 及 还 多少 几 呀 么 嘛 给 把 被 让 帮 帮我 我要 我想 "
+        "how do i can what is my the a an to of for in on me you your where why does are "
+        "please with it this that be or and "
+    ).split()
 )
 _WORD = re.compile(r"\w", re.UNICODE)
 
@@ -156,6 +159,9 @@ register(
         ),
         "sms.kb_answer": ("{answer}【中国移动】", "{answer} [China Mobile]"),
         "kb.not_found": ("没有该知识条目。", "There is no such article."),
-        "kb.not_draft": ("该版本不是待审核草稿。", "That version is not a draft awaiting approval."),
+        "kb.not_draft": (
+            "该版本不是待审核草稿。",
+            "That version is not a draft awaiting approval.",
+        ),
     }
 )

@@ -122,7 +122,9 @@ def test_breakdowns_by_channel_and_sp(loaded: Database) -> None:
     assert [(f.dim_value, f.value) for f in sp] == [(SP_CODE, 1.0)]
     rate = qs.breakdown(loaded, "SP_COMPLAINT_RATE", "sp", MONTH, "HQ")
     assert [(f.dim_value, f.numerator, f.denominator) for f in rate] == [(SP_CODE, 1.0, 3.0)]
-    by_queue = {f.dim_value: f.value for f in qs.breakdown(loaded, "HOTLINE_20S", "queue", MONTH, "XZ")}
+    by_queue = {
+        f.dim_value: f.value for f in qs.breakdown(loaded, "HOTLINE_20S", "queue", MONTH, "XZ")
+    }
     assert by_queue == {"GEN": 50.0, "G3": 100.0}  # GEN: C1, C4 of C1–C4
 
 

@@ -30,7 +30,9 @@ class ImportReport:
     """(line number, reason) of each row not imported."""
 
 
-def _rows(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, dict[str, str | None]]]:
+def _rows(
+    lines: Iterable[str], report: ImportReport
+) -> Iterator[tuple[int, dict[str, str | None]]]:
     reader = csv.DictReader(iter(lines))
     missing = [c for c in cc.COLUMNS if c not in (reader.fieldnames or ())]
     if missing:

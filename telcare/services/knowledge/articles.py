@@ -146,11 +146,24 @@ def _put_in_force(s: Session, row: km.KbArticle, approver: str, now: datetime) -
 
 
 def write_draft(db: Database, who: Principal, data: dict[str, Any]) -> ArticleVersion:
-    """A new draft version of an article (HQ staff); it is not shown until approved."""
+    """A new draft version of an article (HQ staff); it is not shown until approved.
+
+    Sending the same draft again (a retry) gives the draft already written.
+    """
     kb.require_editor(who)
     article = article_from(data)
     with db.uow() as uow:
-        row = _add(uow.session, article, who.subject, clock.now())
+        s = uow.session
+        latest = s.scalar(
+            select(km.KbArticle)
+            .where(km.KbArticle.slug == article.slug, km.KbArticle.language == article.language)
+            .order_by(km.KbArticle.version.desc())
+            .limit(1)
+        )
+        same = latest is not None and latest.status == kb.Status.DRAFT.value
+        if same and latest.author == who.subject and _row_article(latest) == article:
+            return _version_of(latest)
+        row = _add(s, article, who.subject, clock.now())
         uow.commit()
         return _version_of(row)
 
@@ -161,6 +174,8 @@ def approve(db: Database, who: Principal, slug: str, language: str, version: int
     with db.uow() as uow:
         s = uow.session
         row = _find(s, slug, language, version)
+        if row.status == kb.Status.APPROVED.value and row.approver == who.subject:
+            return _version_of(row)  # a retried approval
         if row.status != kb.Status.DRAFT.value:
             raise InvalidInput("kb.not_draft")
         kb.require_second_person(who, row.author)
@@ -224,7 +239,10 @@ def ensure_builtin(db: Database) -> int:
     made = 0
     with db.uow() as uow:
         s = uow.session
-        have = {(r.slug, r.language) for r in s.execute(select(km.KbArticle.slug, km.KbArticle.language))}
+        have = {
+            (r.slug, r.language)
+            for r in s.execute(select(km.KbArticle.slug, km.KbArticle.language))
+        }
         for data in BUILTIN:
             article = article_from(data)
             if (article.slug, article.language) in have:

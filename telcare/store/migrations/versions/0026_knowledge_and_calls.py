@@ -43,9 +43,7 @@ def upgrade() -> None:
             name=op.f("ck_kb_article_status"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_article")),
-        sa.UniqueConstraint(
-            "slug", "language", "version", name=op.f("uq_kb_article_slug")
-        ),
+        sa.UniqueConstraint("slug", "language", "version", name=op.f("uq_kb_article_slug")),
     )
     op.create_index("ix_kb_article_status", "kb_article", ["status", "language"])
     if op.get_bind().dialect.name == "postgresql":

@@ -40,7 +40,7 @@ def client(sqlite_db: Database) -> TestClient:
                 province_code="HQ",
                 password_hash="x",
                 created_at=clock.now(),
-            )  # fmt: skip
+            )
         )
         uow.commit()
     return TestClient(create_app(sqlite_db))

@@ -21,7 +21,8 @@ ROWS = [
 def test_rows_are_imported_once_and_bad_ones_rejected_with_their_line(db: Database) -> None:
     first = callcentre.import_calls(db, [HEADER, *ROWS])
     assert (first.imported, first.duplicates) == (4, 0)
-    assert [line for line, _ in first.rejected][0] == 6
+    assert first.rejected[0][0] == 6  # the line of "bad"; the unclosed quote after it too
+    assert len(first.rejected) == 2
     again = callcentre.import_calls(db, [HEADER, *ROWS[:4]])
     assert (again.imported, again.duplicates) == (0, 4)
     result = qs.compute(db, ["2026-11"])

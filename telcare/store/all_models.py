@@ -3,6 +3,7 @@
 from telcare.store import (
     antispam_models,
     charging_models,
+    chat_models,
     complaint_models,
     knowledge_models,
     loyalty_models,
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "antispam_models",
     "charging_models",
+    "chat_models",
     "complaint_models",
     "knowledge_models",
     "loyalty_models",

@@ -1,4 +1,5 @@
-"""knowledge base (kb_article, full-text search) and call-centre call records
+"""service desk: knowledge base (kb_article, full-text search), call-centre call records,
+online chats (chat_session, chat_message)
 
 Revision ID: 0026
 Revises: 0018
@@ -67,9 +68,47 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("call_id", name=op.f("pk_call_record")),
     )
     op.create_index("ix_call_record_province_offered", "call_record", ["province", "offered_at"])
+    op.create_table(
+        "chat_session",
+        sa.Column("id", _BIGID, nullable=False),
+        sa.Column("msisdn", sa.String(20), nullable=False),
+        sa.Column("province", sa.String(3), nullable=False),
+        sa.Column("queue", sa.String(10), nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("agent", sa.String(40), nullable=True),
+        sa.Column("bot_misses", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.String(40), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("queued_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_session")),
+    )
+    op.create_index("ix_chat_session_msisdn", "chat_session", ["msisdn"])
+    op.create_index("ix_chat_session_queue", "chat_session", ["state", "province", "queued_at"])
+    op.create_table(
+        "chat_message",
+        sa.Column("session_id", _BIGID, nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(10), nullable=False),
+        sa.Column("author", sa.String(40), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["chat_session.id"],
+            name=op.f("fk_chat_message_session_id_chat_session"),
+        ),
+        sa.PrimaryKeyConstraint("session_id", "seq", name=op.f("pk_chat_message")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("chat_message")
+    op.drop_index("ix_chat_session_queue", table_name="chat_session")
+    op.drop_index("ix_chat_session_msisdn", table_name="chat_session")
+    op.drop_table("chat_session")
     op.drop_index("ix_call_record_province_offered", table_name="call_record")
     op.drop_table("call_record")
     if op.get_bind().dialect.name == "postgresql":

@@ -408,6 +408,14 @@ INDICATORS: tuple[Indicator, ...] = (
        "%", H, 90.0, "客户服务部",
        "calls to the G3 desk answered within 20 s / calls offered to the G3 desk",
        ("call_record",)),
+    # online chat
+    _i("CHAT_20S", "在线客服20秒应答率", "Chats answered by an agent within 20 s", Kind.SHARE, "%",
+       H, 85.0, "客户服务部", "chats answered within 20 s of asking for a person / chats queued",
+       ("chat_session",)),
+    _i("CHAT_BOT_RESOLVED", "在线助手自助解决率", "Chats resolved by the assistant", Kind.SHARE,
+       "%", H, None, "客户服务部",
+       "chats closed in the month that never asked for a person / chats closed",
+       ("chat_session",)),
     # inputs not built yet
     _i("NET_DROP", "掉话率", "Dropped-call rate", Kind.SHARE, "%", L, 1.0, "网络部",
        "dropped calls / calls (network counters)", ("network_counter",), available=False),

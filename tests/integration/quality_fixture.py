@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from telcare.store import antispam_models as sp
 from telcare.store import charging_models as ch
+from telcare.store import chat_models as chm
 from telcare.store import complaint_models as cm
 from telcare.store import knowledge_models as km
 from telcare.store import loyalty_models as ly
@@ -231,6 +232,22 @@ def load(db: Database) -> dict[str, int]:
             call("C4", "GEN", datetime(2024, 5, 31, 16, 30, tzinfo=UTC), 20),
             call("C5", "G3", at(6, 4), 5),
             call("C0", "GEN", at(5, 20), 60),  # May: not counted in June
+        ])  # fmt: skip
+
+        def chat(cid: int, queued: datetime | None, answered: int | None,
+                 closed: datetime | None) -> dict[str, Any]:  # fmt: skip
+            return {"id": cid, "msisdn": XZ[0], "province": "XZ", "queue": "GEN",
+                    "state": "closed" if closed else "queued", "agent": None, "bot_misses": 0,
+                    "seq": 0, "ticket_id": None, "created_at": queued or at(6, 5),
+                    "queued_at": queued,
+                    "answered_at": queued + timedelta(seconds=answered) if queued and answered else None,
+                    "closed_at": closed}  # fmt: skip
+
+        s.execute(insert(chm.ChatSession), [
+            chat(1, at(6, 5, 9), 15, at(6, 5, 10)),
+            chat(2, at(6, 6, 9), 60, at(6, 6, 10)),
+            chat(3, at(6, 7, 9), None, None),
+            chat(4, None, None, at(6, 8, 10)),
         ])  # fmt: skip
         uow.commit()
     return ids

@@ -87,6 +87,11 @@ EXPECTED: dict[tuple[str, str, str], float | None] = {
     ("HOTLINE_20S", "QH", MONTH): None,  # no calls: no data, not 0 %
     ("HOTLINE_ABANDON", "XZ", MONTH): 20.0,
     ("HOTLINE_G3_20S", "XZ", MONTH): 100.0,
+    # chats in XZ: K1 queued and answered after 15 s, K2 after 60 s, K3 never; closed in
+    # June: K1, K2 and K4 (the bot's alone); K3 still waiting
+    ("CHAT_20S", "XZ", MONTH): 100 / 3,
+    ("CHAT_20S", "QH", MONTH): None,
+    ("CHAT_BOT_RESOLVED", "XZ", MONTH): 100 / 3,
     ("NET_DROP", "HQ", MONTH): None,
 }
 

@@ -1,4 +1,5 @@
-"""The SQL of the 10086 call-centre indicators (HOTLINE_*), over the imported call records."""
+"""The SQL of the 10086 call-centre indicators (HOTLINE_*, over the imported call records)
+and of the online chat (CHAT_*, over the chats)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, func
 from telcare.domain import call_centre as cc
 from telcare.services.quality.specs import Period, Spec, _in, _n, spec
 from telcare.services.quality.sql import hours_between, local_month
+from telcare.store.chat_models import ChatSession
 from telcare.store.knowledge_models import CallRecord
 
 C = CallRecord.__table__
@@ -48,3 +50,38 @@ def _hotline_abandon(p: Period) -> Spec:
 @spec("HOTLINE_G3_20S")
 def _hotline_g3_20s(p: Period) -> Spec:
     return _calls(p, func.sum(_n(IN_TIME)), C.c.queue == cc.G3_QUEUE)
+
+
+CH = ChatSession.__table__
+CHAT_DETAIL = (CH.c.id, CH.c.queue, CH.c.queued_at, CH.c.answered_at, CH.c.agent, CH.c.state)
+
+
+@spec("CHAT_20S")
+def _chat_20s(p: Period) -> Spec:
+    in_time = and_(
+        CH.c.answered_at.is_not(None),
+        hours_between(CH.c.queued_at, CH.c.answered_at) * 3600
+        <= cc.ANSWER_TARGET.total_seconds() + _TOLERANCE_S,
+    )
+    return Spec(
+        CH,
+        CH.c.province,
+        local_month(CH.c.queued_at),
+        func.sum(_n(in_time)),
+        den=func.count(),
+        where=_in(CH.c.queued_at, p),
+        detail=CHAT_DETAIL,
+    )
+
+
+@spec("CHAT_BOT_RESOLVED")
+def _chat_bot_resolved(p: Period) -> Spec:
+    return Spec(
+        CH,
+        CH.c.province,
+        local_month(CH.c.closed_at),
+        func.sum(_n(and_(CH.c.queued_at.is_(None), CH.c.ticket_id.is_(None)))),
+        den=func.count(),
+        where=_in(CH.c.closed_at, p),
+        detail=CHAT_DETAIL,
+    )

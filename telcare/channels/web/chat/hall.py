@@ -19,9 +19,10 @@ from telcare.channels.web.chat import live
 from telcare.channels.web.chat.bot import bot_for
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import current_msisdn, lang_of, require_csrf, require_msisdn
+from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
-from telcare.services import chat, selfcare
+from telcare.services import auth, chat, selfcare
 from telcare.store.uow import Database
 
 router = APIRouter(prefix="/hall/chat", include_in_schema=False)
@@ -79,10 +80,23 @@ def close(request: Request, db: Db, msisdn: Msisdn) -> Response:
     return redirect("/hall/survey")  # the online satisfaction survey
 
 
+def _socket_msisdn(websocket: WebSocket) -> str | None:
+    """The page session's subscriber, or (API clients) a subscriber bearer token's."""
+    msisdn = current_msisdn(cast(Request, websocket))
+    header = websocket.headers.get("authorization", "")
+    if msisdn is None and header.lower().startswith("bearer "):
+        try:
+            who = auth.verify_token(websocket.app.state.db, header[7:].strip(), secret_key())
+        except DomainError:
+            return None
+        msisdn = who.subject if who.kind is Kind.SUBSCRIBER else None
+    return msisdn
+
+
 @router.websocket("/ws")
 async def socket(websocket: WebSocket, after: int = 0) -> None:
     db: Database = websocket.app.state.db
-    msisdn = current_msisdn(cast(Request, websocket))
+    msisdn = _socket_msisdn(websocket)
     if msisdn is None or not live.same_origin(websocket):
         await websocket.close(code=4401)
         return

@@ -86,7 +86,7 @@ def _serve(db: Database) -> tuple[Any, int]:
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(db), host="127.0.0.1", port=port, log_level="warning", ws_max_queue=64
-        )  # fmt: skip
+        )
     )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

@@ -19,6 +19,7 @@ from rich.table import Table
 from telcare import __version__
 from telcare.antispam.cli import app as spam_app
 from telcare.channels.bus_cli import app as bus_app
+from telcare.channels.knowledge_cli import calls_app, kb_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app
@@ -238,3 +239,5 @@ app.add_typer(loyalty_app, name="loyalty", help="Points: accrual, expiry, mercha
 app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the customer club.")
 app.add_typer(report_app, name="report", help="Monthly service-quality reports.")
 app.add_typer(logins_app, name="logins", help="Lockouts, staff accounts, tokens, audit log.")
+app.add_typer(kb_app, name="kb", help="The knowledge base: search, new versions, approval.")
+app.add_typer(calls_app, name="calls", help="The 10086 call centre's call records.")

@@ -24,6 +24,7 @@ from telcare.domain import catalog
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
+from telcare.services import knowledge
 from telcare.services.accounts import post_entry
 from telcare.services.hashing import hash_secret
 from telcare.store import models as m
@@ -81,7 +82,8 @@ class SeedReport:
 
 
 def seed_reference(db: Database) -> SeedReport:
-    """Provinces, products and tariff prices; existing rows are left as they are."""
+    """Provinces, products, tariff prices and the built-in knowledge-base articles; existing
+    rows are left as they are."""
     report = SeedReport()
     with db.uow() as uow:
         s = uow.session
@@ -110,6 +112,9 @@ def seed_reference(db: Database) -> SeedReport:
                 )
                 report.count("tariff prices")
         uow.commit()
+    articles = knowledge.ensure_builtin(db)
+    if articles:
+        report.created["knowledge articles"] = articles
     return report
 
 

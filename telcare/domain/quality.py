@@ -397,10 +397,26 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("PTS_REDEEM", "每万用户积分兑换", "Points redemptions per 10,000 subscribers", Kind.PER10K,
        "‱", H, None, "市场部", "gift orders + merchant codes × 10,000 / subscribers",
        ("delivery_order", "redemption_code", "subscriber")),
-    # inputs not built yet
+    # the 10086 call centre (imported ACD/IVR records)
     _i("HOTLINE_20S", "10086人工20秒接通率", "10086 calls answered within 20 s", Kind.SHARE, "%", H,
-       85.0, "客户服务部", "calls answered within 20 s / calls (call-centre records)",
-       ("call_record",), available=False),
+       85.0, "客户服务部", "calls answered by an agent within 20 s / calls offered to agents",
+       ("call_record",), ("province", "month", "queue")),
+    _i("HOTLINE_ABANDON", "10086人工呼损率", "10086 calls abandoned", Kind.SHARE, "%", L, 5.0,
+       "客户服务部", "calls abandoned in the queue / calls offered to agents", ("call_record",),
+       ("province", "month", "queue")),
+    _i("HOTLINE_G3_20S", "G3专席20秒接通率", "G3 desk calls answered within 20 s", Kind.SHARE,
+       "%", H, 90.0, "客户服务部",
+       "calls to the G3 desk answered within 20 s / calls offered to the G3 desk",
+       ("call_record",)),
+    # online chat
+    _i("CHAT_20S", "在线客服20秒应答率", "Chats answered by an agent within 20 s", Kind.SHARE, "%",
+       H, 85.0, "客户服务部", "chats answered within 20 s of asking for a person / chats queued",
+       ("chat_session",)),
+    _i("CHAT_BOT_RESOLVED", "在线助手自助解决率", "Chats resolved by the assistant", Kind.SHARE,
+       "%", H, None, "客户服务部",
+       "chats closed in the month that never asked for a person / chats closed",
+       ("chat_session",)),
+    # inputs not built yet
     _i("NET_DROP", "掉话率", "Dropped-call rate", Kind.SHARE, "%", L, 1.0, "网络部",
        "dropped calls / calls (network counters)", ("network_counter",), available=False),
 )  # fmt: skip

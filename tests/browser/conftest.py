@@ -64,7 +64,7 @@ def live_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'telcare.db'}"
     db = Database(url)
     upgrade(url, db.engine)
-    seed_demo(db, subscribers=3)
+    seed_demo(db, subscribers=4)  # the three fixtures and one generated line (the chat test)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(db, demo=True), host="127.0.0.1", port=port, log_level="warning")

@@ -5,14 +5,16 @@ QH with 2) and activity in May and June 2024. The expected values are in
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
 
 from telcare.store import antispam_models as sp
 from telcare.store import charging_models as ch
+from telcare.store import chat_models as chm
 from telcare.store import complaint_models as cm
+from telcare.store import knowledge_models as km
 from telcare.store import loyalty_models as ly
 from telcare.store import models as m
 from telcare.store import partner_models as pm
@@ -212,6 +214,40 @@ def load(db: Database) -> dict[str, int]:
             sub(XZ[2], "active", at(3, 1)),
             sub(QH[0], "cancelled", at(4, 1), at(6, 20)),
             sub(QH[1], "pending", None),
+        ])  # fmt: skip
+
+        # 10086 calls in XZ (QH has none): answered after 10 s, 30 s and 20 s (in time:
+        # ≤ 20 s), one abandoned; C4 is 1 June 00:30 in Beijing; C5 to the G3 desk after 5 s
+        def call(cid: str, queue: str, offered: datetime, answered: int | None,
+                 abandoned: int | None = None) -> dict[str, Any]:  # fmt: skip
+            return {"call_id": cid, "province": "XZ", "queue": queue, "offered_at": offered,
+                    "answered_at": offered + timedelta(seconds=answered) if answered is not None else None,
+                    "abandoned_at": offered + timedelta(seconds=abandoned) if abandoned is not None else None,
+                    "ended_at": None, "agent": None, "imported_at": at(7, 1)}  # fmt: skip
+
+        s.execute(insert(km.CallRecord), [
+            call("C1", "GEN", at(6, 2, 9), 10),
+            call("C2", "GEN", at(6, 2, 10), 30),
+            call("C3", "GEN", at(6, 3), None, 40),
+            call("C4", "GEN", datetime(2024, 5, 31, 16, 30, tzinfo=UTC), 20),
+            call("C5", "G3", at(6, 4), 5),
+            call("C0", "GEN", at(5, 20), 60),  # May: not counted in June
+        ])  # fmt: skip
+
+        def chat(cid: int, queued: datetime | None, answered: int | None,
+                 closed: datetime | None) -> dict[str, Any]:  # fmt: skip
+            return {"id": cid, "msisdn": XZ[0], "province": "XZ", "queue": "GEN",
+                    "state": "closed" if closed else "queued", "agent": None, "bot_misses": 0,
+                    "seq": 0, "ticket_id": None, "created_at": queued or at(6, 5),
+                    "queued_at": queued,
+                    "answered_at": queued + timedelta(seconds=answered) if queued and answered else None,
+                    "closed_at": closed}  # fmt: skip
+
+        s.execute(insert(chm.ChatSession), [
+            chat(1, at(6, 5, 9), 15, at(6, 5, 10)),
+            chat(2, at(6, 6, 9), 60, at(6, 6, 10)),
+            chat(3, at(6, 7, 9), None, None),
+            chat(4, None, None, at(6, 8, 10)),
         ])  # fmt: skip
         uow.commit()
     return ids

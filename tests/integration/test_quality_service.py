@@ -80,7 +80,18 @@ EXPECTED: dict[tuple[str, str, str], float | None] = {
     ("PTS_DELIVERY_7D", "XZ", MONTH): 50.0,
     ("PTS_RETURN", "XZ", MONTH): 100 / 3,
     ("PTS_REDEEM", "XZ", MONTH): 10_000.0,
-    ("HOTLINE_20S", "HQ", MONTH): None,
+    # calls C1–C5 in June (C4 is 1 June in Beijing), C0 in May: in time C1, C4, C5
+    ("HOTLINE_20S", "XZ", MONTH): 60.0,
+    ("HOTLINE_20S", "HQ", MONTH): 60.0,
+    ("HOTLINE_20S", "XZ", PREV): 0.0,
+    ("HOTLINE_20S", "QH", MONTH): None,  # no calls: no data, not 0 %
+    ("HOTLINE_ABANDON", "XZ", MONTH): 20.0,
+    ("HOTLINE_G3_20S", "XZ", MONTH): 100.0,
+    # chats in XZ: K1 queued and answered after 15 s, K2 after 60 s, K3 never; closed in
+    # June: K1, K2 and K4 (the bot's alone); K3 still waiting
+    ("CHAT_20S", "XZ", MONTH): 100 / 3,
+    ("CHAT_20S", "QH", MONTH): None,
+    ("CHAT_BOT_RESOLVED", "XZ", MONTH): 100 / 3,
     ("NET_DROP", "HQ", MONTH): None,
 }
 
@@ -116,6 +127,10 @@ def test_breakdowns_by_channel_and_sp(loaded: Database) -> None:
     assert [(f.dim_value, f.value) for f in sp] == [(SP_CODE, 1.0)]
     rate = qs.breakdown(loaded, "SP_COMPLAINT_RATE", "sp", MONTH, "HQ")
     assert [(f.dim_value, f.numerator, f.denominator) for f in rate] == [(SP_CODE, 1.0, 3.0)]
+    by_queue = {
+        f.dim_value: f.value for f in qs.breakdown(loaded, "HOTLINE_20S", "queue", MONTH, "XZ")
+    }
+    assert by_queue == {"GEN": 50.0, "G3": 100.0}  # GEN: C1, C4 of C1–C4
 
 
 def test_drill_down_lists_the_rows_behind_a_figure(loaded: Database) -> None:

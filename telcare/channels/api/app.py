@@ -13,6 +13,7 @@ from telcare.channels import startup, web
 from telcare.channels.api import (
     antispam,
     docs,
+    knowledge,
     limits,
     partners,
     problems,
@@ -62,6 +63,7 @@ def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
     for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api
         app.include_router(router)
     app.include_router(partners.router)  # /api/partners (SP governance)
+    app.include_router(knowledge.router)  # /api/knowledge (search is public)
     for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
         app.include_router(router)
     # Outermost: a URL with control characters, or a body over the limit, never reaches a route.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from telcare.channels.web import (
+    chat,
     club,
     complaints,
     hall,
@@ -35,5 +36,7 @@ def install(app: FastAPI, demo: bool = False) -> None:
     app.include_router(complaints.router)  # /hall/complaints, /staff/complaints
     app.include_router(van.router)  # /hall/van, /staff/van
     app.include_router(quality.router)  # /staff/quality
+    for router in chat.ROUTERS:  # /hall/chat, /staff/chat (online service, agent desk)
+        app.include_router(router)
     app.include_router(logins.router)  # /staff/logins (HQ admins: audit log, lockouts)
     app.include_router(partners.router)  # /partners/disclosed, /sp, /hall/sp, /staff/partners

@@ -19,6 +19,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.nav_ledger": ("账单明细", "Ledger"),
     "web.nav_mall": ("积分商城", "Points mall"),
     "web.nav_complaints": ("投诉", "Complaints"),
+    "web.nav_chat": ("在线客服", "Chat"),
     "web.nav_spam": ("垃圾短信", "Spam box"),
     "web.nav_van": ("G3服务车", "G3 service van"),
     "web.nav_survey": ("满意度调查", "Survey"),

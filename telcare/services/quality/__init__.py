@@ -1,11 +1,11 @@
 """Service-quality indicators computed by SQL aggregation, per province and month.
 
 Each indicator of :data:`telcare.domain.quality.INDICATORS` with inputs has a spec
-(:mod:`.specs`; the SQL in :mod:`.complaint_specs`, :mod:`.antispam_specs` and
-:mod:`.charging_specs`, portable functions in :mod:`.sql`). :mod:`.figures` computes
-them (one ``SELECT … GROUP BY province, month`` per indicator) and drills down,
-:mod:`.snapshots` stores them and :mod:`.dashboard` builds what the dashboards and
-the monthly report show.
+(:mod:`.specs`; the SQL in :mod:`.complaint_specs`, :mod:`.antispam_specs`,
+:mod:`.callcentre_specs` and :mod:`.charging_specs`, portable functions in :mod:`.sql`).
+:mod:`.figures` computes them (one ``SELECT … GROUP BY province, month`` per indicator)
+and drills down, :mod:`.snapshots` stores them and :mod:`.dashboard` builds what the
+dashboards and the monthly report show.
 """
 
 from __future__ import annotations

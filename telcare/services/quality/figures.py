@@ -18,6 +18,7 @@ from telcare.domain import quality as q
 from telcare.domain.provinces import HQ
 from telcare.services.quality import (  # noqa: F401 (importing registers their specs)
     antispam_specs,
+    callcentre_specs,
     charging_specs,
     complaint_specs,
 )

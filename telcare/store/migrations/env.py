@@ -6,6 +6,7 @@ from alembic import context
 
 from telcare.store.all_models import Base
 from telcare.store.db import make_engine
+from telcare.store.knowledge_models import managed_by_migrations
 
 config = context.config
 engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))
@@ -16,6 +17,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=managed_by_migrations,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -7,6 +7,7 @@ A new module is listed below; the dispatcher takes the filled tables from here.
 from telcare.channels.sms.commands import (
     account,
     antispam,
+    knowledge,
     loyalty,
     orders,
     partners,
@@ -20,6 +21,7 @@ __all__ = [
     "PREFIXES",
     "account",
     "antispam",
+    "knowledge",
     "loyalty",
     "orders",
     "partners",

@@ -1,0 +1,194 @@
+"""The agent desk in the staff console (``/staff/chat``): the queue (the G3 desk first),
+the agent's chats, a supervisor's view, and one chat with the subscriber's overview beside
+it, canned replies from the knowledge base, transfer, leave, close and "file a ticket"."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, WebSocket
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from telcare.channels.api.deps import get_db
+from telcare.channels.web.chat import live
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import current_staff, lang_of, require_csrf, require_staff
+from telcare.channels.web.staff import CONSOLES
+from telcare.domain import chat as dc
+from telcare.domain.access import Principal
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import register
+from telcare.services import chat, knowledge, selfcare
+from telcare.store.uow import Database
+
+router = APIRouter(prefix="/staff/chat", include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Staff = Annotated[Principal, Depends(require_staff)]
+CSRF = [Depends(require_csrf)]
+ChatId = Annotated[int, Path(ge=1, le=2**62)]
+
+CONSOLES.append(("/staff/chat/", "web.chat.console"))
+register(
+    {
+        "web.chat.console": ("在线客服坐席", "Online service desk"),
+        "web.chat.title": ("在线客服", "Online service"),
+        "web.chat.queue": ("排队中", "Waiting"),
+        "web.chat.mine": ("我的会话", "My chats"),
+        "web.chat.all": ("全部进行中的会话（班长视图）", "Every open chat (supervisor)"),
+        "web.chat.take": ("接入", "Answer"),
+        "web.chat.open": ("打开", "Open"),
+        "web.chat.none": ("暂无。", "None."),
+        "web.chat.send": ("发送", "Send"),
+        "web.chat.leave": ("退回队列", "Return to queue"),
+        "web.chat.transfer": ("转接至", "Transfer to"),
+        "web.chat.close": ("结束会话", "End chat"),
+        "web.chat.ticket": ("生成工单", "File a ticket"),
+        "web.chat.category": ("类别", "Category"),
+        "web.chat.summary": ("摘要", "Summary"),
+        "web.chat.canned": ("知识库回复", "Knowledge-base replies"),
+        "web.chat.customer": ("客户概况", "Customer"),
+        "web.chat.your_message": ("输入消息", "Your message"),
+        "web.chat.waited": ("排队时间", "Queued at"),
+        "web.chat.state": ("状态", "State"),
+    }
+)
+
+
+def _back(request: Request, chat_id: int, err: DomainError | None = None) -> Response:
+    if err is not None:
+        flash(request, "error", err.key, **err.params)
+    return redirect(f"/staff/chat/{chat_id}")
+
+
+@router.get("/", response_class=HTMLResponse)
+def desk(request: Request, db: Db, who: Staff) -> Response:
+    return page(
+        request,
+        "chat/desk.html",
+        {
+            "waiting": chat.queue(db, who),
+            "mine": chat.mine(db, who),
+            "everyone": chat.supervise(db, who) if who.role == "admin" else None,
+        },
+    )
+
+
+@router.post("/{chat_id}/take", dependencies=CSRF)
+def take(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
+    try:
+        chat.take(db, who, chat_id)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+        return redirect("/staff/chat/")
+    return redirect(f"/staff/chat/{chat_id}")
+
+
+@router.get("/{chat_id}", response_class=HTMLResponse)
+def one(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
+    history = chat.messages(db, who, chat_id)
+    session = chat.view_of(db, who, chat_id)
+    asked = next((m.text for m in reversed(history) if m.role == dc.Role.SUBSCRIBER), "")
+    return page(
+        request,
+        "chat/agent.html",
+        {
+            "chat": session,
+            "history": history,
+            "customer": selfcare.overview(db, session.msisdn),
+            "canned": knowledge.search(db, asked, "zh-CN", limit=3) if asked else [],
+            "queues": dc.QUEUES,
+        },
+    )
+
+
+@router.get("/{chat_id}/messages")
+def poll(
+    db: Db, who: Staff, chat_id: ChatId, after: Annotated[int, Query(ge=0)] = 0
+) -> JSONResponse:
+    fresh = chat.messages(db, who, chat_id, after)
+    return JSONResponse({"chat": chat_id, "messages": [live.message_json(m) for m in fresh]})
+
+
+@router.post("/{chat_id}/reply", dependencies=CSRF)
+def reply(
+    request: Request, db: Db, who: Staff, chat_id: ChatId, text: Annotated[str, Form()] = ""
+) -> Response:
+    try:
+        chat.reply(db, who, chat_id, text)
+    except DomainError as err:
+        return _back(request, chat_id, err)
+    return _back(request, chat_id)
+
+
+@router.post("/{chat_id}/leave", dependencies=CSRF)
+def leave(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
+    try:
+        chat.leave(db, who, chat_id)
+    except DomainError as err:
+        return _back(request, chat_id, err)
+    return redirect("/staff/chat/")
+
+
+@router.post("/{chat_id}/transfer", dependencies=CSRF)
+def transfer(
+    request: Request,
+    db: Db,
+    who: Staff,
+    chat_id: ChatId,
+    queue: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    try:
+        chat.transfer(db, who, chat_id, queue or None)
+    except DomainError as err:
+        return _back(request, chat_id, err)
+    return redirect("/staff/chat/")
+
+
+@router.post("/{chat_id}/close", dependencies=CSRF)
+def close(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
+    try:
+        chat.close(db, who, chat_id)
+    except DomainError as err:
+        return _back(request, chat_id, err)
+    return redirect("/staff/chat/")
+
+
+@router.post("/{chat_id}/ticket", dependencies=CSRF)
+def ticket(
+    request: Request,
+    db: Db,
+    who: Staff,
+    chat_id: ChatId,
+    category: Annotated[str, Form(max_length=40)] = "SVC.ONLINE.CHAT",
+    summary: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        ticket_id = chat.to_ticket(db, who, chat_id, category, summary)
+    except DomainError as err:
+        return _back(request, chat_id, err)
+    flash(request, "ok", "chat.ticket", ticket=ticket_id)
+    return _back(request, chat_id)
+
+
+@router.websocket("/{chat_id}/ws")
+async def socket(websocket: WebSocket, chat_id: int, after: int = 0) -> None:
+    db: Database = websocket.app.state.db
+    who = current_staff(cast(Request, websocket))
+    if who is None or not live.same_origin(websocket):
+        await websocket.close(code=4401)
+        return
+    try:
+        await run_in_threadpool(chat.messages, db, who, chat_id, 0)
+    except DomainError:
+        await websocket.close(code=4404)
+        return
+    await websocket.accept()
+    staff = who
+
+    async def on_text(text: str) -> Any:
+        await run_in_threadpool(chat.reply, db, staff, chat_id, text)
+
+    await live.serve(
+        websocket, db, who, chat_id, max(after, 0), on_text, lang_of(cast(Request, websocket))
+    )

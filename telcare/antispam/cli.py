@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from telcare.antispam.paths import DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, LANGS
+from telcare.antispam.paths import DEFAULT_DATA_DIR, DEFAULT_MODEL_PATH, LANGS, VALIDATION_PATH
 
 if TYPE_CHECKING:
     from telcare.antispam.training import Metrics
@@ -144,6 +144,46 @@ def evaluate(
     out.print(_table(f"{file.name} · model {spam_model.version}", rows))
     if as_json:
         print(json.dumps(overall.as_dict()), flush=True)
+
+
+@app.command()
+def validate(
+    file: Path = typer.Argument(
+        VALIDATION_PATH, exists=True, dir_okay=False, help="spam|ham<TAB>category<TAB>text file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="End with one JSON line of figures."),
+    model: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Model file (default: packaged)."
+    ),
+) -> None:
+    """Today's messages by category: labelled spam at the model's threshold, held at the
+    firewall's quarantine score; transactional FPR and link-fraud recall."""
+    from telcare.antispam.model import SpamModel
+    from telcare.antispam.evaluation import evaluate as run
+
+    try:
+        report = run(SpamModel.load(model), file)
+    except (ValueError, UnicodeDecodeError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    table = Table(title=f"{file.name}: {report.n} messages")
+    for col in ("category", "label", "n", "labelled spam", "held"):
+        table.add_column(col, justify="left" if col in ("category", "label") else "right")
+    for row in report.rows:
+        table.add_row(
+            row.name,
+            row.label,
+            str(row.n),
+            f"{row.flagged} ({row.flagged_rate:.1%})",
+            f"{row.held} ({row.held_rate:.1%})",
+        )
+    out.print(table)
+    out.print(
+        f"accuracy {report.accuracy:.2%} · ham FPR {report.ham_fpr:.2%} · transactional held "
+        f"{report.transactional_fpr_held:.2%} · link fraud held {report.link_fraud_recall_held:.2%}"
+    )
+    if as_json:
+        print(json.dumps(report.as_dict()), flush=True)
 
 
 @app.command("compare-zh")

@@ -13,11 +13,19 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from telcare.antispam import features as F
-from telcare.antispam.paths import DEFAULT_DATA_DIR, LANGS
+from telcare.antispam import signals as S
+from telcare.antispam.paths import DEFAULT_DATA_DIR, LANGS, MODERN_TRAIN_PATH
 from telcare.antispam.text import detect_lang, normalize
 
 DEFAULT_THRESHOLD = 0.5
 Step = Callable[[str], None]
+Extra = tuple[list[str], np.ndarray]
+"""Normalised texts and labels that train only the combiner (today's SMS, not the corpora's)."""
+
+EXTRA_SHARE = 0.25
+"""The extra messages together weigh this share of the corpus in the combiner's fit."""
+CORPUS_FPR_CAP = 0.002
+"""The label threshold keeps the corpus's out-of-fold ham false-positive rate at or below this."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,8 @@ class LangModel:
     platt: tuple[float, float] = (1.0, 0.0)
     threshold: float = DEFAULT_THRESHOLD
     n_train: int = 0
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(len(S.NAMES)))
+    """Combiner weights of the signals (:data:`telcare.antispam.signals.NAMES`)."""
     _table: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def decision(self, norm_texts: Sequence[str]) -> np.ndarray:
@@ -127,7 +137,8 @@ class LangModel:
     def scores(self, norm_texts: Sequence[str]) -> np.ndarray:
         """Spam probabilities in [0, 1]."""
         a, b = self.platt
-        return 1.0 / (1.0 + np.exp(-(a * self.decision(norm_texts) + b)))
+        logit = a * self.decision(norm_texts) + b + S.matrix(norm_texts) @ self.weights
+        return 1.0 / (1.0 + np.exp(-logit))
 
     def to_state(self) -> dict[str, object]:
         return {
@@ -138,6 +149,8 @@ class LangModel:
             "platt": [float(self.platt[0]), float(self.platt[1])],
             "threshold": float(self.threshold),
             "n_train": int(self.n_train),
+            "signals": list(S.NAMES),
+            "weights": np.asarray(self.weights, dtype=np.float64),
         }
 
     @classmethod
@@ -153,7 +166,16 @@ class LangModel:
             platt=(float(platt[0]), float(platt[1])),
             threshold=float(state["threshold"]),  # type: ignore[arg-type]
             n_train=int(state.get("n_train", 0)),  # type: ignore[call-overload]
+            weights=_weights(state),
         )
+
+
+def _weights(state: dict[str, object]) -> np.ndarray:
+    """The signal weights by name (a model without signals: all 0)."""
+    names = state.get("signals") or []
+    given = np.asarray(state.get("weights", np.zeros(0)), dtype=np.float64)
+    by_name = dict(zip(names, given, strict=True))  # type: ignore[call-overload]
+    return np.array([float(by_name.get(n, 0.0)) for n in S.NAMES])
 
 
 def _fit_svm(norm_texts: Sequence[str], y: np.ndarray, cfg: LangConfig) -> LangModel:
@@ -168,24 +190,52 @@ def _fit_svm(norm_texts: Sequence[str], y: np.ndarray, cfg: LangConfig) -> LangM
 
 
 def fit_lang(
-    norm_texts: Sequence[str], y: np.ndarray, cfg: LangConfig, calib_folds: int = 3, seed: int = 0
+    norm_texts: Sequence[str],
+    y: np.ndarray,
+    cfg: LangConfig,
+    calib_folds: int = 3,
+    seed: int = 0,
+    extra: Extra | None = None,
 ) -> LangModel:
-    """Fit the SVM on all texts; Platt parameters come from out-of-fold margins."""
+    """Fit the SVM on the corpus texts, then the combiner (margin + signals) on out-of-fold
+    margins of the corpus and the full model's margins of the ``extra`` messages."""
     margins = np.zeros(len(y))
     texts = np.asarray(norm_texts, dtype=object)
     folds = StratifiedKFold(calib_folds, shuffle=True, random_state=seed)
     for tr, te in folds.split(texts, y):
         margins[te] = _fit_svm(list(texts[tr]), y[tr], cfg).decision(list(texts[te]))
-    lr = LogisticRegression(C=100.0).fit(margins.reshape(-1, 1), y)
-    platt = (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
-    if platt[0] <= 0:  # degenerate (tiny or separable data): plain logistic of the margin
-        platt = (1.0, 0.0)
     model = _fit_svm(norm_texts, y, cfg)
-    model.platt = platt
+    x_texts, x_y = extra if extra is not None else ([], np.zeros(0, dtype=bool))
+    X = np.column_stack(
+        [np.concatenate([margins, model.decision(x_texts)]), S.matrix([*norm_texts, *x_texts])]
+    )
+    target = np.concatenate([y, x_y])
+    weight = np.concatenate(
+        [np.ones(len(y)), np.full(len(x_y), EXTRA_SHARE * len(y) / max(len(x_y), 1))]
+    )
+    lr = LogisticRegression(C=10.0, max_iter=1000).fit(X, target, sample_weight=weight)
+    coef = lr.coef_[0]
+    model.platt = (float(coef[0]), float(lr.intercept_[0]))
+    model.weights = coef[1:].astype(np.float64)
+    if model.platt[0] <= 0:  # degenerate (tiny or separable data): plain logistic of the margin
+        model.platt, model.weights = (1.0, 0.0), np.zeros(len(S.NAMES))
     model.n_train = len(y)
-    # Label at the SVM boundary (margin 0): precision-first, keeps the ham FPR low.
-    model.threshold = float(1.0 / (1.0 + np.exp(-platt[1])))
+    logit = X[:, 0] * model.platt[0] + model.platt[1] + X[:, 1:] @ model.weights
+    model.threshold = _threshold(1.0 / (1.0 + np.exp(-logit)), target, len(y))
     return model
+
+
+def _threshold(scores: np.ndarray, y: np.ndarray, n_corpus: int) -> float:
+    """The most accurate cut on the corpus whose ham FPR stays under the cap (the extra
+    messages are kept from high scores by the firewall's own, higher quarantine score)."""
+    best, best_acc = 0.5, -1.0
+    corpus = slice(0, n_corpus)
+    for cut in np.unique(np.round(scores, 3)):
+        pred = scores >= cut
+        m = compute_metrics(y[corpus], pred[corpus])
+        if m.fpr <= CORPUS_FPR_CAP and m.accuracy > best_acc:
+            best, best_acc = float(cut), m.accuracy
+    return best
 
 
 def route(norm_texts: Sequence[str]) -> np.ndarray:
@@ -238,6 +288,7 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     step: Step | None = None,
+    extra: Extra | None = None,
 ) -> CVResult:
     """Stratified k-fold CV of the routed model: ``lang`` is refitted per fold, ``other`` fixed."""
     texts = np.asarray(norm_texts, dtype=object)
@@ -245,11 +296,28 @@ def cross_validate(
     pred = np.zeros(len(y), dtype=bool)
     skf = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for k, (tr, te) in enumerate(skf.split(texts, y), 1):
-        models = {**other, lang: fit_lang(list(texts[tr]), y[tr], CONFIGS[lang], seed=seed)}
+        models = {
+            **other,
+            lang: fit_lang(list(texts[tr]), y[tr], CONFIGS[lang], seed=seed, extra=extra),
+        }
         scores[te], pred[te] = predict_labels(models, list(texts[te]))
         if step:
             step(f"{lang} fold {k}/{folds}")
     return CVResult(lang, compute_metrics(y, pred), scores, y)
+
+
+def load_extra(path: str | Path | None = MODERN_TRAIN_PATH) -> dict[str, Extra]:
+    """The extra (today's) messages of ``path`` by language, normalised; none without a path."""
+    out: dict[str, Extra] = {lang: ([], np.zeros(0, dtype=bool)) for lang in LANGS}
+    if path is None:
+        return out
+    texts, y = load_tsv(path)
+    norm = [normalize(t) for t in texts]
+    langs = route(norm)
+    for lang in LANGS:
+        idx = np.flatnonzero(langs == lang)
+        out[lang] = ([norm[i] for i in idx], y[idx])
+    return out
 
 
 def train(
@@ -257,21 +325,26 @@ def train(
     folds: int = 5,
     limit: int | None = None,
     step: Step | None = None,
+    extra_path: str | Path | None = MODERN_TRAIN_PATH,
 ) -> tuple[dict[str, LangModel], dict[str, Metrics]]:
-    """Fit one model per language on ``<lang>_train.tsv``; CV metrics if ``folds >= 2``."""
+    """Fit one model per language on ``<lang>_train.tsv`` (and the extra messages of
+    ``extra_path`` for the combiner); CV metrics if ``folds >= 2``."""
     data_dir = Path(data_dir)
+    extra = load_extra(extra_path)
     data: dict[str, tuple[list[str], np.ndarray]] = {}
     models: dict[str, LangModel] = {}
     for lang in LANGS:
         texts, y = load_tsv(data_dir / f"{lang}_train.tsv", limit=limit)
         data[lang] = ([normalize(t) for t in texts], y)
-        models[lang] = fit_lang(data[lang][0], y, CONFIGS[lang])
+        models[lang] = fit_lang(data[lang][0], y, CONFIGS[lang], extra=extra[lang])
         if step:
             step(f"{lang} fit")
     metrics: dict[str, Metrics] = {}
     if folds >= 2:
         for lang in LANGS:
             others = {k: m for k, m in models.items() if k != lang}
-            cv = cross_validate(lang, *data[lang], others, folds=folds, step=step)
+            cv = cross_validate(
+                lang, *data[lang], others, folds=folds, step=step, extra=extra[lang]
+            )
             metrics[lang] = cv.metrics
     return models, metrics

@@ -152,15 +152,27 @@ def sms(
     recipient: Annotated[str, typer.Argument(metavar="TO")],
     text: Annotated[str, typer.Argument(metavar="TEXT")],
 ) -> None:
-    """Deliver one mobile-originated SMS; print each reply as TO_NUMBER<TAB>TEXT."""
+    """Deliver one mobile-originated SMS; print each reply as TO_NUMBER<TAB>TEXT.
+
+    To another subscriber the SMS goes through the firewall: delivered, it prints
+    TO<TAB>TEXT; held or refused, nothing on standard output and the reason on standard error.
+    """
     from telcare.channels.sms.dispatcher import SmsDispatcher
 
     db = _database()
     _require_migrated(db)
-    for reply in SmsDispatcher(db).handle(
+    outcome = SmsDispatcher(db).run(
         MoMessage(sender, recipient, text, message_id=f"cli-{uuid.uuid4()}")
-    ):
-        typer.echo(f"{reply.sender}\t{reply.text}")
+    )
+    decision = outcome.decision
+    if outcome.held and decision is not None:
+        detail = f" ({decision.detail})" if decision.detail else ""
+        typer.echo(f"{decision.action.value}: {decision.reason.value}{detail}", err=True)
+        for reply in outcome.replies:
+            typer.echo(f"{reply.sender}\t{reply.text}", err=True)
+        return
+    for reply in outcome.replies:
+        typer.echo(f"{reply.recipient if decision else reply.sender}\t{reply.text}")
 
 
 @app.command()

@@ -9,9 +9,13 @@ Filter order for one mobile-terminated SMS (first match decides):
 2. the sender is on the recipient's allowlist -> deliver
 3. the sender is on the recipient's blocklist (a number, or a prefix) -> quarantine
 4. the text contains one of the recipient's keywords -> quarantine
-5. the sender is flagged but not restricted (SP code, off-net) -> quarantine
-6. the classifier says spam at the recipient's sensitivity -> quarantine
-7. otherwise -> deliver
+5. the sender is a registered enterprise sender -> deliver
+6. the sender is flagged but not restricted (SP code, off-net) -> quarantine
+7. the classifier's score reaches the recipient's sensitivity -> quarantine
+   (normal: :data:`QUARANTINE_SCORE`, only a high score; strict: :data:`STRICT_THRESHOLD`)
+8. otherwise -> deliver
+
+Nothing is stopped on the classifier alone: a held message is always in the recipient's box.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ FLAG_HIGH_SCORE_REPORTERS = 3
 
 STRICT_THRESHOLD = 0.5
 """Spam probability that quarantines for a ``strict`` subscriber."""
+QUARANTINE_SCORE = 0.7
+"""Spam probability that quarantines for a ``normal`` subscriber: only a high score holds a
+message (transactional texts stay far below it, see docs/antispam.md)."""
 
 SP_PREFIX = "1066"
 """SP access codes (``10660000xx``) start with this."""
@@ -79,6 +86,7 @@ class Reason(enum.StrEnum):
     KEYWORD = "keyword"
     SENDER_FLAGGED = "sender_flagged"
     CLASSIFIER = "classifier"
+    ENTERPRISE = "enterprise"
     CLEAN = "clean"
 
 
@@ -130,9 +138,9 @@ Classifier = Callable[[float | None], tuple[bool, float]]
 """Given a threshold (None: the model's own), whether the text is spam and its score."""
 
 
-def threshold(sensitivity: Sensitivity) -> float | None:
-    """The classifier threshold for ``sensitivity`` (None: the model's calibrated one)."""
-    return STRICT_THRESHOLD if sensitivity is Sensitivity.STRICT else None
+def threshold(sensitivity: Sensitivity) -> float:
+    """The spam probability that quarantines at ``sensitivity``."""
+    return STRICT_THRESHOLD if sensitivity is Sensitivity.STRICT else QUARANTINE_SCORE
 
 
 def normalise_text(text: str) -> str:
@@ -160,6 +168,7 @@ def decide(
     rules: Rules,
     classify: Classifier,
     status: SenderStatus = SenderStatus.CLEAR,
+    enterprise: bool = False,
 ) -> Decision:
     """The filter (see the module docstring); ``classify`` is called only when needed."""
     if status is SenderStatus.RESTRICTED:
@@ -176,6 +185,8 @@ def decide(
         word = next((w for w in rules.keywords if w and w in body), None)
         if word is not None:
             return Decision(Action.QUARANTINE, Reason.KEYWORD, detail=word)
+    if enterprise:
+        return Decision(Action.DELIVER, Reason.ENTERPRISE, detail=sender)
     if status is SenderStatus.FLAGGED:
         return Decision(Action.QUARANTINE, Reason.SENDER_FLAGGED)
     if rules.sensitivity is Sensitivity.OFF:
@@ -253,6 +264,7 @@ class FlagReason(enum.StrEnum):
     REPORTERS = "reporters"
     HIGH_SCORE = "high_score"
     STAFF = "staff"
+    BEHAVIOUR = "behaviour"
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +329,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "antispam.sender_unknown": ("没有该号码的记录。", "There is no record of that sender."),
     "antispam.not_flagged": ("号码{sender}未被标记。", "{sender} is not flagged."),
     "antispam.already_flagged": ("号码{sender}已被标记。", "{sender} is already flagged."),
+    "antispam.enterprise_name": ("请填写企业名称。", "The enterprise name is empty."),
+    "antispam.enterprise_exists": (
+        "号码{sender}已登记为企业发送方。",
+        "{sender} is already a registered enterprise sender.",
+    ),
     "antispam.sensitivity_unknown": (
         "拦截级别只能是strict、normal或off。",
         "Sensitivity is strict, normal or off.",

@@ -7,13 +7,16 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,8 +68,13 @@ class SpamMessage(Base):
     created_at: Mapped[datetime]
     released_at: Mapped[datetime | None]
     reported_at: Mapped[datetime | None]
+    p2p: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Sent by a subscriber to another subscriber through the firewall."""
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The text's MinHash signature (uint32 values) for near-identical texts of one sender."""
     __table_args__ = (
         CheckConstraint("action in ('deliver','quarantine','stop')", name="action"),
+        Index("ix_spam_message_sender_created", "sender", "created_at"),
         Index("ix_spam_message_recipient_hash", "recipient", "text_hash"),
         Index("ix_spam_message_recipient_action", "recipient", "action", "created_at"),
         Index("ix_spam_message_created", "created_at"),
@@ -123,6 +131,16 @@ class SpamSender(Base):
     lifted_at: Mapped[datetime | None]
     lifted_by: Mapped[str | None] = mapped_column(String(40))
     __table_args__ = (CheckConstraint("status in ('clear','flagged','restricted')", name="status"),)
+
+
+class SpamEnterpriseSender(Base):
+    """A registered enterprise sender (e.g. 10086's notices): not judged on behaviour or text."""
+
+    __tablename__ = "spam_enterprise_sender"
+    sender: Mapped[str] = mapped_column(String(21), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(40))
 
 
 class SpViolation(Base):

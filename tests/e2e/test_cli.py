@@ -58,3 +58,17 @@ def test_sms_on_uninitialised_database_says_what_to_do(tmp_path: Path) -> None:
     out = run(["sms", "13800138000", "10086", "CXYE"], tmp_path / "none.db")
     assert out.returncode == 2
     assert "telcare init --demo" in out.stdout
+
+
+def test_sms_to_a_subscriber_prints_the_delivered_message(demo_file: Path) -> None:
+    out = run(["sms", "13800138000", "13900139000", "晚上一起吃饭吗？"], demo_file)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "13900139000\t晚上一起吃饭吗？\n"
+
+
+def test_sms_held_by_the_firewall_prints_nothing_and_says_why(demo_file: Path) -> None:
+    spam = "恭喜您中奖了，请点击链接领取奖金 http://t.cn/abc"
+    out = run(["sms", "13800138000", "13900139000", spam], demo_file)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ""
+    assert "quarantine: classifier" in out.stderr

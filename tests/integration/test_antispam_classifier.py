@@ -47,7 +47,7 @@ class FixedClassifier:
 
 @pytest.fixture
 def fixed() -> Iterator[FixedClassifier]:
-    model = FixedClassifier(0.875)
+    model = FixedClassifier(0.9375)
     given: SpamClassifier = model  # the fake fits the interface
     antispam.use_classifier(lambda: given)
     try:
@@ -61,10 +61,10 @@ def test_the_services_use_the_classifier_they_were_given(
 ) -> None:
     decision = antispam.deliver_mt(sqlite_db, OFF_NET, BJ, TEXT, message_id="f1")
     assert decision.action is r.Action.QUARANTINE and decision.reason is r.Reason.CLASSIFIER
-    assert decision.score == 0.875
+    assert decision.score == 0.9375
     report = antispam.report(sqlite_db, BJ, "another text", sender=OFF_NET)
     [row] = [q for q in antispam.report_queue(sqlite_db, status=None) if q.id == report.report_id]
-    assert row.score == 0.875
+    assert row.score == 0.9375
     assert [kind for kind, _, _ in fixed.calls] == ["classify", "score"]
 
 

@@ -62,12 +62,13 @@ def test_sensitivity_sets_the_classifier_threshold() -> None:
 
     def classify(threshold: float | None) -> tuple[bool, float]:
         asked.append(threshold)
-        return (threshold is not None, 0.6)
+        return ((threshold or 0.5) <= 0.6, 0.6)
 
     strict = r.decide("1", "x", r.Rules(sensitivity=r.Sensitivity.STRICT), classify)
     normal = r.decide("1", "x", r.Rules(), classify)
     off = r.decide("1", "x", r.Rules(sensitivity=r.Sensitivity.OFF), never)
-    assert asked == [r.STRICT_THRESHOLD, None]
+    # Normal holds only a high score (issue 19): 0.6 passes, while strict holds it.
+    assert asked == [r.STRICT_THRESHOLD, r.QUARANTINE_SCORE]
     assert strict.reason is r.Reason.CLASSIFIER and strict.score == 0.6
     assert normal.delivered and normal.score == 0.6
     assert off.delivered and off.score is None
@@ -136,3 +137,12 @@ def test_flag_thresholds(
 def test_flag_policy_is_adjustable() -> None:
     assert r.should_flag(2, None, r.FlagPolicy(reporters=2)) is r.FlagReason.REPORTERS
     assert r.mean([None, 0.5, 1.0]) == 0.75 and r.mean([]) is None
+
+
+def test_enterprise_sender_skips_standing_and_classifier_but_not_block_lists() -> None:
+    ok = r.decide("10086", "x", r.Rules(), never, r.SenderStatus.FLAGGED, enterprise=True)
+    assert ok.delivered and ok.reason is r.Reason.ENTERPRISE
+    blocked = r.decide("10086", "x", r.Rules(numbers=frozenset({"10086"})), never, enterprise=True)
+    assert blocked.reason is r.Reason.BLOCKED_NUMBER
+    stopped = r.decide("10086", "x", r.Rules(), never, r.SenderStatus.RESTRICTED, enterprise=True)
+    assert stopped.action is r.Action.STOP

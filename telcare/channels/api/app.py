@@ -23,6 +23,7 @@ from telcare.channels.api import (
 )
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web import antispam as web_antispam
+from telcare.channels.web import firewall as web_firewall
 from telcare.channels.web.headers import SecurityHeaders
 from telcare.config import get_settings
 from telcare.store.uow import Database
@@ -60,6 +61,7 @@ def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
         app.include_router(sms_simulator.router)
     app.include_router(antispam.router)  # /api/antispam
     app.include_router(web_antispam.router)  # /hall/spam, /staff/antispam
+    app.include_router(web_firewall.router)  # /staff/antispam/firewall
     for router in tmf.ROUTERS:  # TMF Open APIs under /tmf-api
         app.include_router(router)
     app.include_router(partners.router)  # /api/partners (SP governance)

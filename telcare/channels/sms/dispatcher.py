@@ -9,21 +9,52 @@ SMSC redelivers it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from telcare.channels.sms import registry
 from telcare.channels.sms.commands import COMMANDS, NUMBERS, PREFIXES
 from telcare.channels.sms.messages import MoMessage, MtMessage
+from telcare.domain import antispam_rules as r
 from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
-from telcare.domain.messages import render
+from telcare.domain.messages import register, render
+from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.sms_segments import segment
-from telcare.services import selfcare
+from telcare.services import antispam, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
 log = logging.getLogger(__name__)
 
 SELFCARE_NUMBER = "10086"
+
+register(
+    {
+        "sms.p2p.restricted": (
+            "您的短信发送功能因涉嫌发送垃圾短信已被限制，短信未发出。如有异议请致电10086申诉。",
+            "Your SMS sending is restricted on suspicion of spam; the message was not sent. "
+            "Call 10086 to appeal.",
+        ),
+        "sms.p2p.unknown_recipient": (
+            "号码{number}不是本网用户，短信未发出。",
+            "{number} is not one of our subscribers; the message was not sent.",
+        ),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One MO handled: the MTs to send and, for a person-to-person SMS, the firewall's word."""
+
+    replies: list[MtMessage] = field(default_factory=list)
+    decision: r.Decision | None = None
+    """None unless the MO went through the firewall (to another subscriber)."""
+
+    @property
+    def held(self) -> bool:
+        """A person-to-person SMS that was quarantined or stopped, not delivered."""
+        return self.decision is not None and not self.decision.delivered
 
 
 @registry.number(SELFCARE_NUMBER)
@@ -46,25 +77,70 @@ class SmsDispatcher:
         self.db = db
 
     def handle(self, mo: MoMessage) -> list[MtMessage]:
-        """Run one MO to completion; its replies, in order (none for unknown numbers)."""
+        """Run one MO to completion; its replies, in order (none for unknown numbers).
+
+        An SMS to another subscriber goes through the firewall: the reply is the MT to the
+        recipient when it is delivered, nothing when it is held in the recipient's box."""
+        return self.run(mo).replies
+
+    def run(self, mo: MoMessage) -> Outcome:
+        """:meth:`handle`, with the firewall's decision for a person-to-person SMS."""
         handler = NUMBERS.get(mo.recipient) or next(
             (h for prefix, h in PREFIXES if mo.recipient.startswith(prefix)), None
         )
         if handler is None:
+            if _subscriber_number(mo.recipient):
+                return self._p2p(mo)
             log.info("no service on %s; MO from %s dropped", mo.recipient, mo.sender)
-            return []
+            return Outcome()
         try:
             who = selfcare.overview(self.db, mo.sender)
         except (UnknownSubscriber, InvalidMsisdn):
-            return self._reply(mo, render("sms.not_subscriber"))
+            return Outcome(self._reply(mo, render("sms.not_subscriber")))
         try:
             text = handler(self.db, mo, who)
         except UnknownSubscriber:
             text = render("sms.not_subscriber", who.language)
         except DomainError as err:
             text = render(err.key, who.language, **err.params)
-        return self._reply(mo, text) if text else []
+        return Outcome(self._reply(mo, text) if text else [])
+
+    def _p2p(self, mo: MoMessage) -> Outcome:
+        """A subscriber's SMS to another subscriber, through the firewall."""
+        try:
+            who = selfcare.overview(self.db, mo.sender)
+        except (UnknownSubscriber, InvalidMsisdn):
+            return Outcome(self._reply(mo, render("sms.not_subscriber")))
+        try:
+            result = antispam.deliver_p2p(
+                self.db, mo.sender, mo.recipient, mo.text, message_id=_message_id(mo)
+            )
+        except UnknownSubscriber:
+            text = render("sms.p2p.unknown_recipient", who.language, number=mo.recipient)
+            return Outcome(self._reply(mo, text))
+        decision = result.decision
+        if decision.delivered:
+            parts = segment(result.text)
+            return Outcome([MtMessage(result.sender, result.recipient, p) for p in parts], decision)
+        if decision.action is r.Action.STOP:
+            notice = render("sms.p2p.restricted", who.language)
+            return Outcome([MtMessage(r.REPORT_NUMBER, mo.sender, notice)], decision)
+        return Outcome([], decision)
 
     @staticmethod
     def _reply(mo: MoMessage, text: str) -> list[MtMessage]:
         return [MtMessage(mo.recipient, mo.sender, part) for part in segment(text)]
+
+
+def _subscriber_number(number: str) -> bool:
+    """Whether ``number`` reads as a mobile number (not a service number)."""
+    try:
+        normalise_msisdn(number)
+    except InvalidMsisdn:
+        return False
+    return True
+
+
+def _message_id(mo: MoMessage) -> str:
+    """The firewall's idempotency key: the SMSC's id, else a fresh one."""
+    return registry.idempotency_key(mo).removeprefix("sms:")

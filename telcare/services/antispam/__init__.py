@@ -7,6 +7,9 @@ reporter's SMS (acknowledgement, outcome) through the notification outbox:
 
 - :mod:`.rules`: personal block and allow lists, keywords and the sensitivity;
 - :mod:`.delivery`: each MT SMS judged, the quarantine box, "not spam", purging;
+- :mod:`.firewall`: a subscriber's SMS to another subscriber, judged before delivery, and
+  the sender's behaviour (restriction); :mod:`.standing`: enterprise whitelist, staff review
+  queue, appeals, the decisions feed;
 - :mod:`.reports`: reports to 10086999 (SMS, API, a click in the box);
 - :mod:`.flags`: when a reported sender is flagged or restricted, and the staff's actions;
 - :mod:`.console`: the staff console's queries; :mod:`.stats`: statistics and keywords;
@@ -31,6 +34,8 @@ from telcare.services.antispam.delivery import purge as purge
 from telcare.services.antispam.delivery import quarantine as quarantine
 from telcare.services.antispam.delivery import received as received
 from telcare.services.antispam.delivery import release as release
+from telcare.services.antispam.firewall import P2PResult as P2PResult
+from telcare.services.antispam.firewall import deliver_p2p as deliver_p2p
 from telcare.services.antispam.flags import dismiss_reports as dismiss_reports
 from telcare.services.antispam.flags import evaluate as evaluate
 from telcare.services.antispam.flags import flag_sender as flag_sender
@@ -49,6 +54,16 @@ from telcare.services.antispam.rules import remove_rule as remove_rule
 from telcare.services.antispam.rules import set_sensitivity as set_sensitivity
 from telcare.services.antispam.rules import unblock_keyword as unblock_keyword
 from telcare.services.antispam.rules import unblock_sender as unblock_sender
+from telcare.services.antispam.standing import DecisionRow as DecisionRow
+from telcare.services.antispam.standing import Enterprise as Enterprise
+from telcare.services.antispam.standing import ReviewItem as ReviewItem
+from telcare.services.antispam.standing import appeal as appeal
+from telcare.services.antispam.standing import confirm as confirm
+from telcare.services.antispam.standing import decisions as decisions
+from telcare.services.antispam.standing import enterprises as enterprises
+from telcare.services.antispam.standing import register_enterprise as register_enterprise
+from telcare.services.antispam.standing import remove_enterprise as remove_enterprise
+from telcare.services.antispam.standing import review_queue as review_queue
 from telcare.services.antispam.stats import DayStats as DayStats
 from telcare.services.antispam.stats import Statistics as Statistics
 from telcare.services.antispam.stats import statistics as statistics

@@ -15,6 +15,7 @@ from telcare.services import lookups
 from telcare.services.antispam.classifier import current_classifier
 from telcare.services.antispam.common import _now, _retry, _sender_status
 from telcare.services.antispam.rules import _add_rule, _rules
+from telcare.services.notify import queue_sms
 from telcare.store import antispam_models as am
 from telcare.store.uow import Database
 
@@ -152,7 +153,9 @@ def _quarantined(s: Session, msisdn: str, message_id: str) -> am.SpamMessage:
 
 
 def release(db: Database, msisdn: str, message_id: str, *, now: datetime | None = None) -> None:
-    """ "Not spam": deliver the held message, allowlist its sender, keep the feedback."""
+    """ "Not spam": deliver the held message, allowlist its sender, keep the feedback.
+
+    A person-to-person SMS held by the firewall is queued to the recipient now."""
     number = normalise_msisdn(msisdn)
     when = _now(now)
 
@@ -180,6 +183,15 @@ def release(db: Database, msisdn: str, message_id: str, *, now: datetime | None 
             )
         )
         _add_rule(s, number, r.RuleKind.ALLOW, row.sender, when)
+        if row.p2p:  # held by the firewall, never sent: deliver it now, from its sender
+            queue_sms(
+                s,
+                number,
+                row.text,
+                dedupe_key=f"antispam:release:{row.message_id}",
+                sender=row.sender,
+                now=when,
+            )
 
     _retry(db, work)
 

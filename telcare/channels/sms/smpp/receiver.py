@@ -24,8 +24,11 @@ from telcare.channels.sms.smpp.pdu import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SERVICE_NUMBERS = frozenset({"10086", "10086999", "10086700", "1066*"})
-"""Self-service, spam reports, survey replies and every SP access code (``*`` = prefix)."""
+DEFAULT_SERVICE_NUMBERS = frozenset(
+    {"10086", "10086999", "10086700", "1066*", *(f"1{d}*" for d in "3456789")}
+)
+"""Self-service, spam reports, survey replies, every SP access code (``*`` = prefix) and
+mobile numbers (a subscriber's SMS to another, judged by the SMS firewall)."""
 
 
 @dataclass

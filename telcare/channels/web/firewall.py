@@ -1,0 +1,132 @@
+"""The SMS firewall's staff pages (``/staff/antispam/firewall``): the decisions feed with
+filters, the review queue of restricted senders (confirm or lift), a sender's standing,
+and the enterprise whitelist. Staff only; changes by headquarters staff only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from telcare.channels.api.deps import get_db
+from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import require_csrf, require_staff
+from telcare.domain.access import Principal
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import register
+from telcare.services import antispam
+from telcare.store.uow import Database
+
+router = APIRouter(include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Staff = Annotated[Principal, Depends(require_staff)]
+CSRF = [Depends(require_csrf)]
+BASE = "/staff/antispam/firewall"
+
+register(
+    {
+        "web.fw.decisions": ("防火墙判定", "Firewall decisions"),
+        "web.fw.review": ("待复核号码", "Review queue"),
+        "web.fw.enterprise": ("企业白名单", "Enterprise senders"),
+        "web.fw.recipient": ("接收号码", "Recipient"),
+        "web.fw.reason": ("原因", "Reason"),
+        "web.fw.filter": ("筛选", "Filter"),
+        "web.fw.appeal": ("申诉", "Appeal"),
+        "web.fw.confirm": ("维持限制", "Keep restriction"),
+        "web.fw.lift": ("解除限制", "Lift"),
+        "web.fw.name": ("企业名称", "Name"),
+        "web.fw.add": ("登记", "Register"),
+        "web.fw.remove": ("移除", "Remove"),
+        "web.fw.standing": ("号码状态", "Standing"),
+    }
+)
+
+
+def _hq(who: Principal) -> None:
+    if not who.is_headquarters:
+        raise HTTPException(403, "headquarters staff only")
+
+
+@router.get(BASE, response_class=HTMLResponse)
+def decisions(
+    request: Request,
+    db: Db,
+    who: Staff,
+    action: Annotated[str, Query(max_length=10)] = "",
+    reason: Annotated[str, Query(max_length=20)] = "",
+    sender: Annotated[str, Query(max_length=21)] = "",
+    recipient: Annotated[str, Query(max_length=21)] = "",
+) -> Response:
+    rows = antispam.decisions(
+        db,
+        action=action or None,
+        reason=reason or None,
+        sender=sender or None,
+        recipient=recipient or None,
+        p2p=True,
+    )
+    standing = antispam.sender_status(db, sender) if sender else None
+    return page(
+        request,
+        "antispam/firewall.html",
+        {
+            "rows": rows,
+            "filters": {
+                "action": action,
+                "reason": reason,
+                "sender": sender,
+                "recipient": recipient,
+            },
+            "standing": standing,
+        },
+    )
+
+
+@router.get(BASE + "/review", response_class=HTMLResponse)
+def review(request: Request, db: Db, who: Staff) -> Response:
+    return page(
+        request,
+        "antispam/review.html",
+        {"items": antispam.review_queue(db), "enterprises": antispam.enterprises(db)},
+    )
+
+
+@router.post(BASE + "/review/{sender}/{action}", dependencies=CSRF)
+def decide(request: Request, db: Db, who: Staff, sender: str, action: str) -> Response:
+    """Keep (confirm) or lift a restriction; audited."""
+    _hq(who)
+    if action not in ("confirm", "lift"):
+        raise HTTPException(404)
+    try:
+        if action == "confirm":
+            antispam.confirm(db, sender, staff=who.subject)
+        else:
+            antispam.unflag_sender(db, sender, staff=who.subject)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    else:
+        flash(request, "ok", "web.staff.done")
+    return redirect(BASE + "/review")
+
+
+@router.post(BASE + "/enterprise", dependencies=CSRF)
+def enterprise(
+    request: Request,
+    db: Db,
+    who: Staff,
+    sender: Annotated[str, Form(max_length=21)],
+    name: Annotated[str, Form(max_length=60)] = "",
+    remove: Annotated[str, Form()] = "",
+) -> Response:
+    _hq(who)
+    try:
+        if remove:
+            antispam.remove_enterprise(db, sender, staff=who.subject)
+        else:
+            antispam.register_enterprise(db, sender, name, staff=who.subject)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    else:
+        flash(request, "ok", "web.staff.done")
+    return redirect(BASE + "/review")

@@ -48,3 +48,38 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             proc.send_signal(signal.SIGTERM)
             output = proc.communicate(timeout=20)[0]
         assert proc.returncode == 0, output
+
+
+def test_smpp_person_to_person_goes_through_the_firewall(sqlite_db: Database) -> None:
+    """A subscriber's SMS to another subscriber over SMPP: delivered -> submitted to the
+    recipient from the sender; spam -> held in the recipient's box, nothing submitted."""
+    from telcare.services import antispam
+
+    with SmscSimulator() as smsc:
+        env = {
+            **os.environ,
+            "TELCARE_DATABASE_URL": str(sqlite_db.engine.url),
+            "TELCARE_SMPP_HOST": smsc.host,
+            "TELCARE_SMPP_PORT": str(smsc.port),
+            "TELCARE_SMPP_SYSTEM_ID": "telcare",
+            "TELCARE_SMPP_PASSWORD": "secret",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "telcare", "smpp", "--drain-every", "0.2"],
+            env=env,
+            cwd=Path(__file__).parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            smsc.deliver("13800138000", "13900139000", "恭喜您中奖了，请点击 http://t.cn/abc 领取")
+            smsc.deliver("13800138000", "13900139000", "晚上一起吃饭吗？")
+            [submit] = smsc.wait_for_submits(1, timeout=30)
+            assert (submit.source_addr, submit.destination_addr) == ("13800138000", "13900139000")
+            assert submit.text == "晚上一起吃饭吗？"
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output = proc.communicate(timeout=20)[0]
+        assert proc.returncode == 0, output
+    [held] = antispam.quarantine(sqlite_db, "13900139000")
+    assert held.reason == "classifier" and "t.cn" in held.text

@@ -190,6 +190,11 @@ def smpp(
     startup.require_secret()
     db = _database()
     _require_migrated(db)
+    # Load the spam model before binding: the SMS firewall judges person-to-person MOs, and a
+    # first MO that waited for the model could miss the SMSC's response timeout.
+    from telcare.antispam import classifier
+
+    classifier().classify("")
     gateway = SmppGateway.from_env(SmsDispatcher(db).handle)
     stop = threading.Event()
 

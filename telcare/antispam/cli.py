@@ -158,8 +158,8 @@ def validate(
 ) -> None:
     """Today's messages by category: labelled spam at the model's threshold, held at the
     firewall's quarantine score; transactional FPR and link-fraud recall."""
-    from telcare.antispam.model import SpamModel
     from telcare.antispam.evaluation import evaluate as run
+    from telcare.antispam.model import SpamModel
 
     try:
         report = run(SpamModel.load(model), file)

@@ -189,3 +189,17 @@ def test_redelivery_returns_the_first_decision(sqlite_db: Database) -> None:
     mo = MoMessage(BJ, GD, HAM, message_id="smsc-1")
     assert dispatcher.handle(mo) == dispatcher.handle(mo) == [MtMessage(BJ, GD, HAM)]
     assert len(judged(sqlite_db, GD)) == 1
+
+
+def test_over_the_api_simulator_the_delivered_mt_comes_back(sqlite_db: Database) -> None:
+    from fastapi.testclient import TestClient
+
+    from telcare.channels.api.app import create_app
+
+    client = TestClient(create_app(sqlite_db, demo=True))
+    sent = client.post("/sms/mo", json={"sender": BJ, "recipient": GD, "text": HAM})
+    assert sent.status_code == 200
+    assert sent.json() == [{"sender": BJ, "recipient": GD, "text": HAM}]
+    held = client.post("/sms/mo", json={"sender": SH, "recipient": GD, "text": SPAM})
+    assert held.status_code == 200 and held.json() == []
+    assert [m.text for m in antispam.quarantine(sqlite_db, GD)] == [SPAM]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from telcare.demo.seed import seed_demo
 from telcare.domain import antispam_rules as r
+from telcare.domain import sender_standing as antispam_standing
 from telcare.domain.errors import Conflict, NotFound
 from telcare.services import antispam, notify
 from telcare.store import antispam_models as am
@@ -220,3 +221,20 @@ def test_texts_with_nul_or_lone_surrogates_are_stored(db: Database) -> None:
     antispam.deliver_mt(db, OFF_NET, BJ, "a\x00b\ud800c", message_id="nul")
     assert antispam.received(db, BJ)[0].text == "ab?c"
     assert not antispam.report(db, BJ, "x\x00y", sender="135\x0012345678").duplicate
+
+
+def test_firewall_on_both_databases_restricts_a_bulk_sender(db: Database) -> None:
+    """The P2P firewall's window query and MinHash blobs on SQLite and PostgreSQL."""
+    policy = antispam_standing.StandingPolicy(same_text_recipients=2, new_line_recipients=99)
+    first = antispam.deliver_p2p(db, BJ, GD, HAM, message_id="p1", now=NOW, policy=policy)
+    assert first.decision.delivered
+    again = antispam.deliver_p2p(db, BJ, SH, HAM, message_id="p2", now=NOW, policy=policy)
+    assert again.restricted_now is antispam_standing.BehaviourReason.SAME_TEXT
+    assert again.decision.action is r.Action.STOP
+    assert antispam.sender_status(db, BJ) == r.SenderStatus.RESTRICTED.value
+    assert [i.sender for i in antispam.review_queue(db)] == [BJ]
+    feed = antispam.decisions(db, sender=BJ, p2p=True)
+    assert [(d.action, d.reason) for d in feed] == [
+        ("stop", "sender_restricted"),
+        ("deliver", "clean"),
+    ]

@@ -84,3 +84,20 @@ def test_only_headquarters_staff_change_standing(sqlite_db: Database, client: Te
     )
     assert answer.status_code == 403
     assert antispam.sender_status(sqlite_db, BJ) == SenderStatus.RESTRICTED.value
+
+
+def test_a_restricted_subscriber_appeals_from_the_hall(sqlite_db: Database) -> None:
+    from tests.e2e.test_web_hall import log_in
+
+    antispam.flag_sender(sqlite_db, BJ, staff="system")
+    antispam.confirm(sqlite_db, BJ, staff="hq-admin")
+    assert antispam.review_queue(sqlite_db) == []
+    client = TestClient(create_app(sqlite_db))
+    token = log_in(client, sqlite_db, BJ)
+    assert 'id="appeal"' in client.get("/hall/spam").text
+    client.post("/hall/spam/appeal", data={"csrf_token": token, "text": "只是同学聚会通知"})
+    [item] = antispam.review_queue(sqlite_db)
+    assert (item.sender, item.appeal) == (BJ, "只是同学聚会通知")
+    other = TestClient(create_app(sqlite_db))
+    log_in(other, sqlite_db, GD)
+    assert 'id="appeal"' not in other.get("/hall/spam").text

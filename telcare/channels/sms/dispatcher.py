@@ -31,9 +31,10 @@ SELFCARE_NUMBER = "10086"
 register(
     {
         "sms.p2p.restricted": (
-            "您的短信发送功能因涉嫌发送垃圾短信已被限制，短信未发出。如有异议请致电10086申诉。",
+            "您的短信发送功能因涉嫌发送垃圾短信已被限制，短信未发出。如有异议请在网上营业厅"
+            "“垃圾短信拦截”页面申诉。",
             "Your SMS sending is restricted on suspicion of spam; the message was not sent. "
-            "Call 10086 to appeal.",
+            "To appeal, use the Spam filter page of the online hall.",
         ),
         "sms.p2p.unknown_recipient": (
             "号码{number}不是本网用户，短信未发出。",

@@ -140,6 +140,7 @@ def box(request: Request, db: Db, msisdn: Msisdn) -> Response:
             "messages": antispam.quarantine(db, msisdn),
             "rules": antispam.list_rules(db, msisdn),
             "kinds": list(RuleKind),
+            "standing": antispam.sender_status(db, msisdn),
         },
     )
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import require_csrf, require_staff
+from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register
@@ -39,6 +39,15 @@ register(
         "web.fw.add": ("登记", "Register"),
         "web.fw.remove": ("移除", "Remove"),
         "web.fw.standing": ("号码状态", "Standing"),
+        "web.fw.restricted": (
+            "您的短信发送功能因涉嫌发送垃圾短信已被限制",
+            "Your SMS sending is restricted on suspicion of spam",
+        ),
+        "web.fw.appeal_send": ("提交申诉", "Send appeal"),
+        "web.fw.appeal_sent": (
+            "申诉已提交，我们将尽快复核。",
+            "Appeal sent; staff will review it.",
+        ),
     }
 )
 
@@ -130,3 +139,20 @@ def enterprise(
     else:
         flash(request, "ok", "web.staff.done")
     return redirect(BASE + "/review")
+
+
+@router.post("/hall/spam/appeal", dependencies=CSRF)
+def appeal(
+    request: Request,
+    db: Db,
+    msisdn: Annotated[str, Depends(require_msisdn)],
+    text: Annotated[str, Form(max_length=500)],
+) -> Response:
+    """A restricted subscriber asks for a review (it goes to the top of the staff queue)."""
+    try:
+        antispam.appeal(db, msisdn, text)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    else:
+        flash(request, "ok", "web.fw.appeal_sent")
+    return redirect("/hall/spam")

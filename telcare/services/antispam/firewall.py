@@ -11,12 +11,13 @@ row with its reason; a held message is in the recipient's quarantine box.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,11 +33,20 @@ from telcare.store import antispam_models as am
 from telcare.store import models as m
 from telcare.store.uow import Database
 
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
 NUM_PERM = 64
 """MinHash permutations: a Jaccard estimate within about ±0.06."""
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
-"""Its permutations are drawn once (most of the cost of a fresh ``MinHash``); shingles are
-hashed with CRC-32, stable across processes and much faster than the default SHA-1."""
+
+
+@functools.cache
+def _template() -> MinHash:
+    """A ``MinHash`` whose permutations are drawn once (most of the cost of a fresh one);
+    datasketch is imported on first use (about a second at start-up)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +63,14 @@ class P2PResult:
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature (uint32) of ``text``'s character 3-shingles."""
-    mh = MinHash(
+    template = _template()
+    # Shingles hashed with CRC-32: stable across processes, much faster than the default SHA-1.
+    mh = type(template)(
         num_perm=NUM_PERM,
         seed=1,
         hashfunc=zlib.crc32,
-        permutations=_TEMPLATE.permutations,
-        scheme=_TEMPLATE.scheme,
+        permutations=template.permutations,
+        scheme=template.scheme,
     )
     mh.update_batch(st.shingles(text))
     return np.asarray(mh.hashvalues, dtype=np.uint32)

@@ -2,7 +2,7 @@
 (sender, created_at) for sender standing, and the registered enterprise senders
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0026
 Create Date: 2026-12-04 22:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0018"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # to 5 MiB plus the form) may send up to max_upload_bytes.
     max_body_bytes: int = 1 << 20
     max_upload_bytes: int = 6 << 20
+    calendar_file: Path | None = None
+    """The operator's calendar overrides (YAML: days_off, workdays) on top of China's
+    holidays; the packaged, empty one when unset."""
 
 
 def secret_problem(key: SecretStr | str) -> str | None:

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from telcare import __version__
 from telcare.antispam.cli import app as spam_app
+from telcare.channels import process
 from telcare.channels.bus_cli import app as bus_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
@@ -104,6 +105,21 @@ def serve(
             "random key when TELCARE_SECRET_KEY is not set. Never in production.",
         ),
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (uvicorn); metrics are summed.")
+    ] = 1,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-For/-Proto from --forwarded-allow-ips (behind nginx).",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(help="Comma-separated proxy addresses whose X-Forwarded-* are trusted."),
+    ] = "127.0.0.1",
+    log_level: process.LogLevel = None,
 ) -> None:
     """Serve the API and the pages (and, in demo mode, the SMS simulator)."""
     from telcare.channels import startup
@@ -111,11 +127,23 @@ def serve(
     if demo:
         startup.enable_demo()
     startup.require_secret()  # before the app's imports: a refusal comes at once
+    startup.share_log_level(log_level)
+    if workers > 1:
+        startup.share_metrics_folder()
+    process.configure_logs(log_level)
     import uvicorn
 
-    from telcare.channels.api.app import create_app
-
-    uvicorn.run(create_app(_database()), host=host, port=port)
+    uvicorn.run(
+        "telcare.channels.api.app:production_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_config=None,  # our structured logs (telcare.ops.logs), set up in each worker
+        access_log=False,  # one line per request comes from the app's middleware
+    )
 
 
 @app.command()
@@ -138,6 +166,8 @@ def sms(
 @app.command()
 def smpp(
     drain_every: Annotated[float, typer.Option(help="Seconds between outbox drains.")] = 1.0,
+    log_level: process.LogLevel = None,
+    health_port: process.HealthPort = None,
 ) -> None:
     """Bind to the SMSC (TELCARE_SMPP_*): answer MOs and deliver the notification outbox."""
     import threading
@@ -145,12 +175,17 @@ def smpp(
     from telcare.channels import startup
     from telcare.channels.sms.dispatcher import SmsDispatcher
     from telcare.channels.sms.smpp import SmppGateway
-    from telcare.services import notify
+    from telcare.ops import health
+    from telcare.services import backlogs, notify
 
     startup.require_secret()
+    settings = get_settings()
     db = _database()
     _require_migrated(db)
-    gateway = SmppGateway.from_env(SmsDispatcher(db).handle)
+    gateway = SmppGateway.from_settings(SmsDispatcher(db).handle, settings)
+    checks = health.for_node(db, settings.bus_url).add("smpp", health.smpp_check(gateway))
+    checks.before_metrics.append(lambda: backlogs.refresh_gauges(db))
+    process.begin("smpp", log_level, health_port, checks, db.engine)
     stop = threading.Event()
 
     def drain() -> None:

@@ -14,6 +14,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,27 @@ class Settings(BaseSettings):
     # to 5 MiB plus the form) may send up to max_upload_bytes.
     max_body_bytes: int = 1 << 20
     max_upload_bytes: int = 6 << 20
+    log_level: str = "INFO"
+    """Log threshold of every process (``--log-level`` overrides)."""
+    log_format: Literal["auto", "json", "console"] = "auto"
+    """Log lines: JSON, console, or ``auto`` (console in demo mode, JSON otherwise)."""
+    health_host: str = "127.0.0.1"
+    """Address the ``--health-port`` of smpp, bus run and worker listens on."""
+    otel_enabled: bool = False
+    """OpenTelemetry tracing (FastAPI, SQLAlchemy, NATS headers); needs ``telcare[otel]``."""
+    otel_exporter: Literal["otlp", "console"] = "otlp"
+    """Where spans go: OTLP/HTTP (``OTEL_EXPORTER_OTLP_ENDPOINT``) or the console."""
+    metrics_token: SecretStr | None = None
+    """Bearer token for the web node's ``/metrics``; unset, it answers loopback clients only."""
+    # --- telcare smpp: the SMSC link (an ESME bound as transceiver)
+    smpp_host: str = "127.0.0.1"
+    smpp_port: int = 2775
+    smpp_system_id: str = "telcare"
+    smpp_password: SecretStr = SecretStr("")
+    smpp_system_type: str = ""
+    smpp_service_numbers: str | None = None
+    """Recipients answered, comma-separated (``1066*`` a prefix); unset: 10086 and the
+    registered service numbers."""
     calendar_file: Path | None = None
     """The operator's calendar overrides (YAML: days_off, workdays) on top of China's
     holidays; the packaged, empty one when unset."""

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from telcare.bus.handlers import Applier
 from telcare.bus.outbox import Message
+from telcare.ops import tracing
 from telcare.store.uow import Database
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,9 @@ class NatsPublisher:
 
     async def publish(self, messages: Sequence[Message]) -> None:
         futures = [
-            await self.js.publish_async(m.subject, m.data, headers={"Nats-Msg-Id": m.event_id})
+            await self.js.publish_async(
+                m.subject, m.data, headers=dict(tracing.inject({"Nats-Msg-Id": m.event_id}))
+            )
             for m in messages
         ]
         try:

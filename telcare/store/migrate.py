@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,3 +26,14 @@ def alembic_config(url: str, engine: Engine | None = None) -> Config:
 def upgrade(url: str, engine: Engine | None = None, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (idempotent)."""
     command.upgrade(alembic_config(url, engine), revision)
+
+
+@lru_cache
+def heads() -> frozenset[str]:
+    """The head revision(s) of the migrations shipped with this version."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def at_head(conn: Connection) -> bool:
+    """Whether the database behind ``conn`` is at the migrations' head revision(s)."""
+    return set(MigrationContext.configure(conn).get_current_heads()) == heads()

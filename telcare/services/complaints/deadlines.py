@@ -12,6 +12,7 @@ from telcare import clock
 from telcare.domain import complaints as dc
 from telcare.domain.provinces import HQ
 from telcare.domain.sla import ZERO, Deadlines, SlaTable
+from telcare.ops.metrics import SLA_ESCALATIONS
 from telcare.services.calendar import sla_table
 from telcare.services.complaints.taxonomies import _taxonomy
 from telcare.services.complaints.trail import _emit
@@ -67,6 +68,7 @@ def sweep_escalations(
                 ticket.updated_at = now
                 _emit(s, ticket, "ticket.escalated", "escalate", "sla", diff, now)
                 raised += 1
+                SLA_ESCALATIONS.labels(str(int(level))).inc()
         uow.commit()
     return raised
 

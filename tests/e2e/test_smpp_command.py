@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from telcare.bus.cluster import free_port
 from telcare.channels.sms.smsc_sim import SmscSimulator
 from telcare.services import notify
 from telcare.store.uow import Database
@@ -18,6 +21,7 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
     with sqlite_db.uow() as uow:
         notify.queue_sms(uow.session, "13900139000", "Your data reminder", dedupe_key="t-1")
         uow.commit()
+    health_port = free_port()
     with SmscSimulator() as smsc:
         env = {
             **os.environ,
@@ -28,7 +32,8 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             "TELCARE_SMPP_PASSWORD": "secret",
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "telcare", "smpp", "--drain-every", "0.2"],
+            [sys.executable, "-m", "telcare", "smpp", "--drain-every", "0.2"]
+            + ["--health-port", str(health_port)],
             env=env,
             cwd=Path(__file__).parent,
             stdout=subprocess.PIPE,
@@ -44,7 +49,17 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             while notify.due(sqlite_db) and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert notify.due(sqlite_db) == []  # marked sent once handed to the SMSC link
+            ready = json.loads(_get(f"http://127.0.0.1:{health_port}/ready"))
+            assert ready == {"status": "ok", "checks": {"database": "ok", "smpp": "ok"}}
+            metrics = _get(f"http://127.0.0.1:{health_port}/metrics")
+            assert "telcare_smpp_bound 1.0" in metrics
+            assert 'telcare_sms_mo_total{command="QueryBalance"} 1.0' in metrics
         finally:
             proc.send_signal(signal.SIGTERM)
             output = proc.communicate(timeout=20)[0]
         assert proc.returncode == 0, output
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return str(resp.read().decode())

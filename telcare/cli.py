@@ -20,6 +20,7 @@ from telcare import __version__
 from telcare.antispam.cli import app as spam_app
 from telcare.channels import process
 from telcare.channels.bus_cli import app as bus_app
+from telcare.channels.config_cli import app as config_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app
@@ -245,4 +246,5 @@ app.add_typer(bus_app, name="bus", help="Province-to-headquarters event bus.")
 app.add_typer(loyalty_app, name="loyalty", help="Points: accrual, expiry, merchant settlement.")
 app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the customer club.")
 app.add_typer(report_app, name="report", help="Monthly service-quality reports.")
+app.add_typer(config_app, name="config", help="Settings reference and production check.")
 app.add_typer(logins_app, name="logins", help="Lockouts, staff accounts, tokens, audit log.")

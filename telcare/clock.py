@@ -10,9 +10,9 @@ on at real speed. Tests pin the clock with ``time-machine``, which moves
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 
+from telcare.config import Settings
 from telcare.domain.subscriptions import OPERATOR_TZ
 
 ENV = "TELCARE_CLOCK"
@@ -28,7 +28,7 @@ def _offset_for(start: str | None) -> timedelta:
     return parse_instant(start) - datetime.now(UTC) if start else timedelta(0)
 
 
-_offset = _offset_for(os.environ.get(ENV))
+_offset = _offset_for(Settings().clock)
 
 
 def start_at(instant: datetime | None) -> None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from telcare.bus.cluster import free_port
 from telcare.channels.sms.smsc_sim import SmscSimulator
 from telcare.services import notify
 from telcare.store.uow import Database
+
+TELCARE_SMPP = [sys.executable, "-m", "telcare", "smpp"]
 
 
 def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> None:
@@ -32,8 +34,7 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             "TELCARE_SMPP_PASSWORD": "secret",
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "telcare", "smpp", "--drain-every", "0.2"]
-            + ["--health-port", str(health_port)],
+            [*TELCARE_SMPP, "--drain-every", "0.2", "--health-port", str(health_port)],
             env=env,
             cwd=Path(__file__).parent,
             stdout=subprocess.PIPE,

@@ -19,7 +19,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
-from telcare.config import secret_key
+from telcare.config import get_settings, secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_plain
@@ -54,7 +54,7 @@ def install_session(app: FastAPI) -> None:
         session_cookie=COOKIE,
         max_age=int(SESSION_AGE.total_seconds()),
         same_site="lax",
-        https_only=False,
+        https_only=get_settings().secure_cookies,  # TELCARE_SECURE_COOKIES behind TLS
     )
 
     @app.exception_handler(LoginRequired)

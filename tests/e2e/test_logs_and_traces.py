@@ -27,6 +27,12 @@ client = TestClient(app)
 mo = {"sender": "13800138000", "recipient": "10086", "text": "CXYE"}
 r = client.post("/sms/mo", json=mo, headers={"X-Request-ID": "req-42"})
 assert r.status_code == 200 and r.headers["x-request-id"] == "req-42", r.text
+from telcare.ops import tracing
+with tracing.span("bus.publish"):  # what the relay does: the NATS headers carry the trace
+    headers = tracing.inject({"Nats-Msg-Id": "e-1"})
+assert headers["traceparent"].startswith("00-"), headers
+with tracing.span("bus.apply", headers):  # what a consumer at HQ does
+    pass
 trace.get_tracer_provider().force_flush()
 """
 
@@ -57,10 +63,12 @@ def test_one_id_follows_an_sms_and_one_trace_a_request_to_its_sql(sqlite_db: Dat
     assert request["route"] == "/sms/mo" and request["status"] == 200
 
     spans = _spans(run.stdout)
-    trace_ids = {s["context"]["trace_id"] for s in spans}
+    by_name = {s["name"]: s for s in spans}
+    bus = [by_name.pop("bus.publish"), by_name.pop("bus.apply")]
+    assert bus[1]["parent_id"] == bus[0]["context"]["span_id"]  # continued over the headers
+    trace_ids = {s["context"]["trace_id"] for s in spans if s not in bus}
     assert len(trace_ids) == 1  # HTTP, the SMS and every SQL statement: one trace
-    names = {s["name"] for s in spans}
-    assert "sms.mo" in names and "POST /sms/mo" in names
+    assert "sms.mo" in by_name and "POST /sms/mo" in by_name
     assert any(s["attributes"].get("db.system") == "sqlite" for s in spans)
 
 

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 
 from telcare import clock
 from telcare.channels.api.app import create_app
 from telcare.config import get_settings
 from telcare.domain.access import Kind, Principal
+from telcare.services import charging
 from telcare.services import complaints as svc
+from telcare.store.models import Subscription
 from telcare.store.uow import Database
+from tests.integration.test_charging import LINES, write_csv
+from tests.integration.test_charging import NOW as USAGE_NOW
 
 TOKEN = "metrics-token-for-the-test-0123456789"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -113,3 +118,19 @@ def test_the_sample_dashboard_shows_only_metrics_that_exist() -> None:
     suffixes = ("", "_total", "_bucket", "_count", "_sum")
     known = {f.name + suffix for f in REGISTRY.collect() for suffix in suffixes}
     assert used and used <= known, used - known
+
+
+def test_usage_ingest_counts_rated_rejected_and_duplicates(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    with sqlite_db.uow() as uow:
+        uow.session.execute(update(Subscription).values(starts_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        uow.commit()
+
+    def counted(outcome: str) -> float:
+        return REGISTRY.get_sample_value("telcare_usage_records_total", {"outcome": outcome}) or 0
+
+    before = {o: counted(o) for o in ("rated", "rejected", "duplicate")}
+    charging.ingest(sqlite_db, write_csv(tmp_path / "u.csv", LINES), now=USAGE_NOW)
+    moved = {o: counted(o) - before[o] for o in before}
+    assert moved == {"rated": 6, "rejected": 5, "duplicate": 1}

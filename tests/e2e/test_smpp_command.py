@@ -59,6 +59,12 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             proc.send_signal(signal.SIGTERM)
             output = proc.communicate(timeout=20)[0]
         assert proc.returncode == 0, output
+    # one id follows the SMS: the MO's log line and the submit_sm of its reply
+    lines = [json.loads(x) for x in output.decode().splitlines() if x.startswith("{")]
+    mo = next(x for x in lines if x["event"] == "sms.mo")
+    mt = [x for x in lines if x["event"] == "sms.mt submitted to 13800138000"]
+    assert mo["command"] == "QueryBalance" and mo["level"] == "info"
+    assert mt and all(x["message_id"] == mo["message_id"] for x in mt)
 
 
 def _get(url: str) -> str:

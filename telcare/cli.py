@@ -177,6 +177,7 @@ def smpp(
     from telcare.channels.sms.dispatcher import SmsDispatcher
     from telcare.channels.sms.smpp import SmppGateway
     from telcare.ops import health
+    from telcare.ops.metrics import SMS_MT
     from telcare.services import backlogs, notify
 
     startup.require_secret()
@@ -192,6 +193,7 @@ def smpp(
     def drain() -> None:
         while not stop.wait(drain_every):
             due = notify.due(db)
+            SMS_MT.labels("notification").inc(len(due))
             for message in due:
                 gateway.send(MtMessage(message.sender, message.recipient, message.text))
             if due:

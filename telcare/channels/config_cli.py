@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 
 from telcare.config import Settings, production_problems
@@ -80,8 +80,16 @@ def docs(
 
 @app.command()
 def check() -> None:
-    """Say what is unsafe for production in the current settings; exit 1 if anything is."""
-    problems = production_problems(Settings())  # as configured: no demo key stands in
+    """Say what is unsafe for production in the current settings; exit 1 if anything is
+    (2 if a setting is invalid)."""
+    try:
+        settings = Settings()  # as configured: no demo key stands in
+    except ValidationError as err:
+        for e in err.errors():
+            name = "TELCARE_" + "_".join(str(p) for p in e["loc"]).upper()
+            typer.echo(f"INVALID {name}: {e['msg']}")
+        raise typer.Exit(2) from None
+    problems = production_problems(settings)
     for problem in problems:
         typer.echo(f"UNSAFE  {problem}")
     if problems:

@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
@@ -42,15 +45,22 @@ class Health:
         self.checks[name] = check
         return self
 
-    def ready(self) -> tuple[bool, dict[str, str]]:
-        """Whether every check passes, and each check's ``ok`` or reason."""
+    def ready(self, timeout: float = TIMEOUT_S) -> tuple[bool, dict[str, str]]:
+        """Whether every check passes, and each check's ``ok`` or reason; the checks run
+        side by side, and one that takes over ``timeout`` seconds has failed."""
         results: dict[str, str] = {}
-        for name, check in self.checks.items():
+        pool = ThreadPoolExecutor(max_workers=max(1, len(self.checks)))
+        futures = {name: pool.submit(check) for name, check in self.checks.items()}
+        deadline = time.monotonic() + timeout
+        for name, future in futures.items():
             try:
-                problem = check()
+                problem = future.result(max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                problem = f"no answer within {timeout:g}s"
             except Exception as exc:  # a check that raises is a failed check
                 problem = f"{type(exc).__name__}: {exc}"[:200]
             results[name] = "ok" if problem is None else problem
+        pool.shutdown(wait=False)  # a hung check finishes (or not) on its own thread
         return all(r == "ok" for r in results.values()), results
 
 

@@ -4,6 +4,7 @@ processes; readiness fails when PostgreSQL or NATS goes away and recovers after.
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -111,3 +112,11 @@ def _get(url: str) -> tuple[int, dict[str, object]]:
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)
+
+
+def test_a_hung_check_fails_in_time() -> None:
+    stuck = threading.Event()
+    checks = health.Health().add("slow", lambda: None if stuck.wait(5) else "late")
+    ok, results = checks.ready(timeout=0.2)
+    stuck.set()
+    assert not ok and results == {"slow": "no answer within 0.2s"}

@@ -86,3 +86,9 @@ def test_a_local_nats_needs_no_tls(env: pytest.MonkeyPatch) -> None:
     for name, value in {**PRODUCTION, "TELCARE_BUS_URL": "nats://127.0.0.1:4222"}.items():
         env.setenv(name, value)
     assert CliRunner().invoke(app, ["config", "check"]).exit_code == 0
+
+
+def test_check_names_an_invalid_setting(env: pytest.MonkeyPatch) -> None:
+    env.setenv("TELCARE_SMPP_PORT", "not-a-port")
+    result = CliRunner().invoke(app, ["config", "check"])
+    assert result.exit_code == 2 and "INVALID TELCARE_SMPP_PORT" in result.output

@@ -37,7 +37,11 @@ SMS_FIREWALL = Counter(
 )
 
 # --- SMPP gateway ------------------------------------------------------------------
-SMPP_BOUND = Gauge("telcare_smpp_bound", "1 while the SMPP transceiver session is bound.")
+SMPP_BOUND = Gauge(
+    "telcare_smpp_bound",
+    "1 while the SMPP transceiver session is bound.",
+    multiprocess_mode="livemax",
+)
 SMPP_BINDS = Counter("telcare_smpp_binds_total", "Successful SMPP binds (reconnections + 1).")
 SMPP_ERRORS = Counter(
     "telcare_smpp_errors_total",
@@ -46,11 +50,18 @@ SMPP_ERRORS = Counter(
 )
 
 # --- outboxes and the bus ------------------------------------------------------------
+# Set at each scrape from the database: with several workers, the latest scrape's figure.
 OUTBOX_BACKLOG = Gauge(
-    "telcare_outbox_backlog", "Rows waiting in an outbox, by outbox (events, sms).", ["outbox"]
+    "telcare_outbox_backlog",
+    "Rows waiting in an outbox, by outbox (events, sms).",
+    ["outbox"],
+    multiprocess_mode="livemostrecent",
 )
 OUTBOX_OLDEST_AGE = Gauge(
-    "telcare_outbox_oldest_age_seconds", "Age of the oldest waiting row, by outbox.", ["outbox"]
+    "telcare_outbox_oldest_age_seconds",
+    "Age of the oldest waiting row, by outbox.",
+    ["outbox"],
+    multiprocess_mode="livemostrecent",
 )
 BUS_PUBLISHED = Counter("telcare_bus_published_total", "Outbox events published on the bus.")
 BUS_PUBLISH_LAG = Histogram(

@@ -22,7 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import holidays
 import yaml
 
 from telcare.config import get_settings
@@ -34,7 +33,9 @@ YEARS = range(2000, 2051)
 
 def china(years: range = YEARS) -> HolidayCalendar:
     """China's public holidays, days off in lieu and make-up working days over ``years``."""
-    cn = holidays.China(years=years)
+    from holidays.countries.china import China  # heavy (every country): only when needed
+
+    cn = China(years=years)
     days_off = {d: str(name) for d, name in cn.items()}
     workdays = frozenset(d for d in cn.weekend_workdays if d.year in years)
     return HolidayCalendar(days_off, workdays)

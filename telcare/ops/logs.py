@@ -75,6 +75,8 @@ def configure(level: str = "INFO", *, json_logs: bool = True) -> None:
     root.setLevel(level.upper())
     if level.upper() == "DEBUG":  # each statement, with the request or message id it serves
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    else:  # alembic names each of its plugins at every readiness probe
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     for noisy in ("uvicorn.access",):  # the request middleware logs each request itself
         logging.getLogger(noisy).handlers[:] = []
         logging.getLogger(noisy).propagate = False

@@ -18,8 +18,10 @@ from rich.table import Table
 
 from telcare import __version__
 from telcare.antispam.cli import app as spam_app
+from telcare.channels import process
 from telcare.channels.bus_cli import app as bus_app
 from telcare.channels.knowledge_cli import calls_app, kb_app
+from telcare.channels.config_cli import app as config_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app
@@ -105,6 +107,9 @@ def serve(
             "random key when TELCARE_SECRET_KEY is not set. Never in production.",
         ),
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (uvicorn); metrics are summed.")
+    ] = 1,
     proxy_headers: Annotated[
         bool,
         typer.Option(
@@ -124,6 +129,7 @@ def serve(
         str | None, typer.Option(help="Serve HTTPS directly with this certificate (PEM).")
     ] = None,
     ssl_keyfile: Annotated[str | None, typer.Option(help="The certificate's key (PEM).")] = None,
+    log_level: process.LogLevel = None,
 ) -> None:
     """Serve the API and the pages (and, in demo mode, the SMS simulator)."""
     from telcare.channels import startup
@@ -131,18 +137,24 @@ def serve(
     if demo:
         startup.enable_demo()
     startup.require_secret()  # before the app's imports: a refusal comes at once
+    startup.share_log_level(log_level)
+    if workers > 1:
+        startup.share_metrics_folder()
+    process.configure_logs(log_level)
     import uvicorn
 
-    from telcare.channels.api.app import create_app
-
     uvicorn.run(
-        create_app(_database()),
+        "telcare.channels.api.app:production_app",
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
+        log_config=None,  # our structured logs (telcare.ops.logs), set up in each worker
+        access_log=False,  # one line per request comes from the app's middleware
     )
 
 
@@ -178,6 +190,8 @@ def sms(
 @app.command()
 def smpp(
     drain_every: Annotated[float, typer.Option(help="Seconds between outbox drains.")] = 1.0,
+    log_level: process.LogLevel = None,
+    health_port: process.HealthPort = None,
 ) -> None:
     """Bind to the SMSC (TELCARE_SMPP_*): answer MOs and deliver the notification outbox."""
     import threading
@@ -185,9 +199,12 @@ def smpp(
     from telcare.channels import startup
     from telcare.channels.sms.dispatcher import SmsDispatcher
     from telcare.channels.sms.smpp import SmppGateway
-    from telcare.services import notify
+    from telcare.ops import health
+    from telcare.ops.metrics import SMS_MT
+    from telcare.services import backlogs, notify
 
     startup.require_secret()
+    settings = get_settings()
     db = _database()
     _require_migrated(db)
     # Load the spam model before binding: the SMS firewall judges person-to-person MOs, and a
@@ -195,12 +212,16 @@ def smpp(
     from telcare.antispam import classifier
 
     classifier().classify("")
-    gateway = SmppGateway.from_env(SmsDispatcher(db).handle)
+    gateway = SmppGateway.from_settings(SmsDispatcher(db).handle, settings)
+    checks = health.for_node(db, settings.bus_url).add("smpp", health.smpp_check(gateway))
+    checks.before_metrics.append(lambda: backlogs.refresh_gauges(db))
+    process.begin("smpp", log_level, health_port, checks, db.engine)
     stop = threading.Event()
 
     def drain() -> None:
         while not stop.wait(drain_every):
             due = notify.due(db)
+            SMS_MT.labels("notification").inc(len(due))
             for message in due:
                 gateway.send(MtMessage(message.sender, message.recipient, message.text))
             if due:
@@ -255,6 +276,7 @@ app.add_typer(bus_app, name="bus", help="Province-to-headquarters event bus.")
 app.add_typer(loyalty_app, name="loyalty", help="Points: accrual, expiry, merchant settlement.")
 app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the customer club.")
 app.add_typer(report_app, name="report", help="Monthly service-quality reports.")
+app.add_typer(config_app, name="config", help="Settings reference and production check.")
 app.add_typer(logins_app, name="logins", help="Lockouts, staff accounts, tokens, audit log.")
 app.add_typer(kb_app, name="kb", help="The knowledge base: search, new versions, approval.")
 app.add_typer(calls_app, name="calls", help="The 10086 call centre's call records.")

@@ -10,9 +10,11 @@ on at real speed. Tests pin the clock with ``time-machine``, which moves
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 
+from pydantic import ValidationError
+
+from telcare.config import Settings
 from telcare.domain.subscriptions import OPERATOR_TZ
 
 ENV = "TELCARE_CLOCK"
@@ -28,7 +30,14 @@ def _offset_for(start: str | None) -> timedelta:
     return parse_instant(start) - datetime.now(UTC) if start else timedelta(0)
 
 
-_offset = _offset_for(os.environ.get(ENV))
+def _configured_start() -> str | None:
+    try:
+        return Settings().clock  # TELCARE_CLOCK
+    except ValidationError:  # another setting is wrong: the entry point reports it
+        return None
+
+
+_offset = _offset_for(_configured_start())
 
 
 def start_at(instant: datetime | None) -> None:

@@ -9,13 +9,13 @@ indicator for 31 provinces × 24 months. Only the computation is timed.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
+from telcare.config import Settings
 from telcare.domain.provinces import PROVINCES
 from telcare.domain.quality import month_range
 from telcare.services.quality import compute
@@ -106,7 +106,7 @@ def _fill(conn: object, n: int) -> int:
 
 def run(records: int = 1_000_000) -> dict[str, float]:
     """Grow the schema, then time every indicator for 31 provinces × 24 months."""
-    base = os.environ.get("TELCARE_BENCH_PG_URL", DEFAULT_URL)
+    base = Settings().bench_pg_url
     schema = f"bench_q_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1),
                           isolation_level="AUTOCOMMIT")  # fmt: skip

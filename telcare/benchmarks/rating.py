@@ -13,7 +13,6 @@ The set-up imports sit inside the functions so that `telcare bench --help` start
 from __future__ import annotations
 
 import math
-import os
 import resource
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from urllib.parse import quote
 import numpy as np
 
 from telcare import clock
+from telcare.config import Settings
 from telcare.demo.catalog import TARIFFS
 from telcare.domain import rating
 
@@ -131,7 +131,7 @@ def _pg_schema_url(base: str) -> tuple[str, str]:
 def pg_ingest_records_per_s(records: int, workdir: Path) -> float:
     from sqlalchemy import create_engine, text
 
-    base = os.environ.get("TELCARE_BENCH_PG_URL", PG_DEFAULT)
+    base = Settings().bench_pg_url
     try:
         admin = create_engine(
             base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"

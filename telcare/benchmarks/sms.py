@@ -22,12 +22,13 @@ from sqlalchemy import create_engine, select, text
 
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
+from telcare.config import Settings
 from telcare.demo.seed import seed_demo
 from telcare.store import models as m
 from telcare.store.migrate import upgrade
 from telcare.store.uow import Database
 
-PG_URL = os.environ.get("TELCARE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_URL = Settings().bench_pg_url
 QUERIES = 10000
 SUBSCRIPTIONS = 1000
 WORKERS = os.cpu_count() or 1

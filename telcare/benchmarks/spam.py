@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import time
@@ -12,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from telcare.antispam.model import SpamModel
 from telcare.antispam.training import load_tsv
+from telcare.config import Settings
 
 BATCH = 1000
 N_MESSAGES = 20_000
@@ -41,7 +41,7 @@ SAMPLES_EN = [
 
 
 def _data_dir() -> Path | None:
-    for cand in (os.environ.get("TELCARE_SPAM_DATA"), "../shared/data/sms_spam"):
+    for cand in (Settings().spam_data, "../shared/data/sms_spam"):
         if (
             cand
             and (Path(cand) / "zh_train.tsv").is_file()

@@ -12,10 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from telcare.config import secret_problem
-
-NATS_SERVER = os.environ.get("TELCARE_NATS_SERVER", "/usr/sbin/nats-server")
-
+from telcare.config import Settings, secret_problem
 
 _RUN_KEY = secrets.token_urlsafe(32)
 
@@ -54,7 +51,7 @@ class NatsServer:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [
-                    NATS_SERVER,
+                    Settings().nats_server,
                     "-js",
                     "-a",
                     "127.0.0.1",

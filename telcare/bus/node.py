@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
+from telcare import clock
 from telcare.bus import handlers, outbox
 from telcare.bus.publishers import (
     InProcessPublisher,
@@ -22,6 +24,8 @@ from telcare.bus.publishers import (
     ensure_streams,
 )
 from telcare.domain.provinces import HQ
+from telcare.ops import tracing
+from telcare.ops.metrics import BUS_APPLIED, BUS_CONSUME_LAG, BUS_PUBLISH_LAG, BUS_PUBLISHED
 from telcare.services import complaints
 from telcare.store.uow import Database
 
@@ -105,8 +109,12 @@ class Node:
             try:
                 messages = await asyncio.to_thread(outbox.pending, self.db, self.batch)
                 if messages:
-                    await publisher.publish(messages)
+                    with tracing.span("bus.publish", node=self.province, events=len(messages)):
+                        await publisher.publish(messages)
                     events = [json.loads(m.data) for m in messages]
+                    BUS_PUBLISHED.inc(len(events))
+                    for event in events:
+                        BUS_PUBLISH_LAG.observe(_age_s(event))
                     await asyncio.to_thread(handlers.notify_local, self.db, events)
                     await asyncio.to_thread(
                         outbox.mark_published, self.db, [m.row_id for m in messages]
@@ -158,13 +166,18 @@ class Node:
                 continue
             try:
                 events = [json.loads(m.data) for m in msgs]
-                outcomes = await asyncio.to_thread(consumer.apply, self.db, events)
+                with tracing.span("bus.apply", msgs[0].headers, consumer=consumer.durable):
+                    outcomes = await asyncio.to_thread(consumer.apply, self.db, events)
                 for msg, outcome in zip(msgs, outcomes, strict=True):
                     if outcome == "gap":
                         await msg.nak(delay=0.1)
                     else:
                         await msg.ack()
-                self.applied += sum(o == "applied" for o in outcomes)
+                applied = [e for e, o in zip(events, outcomes, strict=True) if o == "applied"]
+                self.applied += len(applied)
+                BUS_APPLIED.labels(consumer.durable).inc(len(applied))
+                for event in applied:
+                    BUS_CONSUME_LAG.labels(consumer.durable).observe(_age_s(event))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # not acked: redelivered after ack_wait
@@ -182,3 +195,12 @@ class Node:
             except Exception as exc:
                 log.warning("bus: SLA sweep failed (%s)", exc)
             await asyncio.sleep(self.sweep_every_s)
+
+
+def _age_s(event: dict[str, Any]) -> float:
+    """Seconds since the event was written at its node (0 when unknown or in the future)."""
+    try:
+        occurred = datetime.fromisoformat(event["occurred_at"])
+    except (KeyError, TypeError, ValueError):
+        return 0.0
+    return max(0.0, (clock.now() - occurred).total_seconds())

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from telcare.bus.handlers import Applier
 from telcare.bus.outbox import Message
+from telcare.config import get_settings
+from telcare.ops import tracing
 from telcare.store.uow import Database
 
 log = logging.getLogger(__name__)
@@ -84,9 +87,12 @@ async def connect(url: str, name: str) -> Any:
     """A NATS connection that keeps reconnecting for ever."""
     import nats
 
+    ca_file = get_settings().nats_ca_file
+    tls = ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
     return await nats.connect(
         url,
         name=name,
+        tls=tls,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.25,
         connect_timeout=2,
@@ -106,7 +112,9 @@ class NatsPublisher:
 
     async def publish(self, messages: Sequence[Message]) -> None:
         futures = [
-            await self.js.publish_async(m.subject, m.data, headers={"Nats-Msg-Id": m.event_id})
+            await self.js.publish_async(
+                m.subject, m.data, headers=dict(tracing.inject({"Nats-Msg-Id": m.event_id}))
+            )
             for m in messages
         ]
         try:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import signal
 from typing import Annotated
 
 import typer
 
+from telcare.channels import process
 from telcare.config import get_settings
 
 app = typer.Typer(
@@ -25,18 +25,24 @@ app = typer.Typer(
 def run(
     sweep_every: Annotated[float, typer.Option(help="Seconds between SLA sweeps.")] = 60.0,
     batch: Annotated[int, typer.Option(help="Events per publish or fetch batch.")] = 500,
+    log_level: process.LogLevel = None,
+    health_port: process.HealthPort = None,
 ) -> None:
     """Relay this node's outbox and apply incoming events until SIGTERM/SIGINT."""
     from telcare import wiring
     from telcare.bus.node import Node
     from telcare.channels import startup
+    from telcare.ops import health
+    from telcare.services import backlogs
     from telcare.store.migrate import upgrade
     from telcare.store.uow import Database
 
     startup.require_secret()
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()
     db = Database(settings.database_url)
+    checks = health.for_node(db, settings.bus_url)
+    checks.before_metrics.append(lambda: backlogs.refresh_gauges(db))
+    process.begin("bus", log_level, health_port, checks, db.engine)
     upgrade(settings.database_url, db.engine)
     wiring.connect()  # a closed ticket triggers its satisfaction survey
     node = Node(

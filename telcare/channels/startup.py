@@ -9,6 +9,7 @@ same keys (:func:`secret_refusal`).
 from __future__ import annotations
 
 import os
+import tempfile
 
 import typer
 
@@ -65,3 +66,17 @@ def enable_demo() -> None:
     """Put this process in demo mode (``TELCARE_DEMO=1``), as ``telcare serve --demo`` does."""
     os.environ["TELCARE_DEMO"] = "1"
     get_settings.cache_clear()
+
+
+def share_log_level(level: str | None) -> None:
+    """Hand ``--log-level`` to worker processes (``TELCARE_LOG_LEVEL``)."""
+    if level:
+        os.environ["TELCARE_LOG_LEVEL"] = level
+        get_settings.cache_clear()
+
+
+def share_metrics_folder() -> None:
+    """With several workers, prometheus-client sums their figures through files in
+    ``PROMETHEUS_MULTIPROC_DIR``: a fresh temporary folder unless one is set."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="telcare-metrics-")

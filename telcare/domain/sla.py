@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
+from telcare.domain.calendar import HolidayCalendar
 from telcare.domain.complaints import Category, Severity, Status
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -34,6 +35,19 @@ class BusinessCalendar:
     holidays: frozenset[date] = frozenset()
     extra_workdays: frozenset[date] = frozenset()
     tz: timezone = BEIJING
+
+    @classmethod
+    def of(
+        cls, calendar: HolidayCalendar, opens: time = time(8, 30), closes: time = time(18, 0)
+    ) -> BusinessCalendar:
+        """Working hours over China's calendar (:mod:`telcare.domain.calendar`)."""
+        return cls(
+            opens,
+            closes,
+            frozenset(range(7)) - calendar.weekend,
+            frozenset(calendar.days_off),
+            calendar.workdays,
+        )
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_workdays:
@@ -197,3 +211,5 @@ def default_rules() -> Iterable[SlaRule]:
 
 
 DEFAULT_SLA = SlaTable(tuple(default_rules()))
+"""The default targets over weekdays only; services use them over China's calendar
+(``telcare.services.calendar.sla_table()``)."""

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
+from telcare.bus.cluster import free_port
 from telcare.channels.sms.smsc_sim import SmscSimulator
 from telcare.services import notify
 from telcare.store.uow import Database
+
+TELCARE_SMPP = [sys.executable, "-m", "telcare", "smpp"]
 
 
 def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> None:
     with sqlite_db.uow() as uow:
         notify.queue_sms(uow.session, "13900139000", "Your data reminder", dedupe_key="t-1")
         uow.commit()
+    health_port = free_port()
     with SmscSimulator() as smsc:
         env = {
             **os.environ,
@@ -28,7 +34,7 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             "TELCARE_SMPP_PASSWORD": "secret",
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "telcare", "smpp", "--drain-every", "0.2"],
+            [*TELCARE_SMPP, "--drain-every", "0.2", "--health-port", str(health_port)],
             env=env,
             cwd=Path(__file__).parent,
             stdout=subprocess.PIPE,
@@ -44,10 +50,26 @@ def test_smpp_command_answers_mos_and_drains_the_outbox(sqlite_db: Database) -> 
             while notify.due(sqlite_db) and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert notify.due(sqlite_db) == []  # marked sent once handed to the SMSC link
+            ready = json.loads(_get(f"http://127.0.0.1:{health_port}/ready"))
+            assert ready == {"status": "ok", "checks": {"database": "ok", "smpp": "ok"}}
+            metrics = _get(f"http://127.0.0.1:{health_port}/metrics")
+            assert "telcare_smpp_bound 1.0" in metrics
+            assert 'telcare_sms_mo_total{command="QueryBalance"} 1.0' in metrics
         finally:
             proc.send_signal(signal.SIGTERM)
             output = proc.communicate(timeout=20)[0]
         assert proc.returncode == 0, output
+    # one id follows the SMS: the MO's log line and the submit_sm of its reply
+    lines = [json.loads(x) for x in output.decode().splitlines() if x.startswith("{")]
+    mo = next(x for x in lines if x["event"] == "sms.mo")
+    mt = [x for x in lines if x["event"] == "sms.mt submitted to 13800138000"]
+    assert mo["command"] == "QueryBalance" and mo["level"] == "info"
+    assert mt and all(x["message_id"] == mo["message_id"] for x in mt)
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return str(resp.read().decode())
 
 
 def test_smpp_person_to_person_goes_through_the_firewall(sqlite_db: Database) -> None:

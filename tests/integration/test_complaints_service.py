@@ -196,3 +196,20 @@ def test_escalation_sweep(db: Database) -> None:
         kinds = uow.session.scalars(select(OutboxEvent.type).where(OutboxEvent.key == t.id)).all()
         assert kinds.count("ticket.escalated") == 2
         assert uow.session.scalar(select(func.count()).select_from(cm.TicketAudit)) == 3
+
+
+def test_ticket_filed_on_2026_09_30_is_due_after_national_day(db: Database) -> None:
+    """The service counts business hours over China's calendar, not weekdays only."""
+    filed = datetime(2026, 9, 30, 9, 0, tzinfo=UTC)  # 17:00 in Beijing, the eve of Golden Week
+    t = svc.file_ticket(
+        db,
+        CALLER,
+        node="BJ",
+        category="BIL.DISPUTE.VOICE",
+        summary="话费不对",
+        channel="hall",
+        now=filed,
+    )
+    # G3 caller: 9 h to resolve a billing dispute, 1 h on 09-30 and 8 h after the holiday week
+    assert t.respond_by == datetime(2026, 9, 30, 10, 0, tzinfo=UTC)
+    assert t.resolve_by == datetime(2026, 10, 8, 8, 30, tzinfo=UTC)

@@ -14,13 +14,21 @@ ROOT = Path(telcare.__file__).parent
 ALLOWED = {
     "telcare.domain": set(),
     "telcare.store": set(),
-    "telcare.services": {"telcare.domain", "telcare.store", "telcare.clock", "telcare.config"},
+    "telcare.services": {
+        "telcare.domain",
+        "telcare.store",
+        "telcare.clock",
+        "telcare.config",
+        "telcare.ops.metrics",  # a leaf: the counters, incremented where things happen
+    },
     "telcare.bus": {
         "telcare.domain",
         "telcare.store",
         "telcare.services",
         "telcare.clock",
         "telcare.config",
+        "telcare.ops.metrics",
+        "telcare.ops.tracing",  # trace context in the NATS headers (no-op when off)
     },
     "telcare.demo": {
         "telcare.domain",

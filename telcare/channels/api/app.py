@@ -9,12 +9,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from telcare import __version__, wiring
-from telcare.channels import startup, web
+from telcare.channels import process, startup, web
 from telcare.channels.api import (
     antispam,
     docs,
     knowledge,
     limits,
+    ops,
     partners,
     problems,
     sms_simulator,
@@ -26,6 +27,8 @@ from telcare.channels.web import antispam as web_antispam
 from telcare.channels.web import firewall as web_firewall
 from telcare.channels.web.headers import SecurityHeaders
 from telcare.config import get_settings
+from telcare.ops import health, tracing
+from telcare.services import backlogs
 from telcare.store.uow import Database
 
 STATIC = Path(__file__).parent.parent / "web" / "static"
@@ -53,6 +56,9 @@ def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
     app.state.db = db
     app.state.demo = demo
     app.state.dispatcher = SmsDispatcher(db)
+    app.state.health = health.for_node(db, settings.bus_url)
+    app.state.refresh_gauges = lambda: backlogs.refresh_gauges(db)
+    app.include_router(ops.router)  # /api/health, /api/health/live|ready, /metrics
     problems.install(app)
     docs.install(app)  # before /static, which would otherwise shadow /static/docs
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -75,10 +81,14 @@ def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
         limits.BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
     app.add_middleware(SecurityHeaders)  # CSP, frame, referrer, nosniff on every answer
+    app.add_middleware(ops.Observe)  # request id, latency by route, one log line per request
+    tracing.setup("telcare-web", app=app, engine=db.engine)  # no-op unless TELCARE_OTEL_ENABLED
     wiring.connect()  # survey triggers from closed tickets and G3 orders; the spam model
 
-    @app.get("/api/health", tags=["operations"])
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
     return app
+
+
+def production_app() -> FastAPI:
+    """The app as ``telcare serve`` runs it in each worker: structured logs, then the app."""
+    process.configure_logs()
+    return create_app()

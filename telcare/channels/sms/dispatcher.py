@@ -8,7 +8,8 @@ SMSC redelivers it.
 
 from __future__ import annotations
 
-import logging
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from telcare.channels.sms import registry
@@ -20,11 +21,14 @@ from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
 from telcare.domain.messages import register, render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.sms_segments import segment
+from telcare.ops import logs, tracing
+from telcare.ops.metrics import SMS_LATENCY, SMS_MO, SMS_MT
 from telcare.services import antispam, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
-log = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
+_command: ContextVar[str] = ContextVar("sms_command", default="")
 
 SELFCARE_NUMBER = "10086"
 
@@ -62,6 +66,7 @@ class Outcome:
 def _selfcare(db: Database, mo: MoMessage, who: Overview) -> registry.Reply:
     """10086: parse the text and run its command's handler; unknown text gets the help menu."""
     command = g.parse(mo.text)
+    _command.set(type(command).__name__)
     handler = COMMANDS.get(type(command))
     return handler(db, mo, command, who) if handler else render("sms.help", who.language)
 
@@ -85,52 +90,74 @@ class SmsDispatcher:
         return self.run(mo).replies
 
     def run(self, mo: MoMessage) -> Outcome:
-        """:meth:`handle`, with the firewall's decision for a person-to-person SMS."""
+        """:meth:`handle`, with the firewall's decision for a person-to-person SMS.
+
+        Every log line of the MO (and of its replies, which carry its ``message_id``) has
+        the same ``message_id``; ``telcare_sms_*`` count it by command."""
+        message_id = mo.message_id or logs.new_id()
+        started = time.perf_counter()
+        token = _command.set("")
+        with logs.bound(message_id=message_id), tracing.span("sms.mo", message_id=message_id):
+            try:
+                outcome = self._handle(mo, message_id)
+            finally:
+                command = _command.get() or _service_label(mo.recipient)
+                _command.reset(token)
+            replies = outcome.replies
+            SMS_MO.labels(command).inc()
+            SMS_MT.labels(command).inc(len(replies))
+            SMS_LATENCY.labels(command).observe(time.perf_counter() - started)
+            log.info("sms.mo", recipient=mo.recipient, command=command, replies=len(replies))
+        return outcome
+
+    def _handle(self, mo: MoMessage, message_id: str) -> Outcome:
         handler = NUMBERS.get(mo.recipient) or next(
             (h for prefix, h in PREFIXES if mo.recipient.startswith(prefix)), None
         )
         if handler is None:
             if _subscriber_number(mo.recipient):
-                return self._p2p(mo)
-            log.info("no service on %s; MO from %s dropped", mo.recipient, mo.sender)
+                _command.set("p2p")
+                return self._p2p(mo, message_id)
+            log.info("sms.dropped", reason="no service", recipient=mo.recipient)
             return Outcome()
         try:
             who = selfcare.overview(self.db, mo.sender)
         except (UnknownSubscriber, InvalidMsisdn):
-            return Outcome(self._reply(mo, render("sms.not_subscriber")))
+            return Outcome(self._reply(mo, render("sms.not_subscriber"), message_id))
         try:
             text = handler(self.db, mo, who)
         except UnknownSubscriber:
             text = render("sms.not_subscriber", who.language)
         except DomainError as err:
             text = render(err.key, who.language, **err.params)
-        return Outcome(self._reply(mo, text) if text else [])
+        return Outcome(self._reply(mo, text, message_id) if text else [])
 
-    def _p2p(self, mo: MoMessage) -> Outcome:
+    def _p2p(self, mo: MoMessage, message_id: str) -> Outcome:
         """A subscriber's SMS to another subscriber, through the firewall."""
         try:
             who = selfcare.overview(self.db, mo.sender)
         except (UnknownSubscriber, InvalidMsisdn):
-            return Outcome(self._reply(mo, render("sms.not_subscriber")))
+            return Outcome(self._reply(mo, render("sms.not_subscriber"), message_id))
         try:
             result = antispam.deliver_p2p(
                 self.db, mo.sender, mo.recipient, mo.text, message_id=_message_id(mo)
             )
         except UnknownSubscriber:
             text = render("sms.p2p.unknown_recipient", who.language, number=mo.recipient)
-            return Outcome(self._reply(mo, text))
+            return Outcome(self._reply(mo, text, message_id))
         decision = result.decision
         if decision.delivered:
             parts = segment(result.text)
-            return Outcome([MtMessage(result.sender, result.recipient, p) for p in parts], decision)
+            mts = [MtMessage(result.sender, result.recipient, p, message_id) for p in parts]
+            return Outcome(mts, decision)
         if decision.action is r.Action.STOP:
             notice = render("sms.p2p.restricted", who.language)
-            return Outcome([MtMessage(r.REPORT_NUMBER, mo.sender, notice)], decision)
+            return Outcome([MtMessage(r.REPORT_NUMBER, mo.sender, notice, message_id)], decision)
         return Outcome([], decision)
 
     @staticmethod
-    def _reply(mo: MoMessage, text: str) -> list[MtMessage]:
-        return [MtMessage(mo.recipient, mo.sender, part) for part in segment(text)]
+    def _reply(mo: MoMessage, text: str, message_id: str) -> list[MtMessage]:
+        return [MtMessage(mo.recipient, mo.sender, part, message_id) for part in segment(text)]
 
 
 def _subscriber_number(number: str) -> bool:
@@ -145,3 +172,11 @@ def _subscriber_number(number: str) -> bool:
 def _message_id(mo: MoMessage) -> str:
     """The firewall's idempotency key: the SMSC's id, else a fresh one."""
     return registry.idempotency_key(mo).removeprefix("sms:")
+
+
+def _service_label(recipient: str) -> str:
+    """A bounded label for a non-10086 MO: its service number or prefix, else ``other``."""
+    if recipient in NUMBERS:
+        return recipient
+    prefix = next((p for p, _ in PREFIXES if recipient.startswith(p)), None)
+    return f"{prefix}*" if prefix else "other"

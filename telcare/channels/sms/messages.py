@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,8 @@ class MtMessage:
     sender: str
     recipient: str
     text: str
+    message_id: str | None = field(default=None, compare=False)
+    """The MO this replies to (its log id), so one id follows an SMS from MO to MT."""
 
 
 MoHandler = Callable[[MoMessage], Sequence[MtMessage]]

@@ -64,7 +64,8 @@ class EndedSessions:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         static = scope["type"] == "http" and scope["path"].startswith("/static/")
-        session = scope.get("session") if scope["type"] == "http" and not static else None
+        pages = scope["type"] in ("http", "websocket") and not static  # the chat's sockets too
+        session = scope.get("session") if pages else None
         sid = session.get("sid") if session else None
         if isinstance(sid, str) and session is not None:
             db = scope["app"].state.db

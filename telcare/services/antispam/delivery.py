@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import NotFound
 from telcare.domain.msisdn import normalise_msisdn
+from telcare.ops.metrics import SMS_FIREWALL
 from telcare.services import lookups
 from telcare.services.antispam.classifier import current_classifier
 from telcare.services.antispam.common import _now, _retry, _sender_status
@@ -99,7 +100,9 @@ def deliver_mt(
         s.flush()
         return decision
 
-    return _retry(db, work)
+    decision = _retry(db, work)
+    SMS_FIREWALL.labels(decision.action.value, decision.reason.value).inc()
+    return decision
 
 
 def is_restricted(db: Database, number: str) -> bool:

@@ -21,6 +21,7 @@ from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, InvalidInput, TooManyAttempts
 from telcare.domain.inputs import has_control
+from telcare.ops.metrics import LOCKOUTS, LOGIN_FAILURES
 from telcare.services import audit
 from telcare.store import security_models as sm
 from telcare.store.uow import Database
@@ -100,9 +101,12 @@ def _failed(s: Session, kind: str, account: str, address: str, now: datetime) ->
     """Count a failure; the one that locks the account or blocks the address is audited."""
     _add(s, kind, account, address, now, "failed")
     s.flush()
+    LOGIN_FAILURES.labels(kind).inc()
     if len(_account_failures(s, kind, account, now)) == ACCOUNT_FAILURES:
         audit.record(s, "login.locked", actor=account, now=now, address=address, account_kind=kind)
+        LOCKOUTS.labels(kind, "account").inc()
     if address and len(_address_failures(s, address, now)) == ADDRESS_FAILURES:
+        LOCKOUTS.labels(kind, "address").inc()
         audit.record(
             s, "login.address_blocked", actor=account, now=now, address=address, account_kind=kind
         )

@@ -17,6 +17,7 @@ from telcare.domain import rating
 from telcare.domain.catalog import Service
 from telcare.domain.catalog import TariffPrice as DomainPrice
 from telcare.domain.months import month_of
+from telcare.ops.metrics import USAGE_RECORDS
 from telcare.services.charging.allowances import _buckets, _used
 from telcare.services.charging.daily import _days, _post
 from telcare.services.charging.records import UNIT_COLUMNS, _parse
@@ -157,6 +158,9 @@ class _Ingest:
         job.rated += result.rated
         job.duplicates += result.duplicates
         job.rejected += len(rejects)
+        USAGE_RECORDS.labels("rated").inc(result.rated)
+        USAGE_RECORDS.labels("rejected").inc(len(rejects))
+        USAGE_RECORDS.labels("duplicate").inc(result.duplicates)
         job.charged_fen += result.charged_fen
         job.updated_at = now
         return result

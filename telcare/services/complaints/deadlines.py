@@ -11,7 +11,9 @@ from sqlalchemy import select
 from telcare import clock
 from telcare.domain import complaints as dc
 from telcare.domain.provinces import HQ
-from telcare.domain.sla import DEFAULT_SLA, ZERO, Deadlines, SlaTable
+from telcare.domain.sla import ZERO, Deadlines, SlaTable
+from telcare.ops.metrics import SLA_ESCALATIONS
+from telcare.services.calendar import sla_table
 from telcare.services.complaints.taxonomies import _taxonomy
 from telcare.services.complaints.trail import _emit
 from telcare.services.complaints.views import TicketView
@@ -29,10 +31,11 @@ def _deadlines(ticket: cm.Ticket, tax: dc.Taxonomy, sla: SlaTable) -> Deadlines:
 
 
 def sweep_escalations(
-    db: Database, *, node: str, now: datetime | None = None, sla: SlaTable = DEFAULT_SLA
+    db: Database, *, node: str, now: datetime | None = None, sla: SlaTable | None = None
 ) -> int:
     """Raise the escalation level of this node's open tickets past their deadlines."""
     now = now or clock.now()
+    sla = sla or sla_table()
     raised = 0
     with db.uow() as uow:
         s = uow.session
@@ -65,6 +68,7 @@ def sweep_escalations(
                 ticket.updated_at = now
                 _emit(s, ticket, "ticket.escalated", "escalate", "sla", diff, now)
                 raised += 1
+                SLA_ESCALATIONS.labels(str(int(level))).inc()
         uow.commit()
     return raised
 
@@ -83,10 +87,11 @@ def countdowns(
     db: Database,
     tickets: Iterable[TicketView],
     now: datetime | None = None,
-    sla: SlaTable = DEFAULT_SLA,
+    sla: SlaTable | None = None,
 ) -> dict[str, Countdown]:
     """SLA countdowns of the open tickets among ``tickets`` (keyed by ticket id)."""
     now = now or clock.now()
+    sla = sla or sla_table()
     out: dict[str, Countdown] = {}
     with db.uow() as uow:
         s = uow.session

@@ -14,7 +14,8 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, Forbidden
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
-from telcare.domain.sla import DEFAULT_SLA, SlaTable
+from telcare.domain.sla import SlaTable
+from telcare.services.calendar import sla_table
 from telcare.services.complaints.lifecycle import add_attachment
 from telcare.services.complaints.taxonomies import _taxonomy
 from telcare.services.complaints.trail import _emit
@@ -42,11 +43,12 @@ def file_ticket(
     related_sp: str | None = None,
     major: bool = False,
     now: datetime | None = None,
-    sla: SlaTable = DEFAULT_SLA,
+    sla: SlaTable | None = None,
 ) -> TicketView:
     """File a complaint at node ``node``. A subscriber files for their own line; staff
     file for a caller. A G3 subscriber's ticket goes to the G3 queue with shorter SLAs."""
     now = now or clock.now()
+    sla = sla or sla_table()
     sev = dc.Severity(severity)
     chan = dc.Channel(channel)
     summary, description = dc.check_text(summary, description)

@@ -15,7 +15,8 @@ from telcare.domain import complaints as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput
 from telcare.domain.inputs import check_plain
-from telcare.domain.sla import DEFAULT_SLA, SlaTable
+from telcare.domain.sla import SlaTable
+from telcare.services.calendar import sla_table
 from telcare.services.complaints.access import _owned
 from telcare.services.complaints.deadlines import _deadlines
 from telcare.services.complaints.taxonomies import _taxonomy
@@ -33,9 +34,10 @@ def update_ticket(
     node: str,
     changes: Mapping[str, Any],
     now: datetime | None = None,
-    sla: SlaTable = DEFAULT_SLA,
+    sla: SlaTable | None = None,
 ) -> TicketView:
     """Change editable fields (staff); a new severity or category recomputes the deadlines."""
+    sla = sla or sla_table()
     editable = {
         "severity",
         "category",

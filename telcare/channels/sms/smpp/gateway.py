@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import random
 import select
 import signal
@@ -21,6 +20,8 @@ from telcare.channels.sms.smpp.client import LinkError, SmppClient
 from telcare.channels.sms.smpp.outbox import Outbox
 from telcare.channels.sms.smpp.pdu import ESME_ROK, ESME_RX_T_APPN, text_of
 from telcare.channels.sms.smpp.receiver import DEFAULT_SERVICE_NUMBERS, MoReceiver
+from telcare.config import Settings, get_settings
+from telcare.ops.metrics import SMPP_BINDS, SMPP_BOUND, SMPP_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -100,19 +101,16 @@ class SmppGateway:
         """Successful binds so far (reconnections = bind_count - 1)."""
 
     @classmethod
-    def from_env(
-        cls, handler: MoHandler, env: Mapping[str, str] | None = None, **kwargs: Any
-    ) -> SmppGateway:
-        """Build from ``TELCARE_SMPP_HOST/PORT/SYSTEM_ID/PASSWORD`` (and optional
+    def from_settings(cls, handler: MoHandler, settings: Settings, **kwargs: Any) -> SmppGateway:
+        """Build from the ``smpp_*`` settings (``TELCARE_SMPP_HOST/PORT/SYSTEM_ID/PASSWORD``,
         ``TELCARE_SMPP_SYSTEM_TYPE``, ``TELCARE_SMPP_SERVICE_NUMBERS`` comma-separated)."""
-        env = os.environ if env is None else env
-        numbers = env.get("TELCARE_SMPP_SERVICE_NUMBERS")
+        numbers = settings.smpp_service_numbers
         params: dict[str, Any] = {
-            "host": env.get("TELCARE_SMPP_HOST", "127.0.0.1"),
-            "port": int(env.get("TELCARE_SMPP_PORT", "2775")),
-            "system_id": env.get("TELCARE_SMPP_SYSTEM_ID", "telcare"),
-            "password": env.get("TELCARE_SMPP_PASSWORD", ""),
-            "system_type": env.get("TELCARE_SMPP_SYSTEM_TYPE", ""),
+            "host": settings.smpp_host,
+            "port": settings.smpp_port,
+            "system_id": settings.smpp_system_id,
+            "password": settings.smpp_password.get_secret_value(),
+            "system_type": settings.smpp_system_type,
             "service_numbers": (
                 DEFAULT_SERVICE_NUMBERS
                 if numbers is None
@@ -121,6 +119,20 @@ class SmppGateway:
         }
         params.update(kwargs)
         return cls(handler=handler, **params)
+
+    @classmethod
+    def from_env(
+        cls, handler: MoHandler, env: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> SmppGateway:
+        """Build from the settings, or from ``env`` (``TELCARE_SMPP_*`` keys) when given."""
+        if env is None:
+            return cls.from_settings(handler, get_settings(), **kwargs)
+        given = {
+            k.removeprefix("TELCARE_").lower(): v
+            for k, v in env.items()
+            if k.startswith("TELCARE_SMPP_")
+        }
+        return cls.from_settings(handler, Settings.model_validate(given), **kwargs)
 
     # ----------------------------------------------------------------- public API
 
@@ -208,8 +220,10 @@ class SmppGateway:
                     logger.warning("SMPP link to %s:%s lost: %r", self.host, self.port, exc)
                 except exceptions.PDUError as exc:
                     logger.error("SMPP bind to %s:%s refused: %s", self.host, self.port, exc)
+                    SMPP_ERRORS.labels("bind_transceiver", _status_of(exc)).inc()
                 finally:
                     self._bound.clear()
+                    SMPP_BOUND.set(0)
                     self.outbox.requeue_inflight()
                     # the session is over whatever smpplib thinks; spare its "bound" warning
                     client.state = consts.SMPP_CLIENT_STATE_OPEN
@@ -241,6 +255,8 @@ class SmppGateway:
         )
         self.bind_count += 1
         self._bound.set()
+        SMPP_BOUND.set(1)
+        SMPP_BINDS.inc()
         logger.info("bound to SMSC %s:%s as transceiver %r", self.host, self.port, self.system_id)
 
     def _serve(self, client: SmppClient, wake_r: socket.socket) -> None:
@@ -306,6 +322,7 @@ class SmppGateway:
             raise LinkError("unbound by SMSC")
         elif command == "generic_nack":
             logger.warning("generic_nack 0x%x for seq %s", pdu.status, pdu.sequence)
+            SMPP_ERRORS.labels("generic_nack", f"0x{pdu.status:08x}").inc()
             self.outbox.inflight_failed(pdu.sequence, pdu.status)
         elif command == "alert_notification":
             logger.info("alert_notification for %s", text_of(getattr(pdu, "source_addr", "")))
@@ -347,3 +364,9 @@ class SmppGateway:
             if self._wake_w is not None:
                 with contextlib.suppress(OSError):
                     self._wake_w.send(b"\0")
+
+
+def _status_of(exc: Exception) -> str:
+    """The command_status of a refused PDU (smpplib puts it in the exception's args)."""
+    status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+    return f"0x{status:08x}" if status is not None else "unknown"

@@ -19,6 +19,8 @@ from telcare.channels.sms.smpp.pdu import (
     encode_text,
     text_of,
 )
+from telcare.ops import logs
+from telcare.ops.metrics import SMPP_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,8 @@ class Outbox:
                 for pdu in self._submit_pdus(client, message):
                     self._inflight[pdu.sequence] = message
                     client.send_pdu(pdu)
+                with logs.bound(message_id=message.message_id or ""):
+                    logger.info("sms.mt submitted to %s", message.recipient)
             except exceptions.ConnectionError:
                 self._outbox.appendleft(message)
                 raise
@@ -97,6 +101,7 @@ class Outbox:
     def on_submit_resp(self, pdu: Any) -> None:
         """A submit_sm_resp: the message is done, or failed with the response's status."""
         if pdu.status != ESME_ROK:
+            SMPP_ERRORS.labels("submit_sm", f"0x{pdu.status:08x}").inc()
             self.inflight_failed(pdu.sequence, pdu.status)
             return
         message = self._inflight.pop(pdu.sequence, None)

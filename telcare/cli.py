@@ -20,8 +20,8 @@ from telcare import __version__
 from telcare.antispam.cli import app as spam_app
 from telcare.channels import process
 from telcare.channels.bus_cli import app as bus_app
-from telcare.channels.knowledge_cli import calls_app, kb_app
 from telcare.channels.config_cli import app as config_app
+from telcare.channels.knowledge_cli import calls_app, kb_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app

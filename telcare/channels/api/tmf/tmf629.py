@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from telcare.channels.api.tmf import tmf654
@@ -13,14 +13,15 @@ from telcare.channels.api.tmf.common import (
     Caller,
     Db,
     Fields,
-    Pages,
+    ResourceId,
     TmfRoute,
     href,
+    int_id,
     listed,
-    many,
     one,
     problems,
 )
+from telcare.channels.api.tmf.query import Query, listing
 from telcare.channels.api.tmf.schemas import (
     Characteristic,
     ContactMedium,
@@ -67,18 +68,12 @@ def to_customer(c: CustomerView) -> Customer:
 
 
 @router.get("/customer", response_model=list[Customer], responses=listed(401, 403, 422))
-def list_customers(who: Caller, db: Db, page: Pages, fields: Fields = None) -> JSONResponse:
+def list_customers(who: Caller, db: Db, q: Query) -> JSONResponse:
     """Customers the caller may see: a subscriber their own, staff their province's (HQ all)."""
-    found = api_queries.customers(db, who, page.offset, page.limit)
-    return many((to_customer(c) for c in found.items), found.total, fields)
+    return listing(q, partial(api_queries.customers, db, who), to_customer)
 
 
-@router.get("/customer/{id}", response_model=Customer, responses=problems(401, 403, 404, 422))
-def get_customer(
-    who: Caller,
-    db: Db,
-    id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-    fields: Fields = None,
-) -> JSONResponse:
+@router.get("/customer/{id}", response_model=Customer, responses=problems(401, 403, 404))
+def get_customer(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One customer, if the caller may see them."""
-    return one(to_customer(api_queries.customer(db, who, id)), fields)
+    return one(to_customer(api_queries.customer(db, who, int_id(id, 2**31 - 1))), fields)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from telcare.channels.api.tmf import (
     auth,
     tmf620,
+    tmf620_admin,
     tmf621,
     tmf622,
     tmf629,
@@ -19,6 +20,7 @@ from telcare.channels.api.tmf import (
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     tmf620.router,
+    tmf620_admin.router,
     tmf622.router,
     tmf637.router,
     tmf654.router,

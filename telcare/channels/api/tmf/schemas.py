@@ -118,6 +118,8 @@ class ProductOffering(Resource):
     name: str | None = None
     description: str | None = None
     lifecycleStatus: str | None = None
+    lastUpdate: datetime | None = None
+    productSpecification: Ref | None = None
     isBundle: bool | None = None
     isSellable: bool | None = None
     requiresConfirmation: bool | None = Field(

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     """``Secure`` on the page session cookie: ``auto`` when the request came over HTTPS
     (directly or, with ``telcare serve --proxy-headers``, through a trusted proxy)."""
+    # The category of a TMF621 ticket whose ticketType is not a taxonomy code ("device"):
+    # the ticket keeps its ticketType and is filed here until staff reclassify it.
+    tmf_ticket_category: str = "SVC.HOTLINE.WAIT"
 
 
 def secret_problem(key: SecretStr | str) -> str | None:

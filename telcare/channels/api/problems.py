@@ -18,6 +18,8 @@ from telcare.domain.messages import render
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://telcare.invalid/problems/"
 API_PATHS = ("/api/", "/tmf-api/", "/sms/mo", "/openapi.json")
+# Where an invalid request is 400 (TMF621 v4 and its conformance kit), not 422.
+BAD_REQUEST_PATHS = ("/tmf-api/troubleTicket/",)
 
 
 class Problem(BaseModel):
@@ -85,7 +87,7 @@ def install(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return problem(
-            422,
+            400 if request.url.path.startswith(BAD_REQUEST_PATHS) else 422,
             "invalid-request",
             "invalid request",
             "The request does not match the schema.",

@@ -12,6 +12,7 @@ from telcare.channels.api.tmf import (
     tmf622,
     tmf629,
     tmf635,
+    tmf635_admin,
     tmf637,
     tmf654,
     tmf658,
@@ -27,5 +28,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     tmf629.router,
     tmf658.router,
     tmf635.router,
+    tmf635_admin.router,
     tmf621.router,  # /tmf-api/troubleTicket/v4 (complaints)
 )

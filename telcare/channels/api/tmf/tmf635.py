@@ -108,6 +108,11 @@ def to_usage(u: UsageView) -> Usage:
         usageCharacteristic=chars,
         ratedProductUsage=[rated],
         relatedParty=party(u.line),
+        usageSpecification=Ref(
+            id=u.service,
+            href=href(PATH, "usageSpecification", u.service),
+            referred_type="UsageSpecification",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from telcare.channels.api.tmf import (
     tmf635_admin,
     tmf637,
     tmf654,
+    tmf654_reserve,
     tmf658,
 )
 
@@ -25,6 +26,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     tmf622.router,
     tmf637.router,
     tmf654.router,
+    tmf654_reserve.router,
     tmf629.router,
     tmf658.router,
     tmf635.router,

@@ -157,7 +157,9 @@ def test_trouble_ticket_with_the_standards_mandatory_fields_only(client: TestCli
     assert t["name"] == "手机无法上网"  # the summary defaults to the description
     listed = client.get(TT, params={"ticketType": "device", "severity": "HIGH"}, headers=ME)
     assert [x["id"] for x in listed.json()] == [t["id"]]
-    assert client.get(f"{TT}/{t['id']}", params={"fields": "severity,status"}, headers=ME).json() == {
+    assert client.get(
+        f"{TT}/{t['id']}", params={"fields": "severity,status"}, headers=ME
+    ).json() == {
         "severity": "high",
         "status": "new",
     }

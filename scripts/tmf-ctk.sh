@@ -5,8 +5,9 @@
 #
 #   scripts/tmf-ctk.sh KIT_DIR            e.g. scripts/tmf-ctk.sh ../shared/tmf-ctk/CTK-TMF620-ProductCatalog
 #
-# Environment: PYTHON (default: python3, or the venv's), TMF_CTK_USER (default hq-admin),
-# TMF_CTK_KEEP=1 keeps the temporary directory (newman's JSON report is in it).
+# Environment: PYTHON (default python3), TMF_CTK_USER (staff login, default hq-admin),
+# TMF_CTK_MSISDN (run as that subscriber instead: SMS-code login, the code read from the
+# demo outbox), TMF_CTK_KEEP=1 keeps the temporary directory (newman's JSON report).
 # newman comes from the committed package.json (`npm ci` in the repository root).
 set -euo pipefail
 
@@ -46,8 +47,22 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-token=$(curl -fs "$server/tmf-api/auth/token" -H 'Content-Type: application/json' \
-  -d "{\"grant_type\": \"password\", \"username\": \"$user\", \"password\": \"$password\"}" |
+if [ -n "${TMF_CTK_MSISDN:-}" ]; then
+  curl -fs -o /dev/null "$server/tmf-api/auth/otp" -H 'Content-Type: application/json' \
+    -d "{\"msisdn\": \"$TMF_CTK_MSISDN\"}"
+  code=$("$python" - "$tmp/telcare.db" "$TMF_CTK_MSISDN" <<'PY'
+import re, sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT text FROM outbound_sms WHERE recipient = ? ORDER BY id DESC LIMIT 1", (sys.argv[2],)
+).fetchone()
+print(re.search(r"\d{6}", row[0]).group())
+PY
+)
+  grant="{\"grant_type\": \"otp\", \"msisdn\": \"$TMF_CTK_MSISDN\", \"code\": \"$code\"}"
+else
+  grant="{\"grant_type\": \"password\", \"username\": \"$user\", \"password\": \"$password\"}"
+fi
+token=$(curl -fs "$server/tmf-api/auth/token" -H 'Content-Type: application/json' -d "$grant" |
   "$python" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
 node "$root/scripts/tmf-ctk-run.js" "$kit" "$server" "$token" "$tmp/report.json"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telcare import clock
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
+from telcare.domain.inputs import check_plain
 from telcare.domain.messages import register
 from telcare.domain.provinces import HQ, is_province
 from telcare.services.api_queries import CustomerView, customer
@@ -38,7 +39,7 @@ def _province(who: Principal, wanted: str | None) -> str:
 
 
 def _name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = " ".join(check_plain(name).split())
     if not cleaned:
         raise InvalidInput("customer.name")
     return cleaned[:80]

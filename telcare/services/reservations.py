@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
+from telcare.domain.inputs import check_plain
 from telcare.domain.ledger import EntryKind
 from telcare.domain.messages import register
 from telcare.services import lookups
@@ -110,6 +111,7 @@ def reserve(
 ) -> ReservationView:
     """Hold ``amount_fen`` on the line's balance for ``ttl``."""
     require_role(who, RESERVE_ROLES)
+    check_plain(reason)
     line = line_by_id(db, who, line_id)
     if not timedelta(seconds=1) <= ttl <= MAX_TTL:
         raise InvalidInput("reserve.ttl")

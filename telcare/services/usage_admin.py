@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
+from telcare.domain.inputs import check_plain
 from telcare.services.api_queries import Page, line_by_msisdn, require_role
 from telcare.services.charging.records import SERVICE_NAMES
 from telcare.services.charging.single import Rated, rate_record
@@ -79,6 +80,7 @@ def create_spec(
     db: Database, who: Principal, name: str, description: str, service: str
 ) -> SpecView:
     require_role(who, USAGE_ROLES)
+    check_plain(name), check_plain(description, multiline=True)
     assert service in SERVICE_NAMES
     now = clock.now()
     with db.uow() as uow:
@@ -111,6 +113,7 @@ def post_usage(
     """Rate one usage event of a line the staff member may see. The same
     ``Idempotency-Key`` names the same record: a retry is not charged twice."""
     require_role(who, USAGE_ROLES)
+    check_plain(peer)
     line = line_by_msisdn(db, who, msisdn)
     if spec_id is not None:
         service = spec(db, spec_id).service

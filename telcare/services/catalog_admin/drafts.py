@@ -19,6 +19,7 @@ from telcare import clock
 from telcare.domain import catalog
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from telcare.domain.inputs import check_plain
 from telcare.domain.messages import register
 from telcare.domain.provinces import HQ
 from telcare.services import lookups
@@ -150,6 +151,7 @@ def ensure_kind_specs(s: Session, now: datetime) -> None:
 
 def create_spec(db: Database, who: Principal, name: str, description: str, brand: str) -> SpecView:
     _require_staff(who)
+    check_plain(name), check_plain(description, multiline=True), check_plain(brand)
     now = clock.now()
     with db.uow() as uow:
         row = t.ProductSpec(
@@ -276,6 +278,7 @@ def create_offering(
 ) -> OfferingView:
     """A new offering: a draft until launched (``PATCH lifecycleStatus=launched``)."""
     _require_staff(who)
+    check_plain(name), check_plain(description, multiline=True)
     status = lifecycle(status)
     if status in ("launched", "retired"):
         raise Conflict("catalog.no_price")
@@ -352,6 +355,10 @@ def update_offering(
     """Rename, describe, or move along the lifecycle (``launched`` puts it on sale,
     ``retired`` takes it off)."""
     _require_staff(who)
+    (
+        check_plain(changes.get("name", "")),
+        check_plain(changes.get("description", ""), multiline=True),
+    )
     now = clock.now()
     with db.uow() as uow:
         s = uow.session

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, NotFound
+from telcare.domain.inputs import check_plain
 from telcare.services.api_queries import Page
 from telcare.services.catalog_admin.drafts import (
     DRAFT,
@@ -104,6 +105,7 @@ def create_price(
 ) -> PriceView:
     """A draft price, attached to a draft offering or not (yet)."""
     _require_staff(who)
+    check_plain(name)
     now = clock.now()
     with db.uow() as uow:
         s = uow.session
@@ -139,6 +141,7 @@ def _draft_only(s: Session, price_id: str) -> t.OfferingPriceDraft:
 def update_price(db: Database, who: Principal, price_id: str, changes: dict[str, Any]) -> PriceView:
     """Change a draft price (a launched one keeps its price: the pricing history)."""
     _require_staff(who)
+    check_plain(changes.get("name", ""))
     with db.uow() as uow:
         s = uow.session
         row = _draft_only(s, price_id)

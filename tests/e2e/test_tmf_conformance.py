@@ -172,3 +172,16 @@ def test_trouble_ticket_with_the_standards_mandatory_fields_only(client: TestCli
         refused = client.post(TT, json=bad, headers=ME)
         assert refused.status_code == 400, (bad, refused.text)
         assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+def test_errors_carry_the_tmf630_error_members(client: TestClient) -> None:
+    for r in (
+        client.get(f"{BALANCE}/bucket/{FOREIGN}", headers=HQ),  # 404 from the domain
+        client.get(f"{BALANCE}/bucket", params={"limit": 0}, headers=HQ),  # 422 schema
+        client.get(f"{BALANCE}/bucket"),  # 401
+        client.post(TT, json={"severity": "low"}, headers=ME),  # 400
+    ):
+        body = r.json()
+        assert body["@type"] == "Error" and body["status"] == r.status_code
+        assert body["code"] and body["reason"] and isinstance(body["message"], str)
+        assert body["type"].startswith("https://")  # still an RFC 9457 problem

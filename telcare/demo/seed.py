@@ -26,7 +26,7 @@ from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
 from telcare.services import knowledge
 from telcare.services.accounts import post_entry
-from telcare.services.catalog_admin.drafts import ensure_kind_specs
+from telcare.services.catalog_admin.specs import ensure_kind_specs
 from telcare.services.hashing import hash_secret
 from telcare.store import models as m
 from telcare.store.uow import Database

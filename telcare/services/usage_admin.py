@@ -80,7 +80,8 @@ def create_spec(
     db: Database, who: Principal, name: str, description: str, service: str
 ) -> SpecView:
     require_role(who, USAGE_ROLES)
-    check_plain(name), check_plain(description, multiline=True)
+    check_plain(name)
+    check_plain(description, multiline=True)
     assert service in SERVICE_NAMES
     now = clock.now()
     with db.uow() as uow:

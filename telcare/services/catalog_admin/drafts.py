@@ -1,4 +1,5 @@
-"""Specifications, offerings and prices: the catalog on sale plus the drafts not launched.
+"""Offerings (TMF620): the catalog on sale plus the drafts not launched, and what the
+specifications and prices share (ids, lifecycle statuses, who may change the catalog).
 
 IDs: a product on sale is its code (``G3YH``, or ``API<n>`` for one launched through the
 API); a draft offering not yet launched is ``draft-<n>``; a draft price ``pop-<n>``, and
@@ -70,16 +71,6 @@ def _require_staff(who: Principal) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class SpecView:
-    id: int
-    name: str
-    description: str
-    brand: str
-    lifecycle: str
-    last_update: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class OfferingView:
     id: str
     name_zh: str
@@ -102,10 +93,6 @@ class PriceView:
     offering_id: str | None = None
 
 
-def _spec_view(r: t.ProductSpec) -> SpecView:
-    return SpecView(r.id, r.name, r.description, r.brand, r.lifecycle_status, r.last_update)
-
-
 def _number(raw: str, prefix: str = "") -> int:
     digits = raw.removeprefix(prefix) if prefix and raw.startswith(prefix) else None
     if prefix and digits is None:
@@ -114,76 +101,6 @@ def _number(raw: str, prefix: str = "") -> int:
     if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 9:
         raise NotFound("api.not_found")
     return int(digits)
-
-
-# --- specifications --------------------------------------------------------------------
-
-KIND_SPECS = {
-    catalog.ProductKind.BASE_PLAN: ("Base plan", "套餐：月租、通话、数据与短信"),
-    catalog.ProductKind.ADDON: ("Add-on pack", "叠加包：在套餐之上增加的通话、数据或短信"),
-    catalog.ProductKind.PROMOTION: ("Promotion", "优惠活动：限时或限定人群的资费"),
-}
-
-
-def ensure_kind_specs(s: Session, now: datetime) -> None:
-    """One specification per product kind, linked to the products without one."""
-    for kind, (name, description) in KIND_SPECS.items():
-        row = s.scalar(
-            select(t.ProductSpec).where(t.ProductSpec.name == name, t.ProductSpec.brand == "")
-        )
-        if row is None:
-            row = t.ProductSpec(
-                name=name,
-                description=description,
-                brand="",
-                lifecycle_status="launched",
-                created_by="telcare",
-                created_at=now,
-                last_update=now,
-            )
-            s.add(row)
-            s.flush()
-        for p in s.scalars(
-            select(m.Product).where(m.Product.kind == kind.value, m.Product.spec_id.is_(None))
-        ):
-            p.spec_id = row.id
-
-
-def create_spec(db: Database, who: Principal, name: str, description: str, brand: str) -> SpecView:
-    _require_staff(who)
-    check_plain(name), check_plain(description, multiline=True), check_plain(brand)
-    now = clock.now()
-    with db.uow() as uow:
-        row = t.ProductSpec(
-            name=name,
-            description=description,
-            brand=brand,
-            lifecycle_status="inStudy",
-            created_by=who.subject,
-            created_at=now,
-            last_update=now,
-        )
-        uow.session.add(row)
-        uow.commit()
-        return _spec_view(row)
-
-
-def spec(db: Database, spec_id: str) -> SpecView:
-    with db.uow() as uow:
-        row = uow.session.get(t.ProductSpec, _number(spec_id))
-        if row is None:
-            raise NotFound("api.not_found")
-        return _spec_view(row)
-
-
-def specs(db: Database, offset: int, limit: int) -> Page[SpecView]:
-    with db.uow() as uow:
-        s = uow.session
-        total = s.scalar(select(func.count()).select_from(t.ProductSpec)) or 0
-        rows = s.scalars(
-            select(t.ProductSpec).order_by(t.ProductSpec.id).offset(offset).limit(limit)
-        )
-        return Page([_spec_view(r) for r in rows], total)
 
 
 # --- offerings -------------------------------------------------------------------------
@@ -278,7 +195,8 @@ def create_offering(
 ) -> OfferingView:
     """A new offering: a draft until launched (``PATCH lifecycleStatus=launched``)."""
     _require_staff(who)
-    check_plain(name), check_plain(description, multiline=True)
+    check_plain(name)
+    check_plain(description, multiline=True)
     status = lifecycle(status)
     if status in ("launched", "retired"):
         raise Conflict("catalog.no_price")
@@ -355,10 +273,8 @@ def update_offering(
     """Rename, describe, or move along the lifecycle (``launched`` puts it on sale,
     ``retired`` takes it off)."""
     _require_staff(who)
-    (
-        check_plain(changes.get("name", "")),
-        check_plain(changes.get("description", ""), multiline=True),
-    )
+    check_plain(changes.get("name", ""))
+    check_plain(changes.get("description", ""), multiline=True)
     now = clock.now()
     with db.uow() as uow:
         s = uow.session

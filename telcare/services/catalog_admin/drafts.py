@@ -30,8 +30,8 @@ from telcare.store import tmf_models as t
 from telcare.store.uow import Database
 
 CATALOG_ROLES = frozenset({"admin", "catalog"})
-LIFECYCLES = ("inStudy", "inDesign", "inTest", "active", "launched", "retired", "obsolete")
-LIFECYCLES += ("rejected",)
+LIFECYCLES: tuple[str, ...] = ("inStudy", "inDesign", "inTest", "active", "launched")
+LIFECYCLES += ("retired", "obsolete", "rejected")
 DRAFT, PRICE, API = "draft-", "pop-", "API"
 
 register(

@@ -77,6 +77,7 @@ def prices(db: Database, offset: int, limit: int) -> Page[PriceView]:
 
 
 def _find(s: Session, price_id: str) -> t.OfferingPriceDraft | m.Product:
+    row: t.OfferingPriceDraft | m.Product | None
     if price_id.startswith(PRICE):
         row = s.get(t.OfferingPriceDraft, _number(price_id, PRICE))
     else:

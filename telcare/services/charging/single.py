@@ -42,8 +42,8 @@ def rate_record(
     source: str,
 ) -> Rated:
     """Rate one record as a usage-file line; a rejected one raises ``InvalidInput``."""
-    fields = (record_id, msisdn, service, started_at.isoformat(timespec="seconds"))
-    fields += (str(volume), "1" if roaming else "0", peer)
+    when = started_at.isoformat(timespec="seconds")
+    fields = (record_id, msisdn, service, when, str(volume), "1" if roaming else "0", peer)
     if any("," in f or "\n" in f for f in fields):
         raise InvalidInput("usage.rejected", reason="a field holds a comma or line break")
     frame = _split_fields(pl.DataFrame({"line": [1], "raw": [",".join(fields)]}))

@@ -18,10 +18,10 @@ scope is scanned in batches (at most :data:`SCAN_MAX` resources) and filtered he
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -33,10 +33,21 @@ from telcare.channels.api.tmf.common import Fields, Pages, dump, select_fields
 from telcare.services.api_queries import Page
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 RESERVED = frozenset({"fields", "offset", "limit", "sort", "depth", "expand"})
 OPERATORS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte"})
 SCAN_BATCH = 200
 SCAN_MAX = 20_000
+
+
+class Paged(Protocol[T_co]):
+    """A page a store read gives: some items and how many there are in all."""
+
+    @property
+    def items(self) -> Sequence[T_co]: ...
+
+    @property
+    def total(self) -> int: ...
 
 
 def _number(text: str) -> float | None:
@@ -74,7 +85,7 @@ def _compare(actual: Any, wanted: str) -> int | None:
     )
     for left, right in pairs:
         if left is not None and right is not None:
-            return (left > right) - (left < right)
+            return int(left > right) - int(left < right)
     return (a > w) - (a < w)
 
 
@@ -171,7 +182,7 @@ def page_response(docs: list[dict[str, Any]], total: int, fields: str | None) ->
 
 def listing(
     q: ListQuery,
-    fetch: Callable[[int, int], Page[T]],
+    fetch: Callable[[int, int], Paged[T]],
     render: Callable[[T], BaseModel],
 ) -> JSONResponse:
     """The page ``q`` asks for of what ``fetch(offset, limit)`` reads, rendered."""

@@ -210,7 +210,7 @@ def list_tickets(
     """Tickets the caller may see (own line, own province, or all at HQ), most urgent first."""
     flt = svc.TicketFilter(province=province, status=status, severity=severity, category=ticketType)
 
-    def fetch(offset: int, limit: int) -> api_queries.Page[svc.TicketView]:
+    def fetch(offset: int, limit: int) -> svc.Page:
         return svc.list_tickets(db, who, flt, offset=offset, limit=limit)
 
     return listing(q, fetch, to_ticket)

@@ -2,7 +2,7 @@
 offering_price_draft), usage_spec, balance_reservation, ticket.ticket_type
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0018"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     calendar_file: Path | None = None
     """The operator's calendar overrides (YAML: ``days_off``, ``workdays``) on top of
     China's holidays; the packaged, empty one when unset."""
+    tmf_ticket_category: str = "SVC.HOTLINE.WAIT"
+    """The category of a TMF621 ticket whose ``ticketType`` is not a taxonomy code: it keeps
+    its ticketType and is filed here until staff reclassify it."""
     clock: str | None = None
     """Start this process's clock at an ISO instant (demos and clock-pinned test runs only)."""
 

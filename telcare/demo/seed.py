@@ -26,6 +26,7 @@ from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
 from telcare.services import knowledge
 from telcare.services.accounts import post_entry
+from telcare.services.catalog_admin.specs import ensure_kind_specs
 from telcare.services.hashing import hash_secret
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -85,6 +86,7 @@ def seed_reference(db: Database) -> SeedReport:
     """Provinces, products, tariff prices and the built-in knowledge-base articles; existing
     rows are left as they are."""
     report = SeedReport()
+    now = clock.now()
     with db.uow() as uow:
         s = uow.session
         for p in (*PROVINCES, HEADQUARTERS):
@@ -93,8 +95,10 @@ def seed_reference(db: Database) -> SeedReport:
                 report.count("provinces")
         for prod in demo_catalog.PRODUCTS:
             if s.get(m.Product, prod.code) is None:
-                s.add(_product_row(prod))
+                s.add(_product_row(prod, now))
                 report.count("products")
+        s.flush()
+        ensure_kind_specs(s, now)
         have = {(t.code, t.valid_from) for t in s.scalars(select(m.TariffPrice))}
         for t in demo_catalog.TARIFFS:
             if (t.code, t.valid_from) not in have:
@@ -277,7 +281,7 @@ def _seed_partners_and_stock(s: Session, report: SeedReport, now: datetime) -> N
         report.count("service providers")
 
 
-def _product_row(p: catalog.Product) -> m.Product:
+def _product_row(p: catalog.Product, now: datetime) -> m.Product:
     return m.Product(
         code=p.code,
         name_zh=p.name_zh,
@@ -295,4 +299,5 @@ def _product_row(p: catalog.Product) -> m.Product:
         active=True,
         description_zh=p.description_zh,
         description_en=p.description_en,
+        last_update=now,
     )

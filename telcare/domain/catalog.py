@@ -65,6 +65,7 @@ class Product:
     charged: bool = True
     description_zh: str = ""
     description_en: str = ""
+    last_update: datetime | None = None  # when the catalog entry last changed
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh

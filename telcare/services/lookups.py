@@ -110,4 +110,5 @@ def to_domain(row: Product | Row[Any]) -> catalog.Product:
         charged=row.charged,
         description_zh=row.description_zh,
         description_en=row.description_en,
+        last_update=getattr(row, "last_update", None),
     )

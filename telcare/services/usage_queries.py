@@ -17,15 +17,16 @@ from sqlalchemy import func, select
 
 from telcare import clock
 from telcare.domain import months
-from telcare.domain.access import Principal
+from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import InvalidInput, NotFound
 from telcare.domain.messages import register
 from telcare.domain.months import month_of
 from telcare.services import charging
-from telcare.services.api_queries import Line, Page, line_by_msisdn, line_for
+from telcare.services.api_queries import Line, Page, line_by_msisdn, line_for, visible_lines
+from telcare.services.api_queries.views import _line
 from telcare.services.charging import UsageSummary
 from telcare.store.charging_models import UsageRecord
-from telcare.store.models import IdempotencyRecord
+from telcare.store.models import IdempotencyRecord, Subscriber
 from telcare.store.uow import Database
 
 MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
@@ -88,25 +89,24 @@ def usage_of(
     offset: int,
     limit: int,
 ) -> Page[UsageView]:
-    """The rated records of a visible line in the month, by ``started_at`` then id."""
-    line = line_for(db, who, msisdn)
+    """The rated records of the month, by ``started_at`` then id: of a line (``msisdn``, a
+    subscriber's own by default), or of every line the staff member may see."""
+    line = line_for(db, who, msisdn) if msisdn or who.kind is Kind.SUBSCRIBER else None
     _, start, end = month_bounds(month)
-    where = (
-        UsageRecord.msisdn == line.msisdn,
-        UsageRecord.started_at >= start,
-        UsageRecord.started_at < end,
+    where = [UsageRecord.started_at >= start, UsageRecord.started_at < end]
+    where.append(Subscriber.id == line.id if line is not None else visible_lines(who))
+    base = (
+        select(UsageRecord, Subscriber)
+        .join(Subscriber, Subscriber.msisdn == UsageRecord.msisdn)
+        .where(Subscriber.status != "closed", *where)
     )
     with db.uow() as uow:
         s = uow.session
-        total = s.scalar(select(func.count()).select_from(UsageRecord).where(*where)) or 0
-        rows = s.scalars(
-            select(UsageRecord)
-            .where(*where)
-            .order_by(UsageRecord.started_at, UsageRecord.record_id)
-            .offset(offset)
-            .limit(limit)
+        total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+        rows = s.execute(
+            base.order_by(UsageRecord.started_at, UsageRecord.record_id).offset(offset).limit(limit)
         ).all()
-        return Page([_view(line, r) for r in rows], total)
+        return Page([_view(_line(sub), r) for r, sub in rows], total)
 
 
 def usage(db: Database, who: Principal, record_id: str) -> UsageView:

@@ -13,6 +13,7 @@ from telcare.store import (
     quality_models,
     security_models,
     survey_models,
+    tmf_models,
     van_models,
 )
 from telcare.store.models import Base
@@ -31,5 +32,6 @@ __all__ = [
     "quality_models",
     "security_models",
     "survey_models",
+    "tmf_models",
     "van_models",
 ]

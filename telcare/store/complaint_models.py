@@ -47,6 +47,9 @@ class Ticket(Base):
     province: Mapped[str] = mapped_column(String(2))  # the owning node
     msisdn: Mapped[str | None] = mapped_column(String(11), index=True)
     category: Mapped[str] = mapped_column(String(40))
+    # The TMF621 ``ticketType`` as filed when it is not a taxonomy code (e.g. "device");
+    # the ticket is then filed under the taxonomy's catch-all category.
+    ticket_type: Mapped[str | None] = mapped_column(String(40))
     taxonomy_version: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(10))
     severity: Mapped[str] = mapped_column(String(10))

@@ -165,6 +165,8 @@ class Product(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     description_zh: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    last_update: Mapped[datetime | None]  # the offering's TMF620 lastUpdate (0023)
+    spec_id: Mapped[int | None] = mapped_column(ForeignKey("product_spec.id"))  # TMF620
     __table_args__ = (CheckConstraint("price_fen >= 0", name="price"),)
 
 

@@ -18,6 +18,8 @@ from telcare.domain.messages import render
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://telcare.invalid/problems/"
 API_PATHS = ("/api/", "/tmf-api/", "/sms/mo", "/openapi.json")
+# Where an invalid request is 400 (TMF621 v4 and its conformance kit), not 422.
+BAD_REQUEST_PATHS = ("/tmf-api/troubleTicket/",)
 
 
 class Problem(BaseModel):
@@ -55,6 +57,14 @@ def language(accept_language: str) -> str:
     return "en" if accept_language.lower().startswith("en") else "zh"
 
 
+def tmf_members(request: Request, kind: str, title: str, detail: str) -> dict[str, Any]:
+    """On ``/tmf-api``, the TMF630 ``Error`` members next to the problem's own (``code``,
+    ``reason``, ``message``, ``@type``): one body both kinds of client read."""
+    if not request.url.path.startswith("/tmf-api/"):
+        return {}
+    return {"code": kind, "reason": title, "message": detail, "@type": "Error"}
+
+
 def _lang(request: Request) -> str:
     return language(request.headers.get("accept-language", ""))
 
@@ -70,13 +80,12 @@ def install(app: FastAPI) -> None:
             lang = "en" if request.scope.get("session", {}).get("lang") == "en" else "zh"
             response = error_page(exc.status, render(exc.key, lang, **exc.params))
         else:
-            response = problem(
-                exc.status,
-                exc.code,
+            title, detail = (
                 exc.code.replace("-", " "),
                 render(exc.key, _lang(request), **exc.params),
-                code=exc.code,
             )
+            extra = {"code": exc.code, **tmf_members(request, exc.code, title, detail)}
+            response = problem(exc.status, exc.code, title, detail, **extra)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -84,12 +93,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        detail = "The request does not match the schema."
         return problem(
-            422,
+            400 if request.url.path.startswith(BAD_REQUEST_PATHS) else 422,
             "invalid-request",
             "invalid request",
-            "The request does not match the schema.",
+            detail,
             errors=errors,
+            **tmf_members(request, "invalid-request", "invalid request", detail),
         )
 
     @app.exception_handler(HTTPException)
@@ -100,7 +111,10 @@ def install(app: FastAPI) -> None:
             404: "not-found",
             405: "method-not-allowed",
         }.get(exc.status_code, "http-error")
-        response = problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+        text = str(exc.detail)
+        response = problem(
+            exc.status_code, code, text, text, **tmf_members(request, code, text, text)
+        )
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response

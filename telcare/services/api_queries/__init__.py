@@ -28,6 +28,7 @@ from telcare.services.api_queries.customers import line_for as line_for
 from telcare.services.api_queries.customers import lines as lines
 from telcare.services.api_queries.inventory import InventoryItem as InventoryItem
 from telcare.services.api_queries.inventory import inventory_item as inventory_item
+from telcare.services.api_queries.inventory import inventory_items as inventory_items
 from telcare.services.api_queries.inventory import product_status as product_status
 from telcare.services.api_queries.product_orders import OrderView as OrderView
 from telcare.services.api_queries.product_orders import current_pending as current_pending
@@ -42,3 +43,4 @@ from telcare.services.api_queries.topups import topups as topups
 from telcare.services.api_queries.views import Line as Line
 from telcare.services.api_queries.views import Page as Page
 from telcare.services.api_queries.views import require_role as require_role
+from telcare.services.api_queries.views import visible_lines as visible_lines

@@ -13,7 +13,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
 from telcare.domain.provinces import HQ
 from telcare.services import lookups
-from telcare.services.api_queries.views import Line, Page, _checked, _line
+from telcare.services.api_queries.views import Line, Page, _checked, _line, visible_lines
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -46,17 +46,9 @@ def line_for(db: Database, who: Principal, msisdn: str | None) -> Line:
     return line_by_msisdn(db, who, msisdn)
 
 
-def _visible_lines(who: Principal) -> Any:
-    if who.kind is Kind.SUBSCRIBER:
-        return m.Subscriber.msisdn == who.subject
-    if who.kind is Kind.STAFF:
-        return true() if who.province == HQ else m.Subscriber.province_code == who.province
-    raise Forbidden("access.denied")
-
-
 def lines(db: Database, who: Principal, offset: int, limit: int) -> Page[Line]:
     """Every open line the caller may see, by id."""
-    where = (_visible_lines(who), m.Subscriber.status != "closed")
+    where = (visible_lines(who), m.Subscriber.status != "closed")
     with db.uow() as uow:
         s = uow.session
         total = s.scalar(select(func.count()).select_from(m.Subscriber).where(*where)) or 0

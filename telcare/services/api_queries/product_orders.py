@@ -14,14 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from telcare.domain import subscriptions as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
-from telcare.services.api_queries.views import Line, Page, _checked, _now
+from telcare.services.api_queries.views import Line, Page, _checked, _line, _now, visible_lines
 from telcare.services.orders import Offer
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -145,23 +146,48 @@ def current_pending(db: Database, who: Principal, line: Line) -> OrderView | Non
         return _pending_view(line, row, _now(None)) if row is not None else None
 
 
-def orders_of(db: Database, who: Principal, line: Line, offset: int, limit: int) -> Page[OrderView]:
-    """The line's orders: the pending one first, then the newest subscription first."""
+def orders_of(
+    db: Database, who: Principal, line: Line | None, offset: int, limit: int
+) -> Page[OrderView]:
+    """The orders of the line, or of every line the caller may see (``line`` None): the
+    pending ones first, then those of the newest subscription first."""
     now = _now(None)
     with db.uow() as uow:
         s = uow.session
-        _checked(who, s.get(m.Subscriber, line.id))
-        views: list[OrderView] = []
-        row = s.get(m.PendingConfirmation, line.id)
-        if row is not None and not rules.confirmation_expired(row.created_at, now):
-            views.append(_pending_view(line, row, now))
-        for sub, product in s.execute(
-            select(m.Subscription, m.Product)
+        scope: list[Any]
+        if line is not None:
+            _checked(who, s.get(m.Subscriber, line.id))
+            scope = [m.Subscriber.id == line.id]
+        else:
+            scope = [visible_lines(who), m.Subscriber.status != "closed"]
+        pending = [
+            _pending_view(_line(owner), row, now)
+            for row, owner in s.execute(
+                select(m.PendingConfirmation, m.Subscriber)
+                .join(m.Subscriber, m.Subscriber.id == m.PendingConfirmation.subscriber_id)
+                .where(*scope)
+                .order_by(m.Subscriber.id)
+            )
+            if not rules.confirmation_expired(row.created_at, now)
+        ]
+        subs = (
+            select(m.Subscription, m.Product, m.Subscriber)
             .join(m.Product, m.Product.code == m.Subscription.product_code)
-            .where(m.Subscription.subscriber_id == line.id)
-            .order_by(m.Subscription.id.desc())
-        ):
-            if sub.state == "cancelled":
-                views.append(_delete_view(line, sub, product))
-            views.append(_add_view(line, sub, product, f"{line.id}-s{sub.id}"))
-        return Page(views[offset : offset + limit], len(views))
+            .join(m.Subscriber, m.Subscriber.id == m.Subscription.subscriber_id)
+            .where(*scope)
+        )
+        count = select(func.count()).select_from(m.Subscription).join(m.Subscriber)
+        total = len(pending) + (s.scalar(count.where(*scope)) or 0)
+        total += s.scalar(count.where(*scope, m.Subscription.state == "cancelled")) or 0
+        views = pending[offset : offset + limit]
+        skip = max(0, offset - len(pending))
+        rows = s.execute(subs.order_by(m.Subscription.id.desc()).execution_options(yield_per=500))
+        for sub, product, owner in rows:
+            if len(views) >= limit:
+                break
+            of = _line(owner)
+            these = [_delete_view(of, sub, product)] if sub.state == "cancelled" else []
+            these.append(_add_view(of, sub, product, f"{of.id}-s{sub.id}"))
+            views.extend(these[skip:][: limit - len(views)])
+            skip = max(0, skip - len(these))
+        return Page(views, total)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
 from telcare.domain.ledger import EntryKind
-from telcare.services.api_queries.views import Line, Page, _checked
+from telcare.services.api_queries.views import Line, Page, _checked, _line, visible_lines
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -55,22 +56,31 @@ def topup(
         return _topup_view(line, entry)
 
 
-def topups(db: Database, who: Principal, line: Line, offset: int, limit: int) -> Page[TopupView]:
-    """The line's recharges, newest first."""
+def topups(
+    db: Database,
+    who: Principal,
+    line: Line | None,
+    offset: int,
+    limit: int,
+    *,
+    kind: EntryKind = EntryKind.RECHARGE,
+) -> Page[TopupView]:
+    """The ``kind`` entries (recharges by default) of the line, or of every line the
+    caller may see (``line`` None), newest first."""
     with db.uow() as uow:
         s = uow.session
-        _checked(who, s.get(m.Subscriber, line.id))
-        account_id = select(m.Account.id).where(m.Account.subscriber_id == line.id)
-        where = (
-            m.LedgerEntry.account_id.in_(account_id),
-            m.LedgerEntry.kind == EntryKind.RECHARGE.value,
-        )
-        total = s.scalar(select(func.count()).select_from(m.LedgerEntry).where(*where)) or 0
-        rows = s.scalars(
-            select(m.LedgerEntry)
+        where: list[Any] = [m.LedgerEntry.kind == kind.value]
+        if line is not None:
+            _checked(who, s.get(m.Subscriber, line.id))
+            where.append(m.Subscriber.id == line.id)
+        else:
+            where.append(visible_lines(who))
+        base = (
+            select(m.LedgerEntry, m.Subscriber)
+            .join(m.Account, m.Account.id == m.LedgerEntry.account_id)
+            .join(m.Subscriber, m.Subscriber.id == m.Account.subscriber_id)
             .where(*where)
-            .order_by(m.LedgerEntry.id.desc())
-            .offset(offset)
-            .limit(limit)
-        ).all()
-        return Page([_topup_view(line, e) for e in rows], total)
+        )
+        total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+        rows = s.execute(base.order_by(m.LedgerEntry.id.desc()).offset(offset).limit(limit)).all()
+        return Page([_topup_view(_line(sub), e) for e, sub in rows], total)

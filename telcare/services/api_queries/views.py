@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import true
 
 from telcare import clock
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import Forbidden, NotFound
 from telcare.domain.messages import register
+from telcare.domain.provinces import HQ
 from telcare.store import models as m
 
 T = TypeVar("T")
@@ -84,3 +87,12 @@ def require_role(who: Principal, roles: frozenset[str]) -> None:
     """Staff of one of ``roles``; everyone else is refused."""
     if who.kind is not Kind.STAFF or who.role not in roles:
         raise Forbidden("api.role")
+
+
+def visible_lines(who: Principal) -> Any:
+    """The SQL condition on ``Subscriber`` of the lines ``who`` may see."""
+    if who.kind is Kind.SUBSCRIBER:
+        return m.Subscriber.msisdn == who.subject
+    if who.kind is Kind.STAFF:
+        return true() if who.province == HQ else m.Subscriber.province_code == who.province
+    raise Forbidden("access.denied")

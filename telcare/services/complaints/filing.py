@@ -42,6 +42,7 @@ def file_ticket(
     related_product: str | None = None,
     related_sp: str | None = None,
     major: bool = False,
+    ticket_type: str | None = None,
     now: datetime | None = None,
     sla: SlaTable | None = None,
 ) -> TicketView:
@@ -72,6 +73,7 @@ def file_ticket(
             province=province,
             msisdn=number,
             category=category,
+            ticket_type=ticket_type,
             taxonomy_version=tax.version,
             channel=chan.value,
             severity=sev.value,

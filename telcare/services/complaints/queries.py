@@ -90,7 +90,9 @@ def list_tickets(
         query = query.where(cm.Ticket.msisdn == normalise_msisdn(flt.msisdn))
     if flt.category:
         query = query.where(
-            (cm.Ticket.category == flt.category) | cm.Ticket.category.startswith(flt.category + ".")
+            (cm.Ticket.category == flt.category)
+            | cm.Ticket.category.startswith(flt.category + ".")
+            | (cm.Ticket.ticket_type == flt.category)
         )
     if flt.overdue_at is not None:
         query = query.where(

@@ -66,6 +66,7 @@ class TicketView:
     seq: int
     notes: tuple[NoteView, ...] = ()
     attachments: tuple[AttachmentView, ...] = ()
+    ticket_type: str | None = None  # the TMF621 ticketType filed when not a category code
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,7 @@ def _view(s: Session, t: cm.Ticket, *, full: bool = False) -> TicketView:
         t.queue, t.status, t.summary, t.description, t.related_product, t.related_sp, t.major,
         t.responsible_unit, t.outcome, t.assigned_unit, t.escalation, t.respond_by, t.resolve_by,
         t.responded_at, t.resolved_at, t.closed_at, t.reopened, t.filed_by, t.created_at,
-        t.updated_at, t.seq, notes, atts,
+        t.updated_at, t.seq, notes, atts, t.ticket_type,
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Query, Request
+from fastapi import Depends, Header, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,13 +20,12 @@ from telcare.channels.api.problems import PROBLEM, Problem
 from telcare.channels.api.tmf.schemas import RelatedParty
 from telcare.config import secret_key
 from telcare.domain.access import Principal
-from telcare.domain.errors import WrongSecret
+from telcare.domain.errors import NotFound, WrongSecret
 from telcare.services import auth
 from telcare.services.api_queries import Line
 from telcare.store.uow import Database
 
 BASE = "/tmf-api"
-ALWAYS = frozenset({"id", "href", "@type"})
 MAX_LIMIT = 100
 
 
@@ -97,7 +96,7 @@ Fields = Annotated[
     str | None,
     Query(
         max_length=500,
-        description="Comma-separated attributes to return (`id`, `href`, `@type` always are).",
+        description="Comma-separated attributes to return (only those).",
     ),
 ]
 Msisdn = Annotated[
@@ -114,16 +113,26 @@ IdempotencyKey = Annotated[
 ]
 
 
+ResourceId = Annotated[str, Path(max_length=64, description="The resource id.")]
+
+
+def int_id(raw: str, top: int = 2**62) -> int:
+    """Our numeric id in ``raw``; an id that is not one of ours is simply not found (404)."""
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:20]) <= top:
+        raise NotFound("api.not_found")
+    return int(raw)
+
+
 def scoped_key(who: Principal, key: str | None) -> str:
     """The caller's idempotency key, scoped by caller; a fresh one when none was sent."""
     return f"api:{who.subject}:{key or uuid.uuid4().hex}"
 
 
 def select_fields(doc: dict[str, Any], fields: str | None) -> dict[str, Any]:
-    """Keep the attributes named in ``fields`` (TMF attribute selection)."""
+    """Only the attributes named in ``fields`` (TMF630 attribute selection), nothing else."""
     if not fields:
         return doc
-    wanted = {f.strip() for f in fields.split(",") if f.strip()} | ALWAYS
+    wanted = {f.strip() for f in fields.split(",") if f.strip()}
     return {k: v for k, v in doc.items() if k in wanted}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,10 +20,27 @@ class Tmf(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+def _nothing_required(schema: dict[str, Any]) -> None:
+    schema.pop("required", None)  # ``fields=`` may leave out any attribute, id too
+
+
 class Resource(Tmf):
+    """A TMF entity: ``id``, ``href`` and the polymorphism attributes (``@type``,
+    ``@baseType``, ``@schemaLocation``: the schema in our OpenAPI document)."""
+
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra=_nothing_required)
+
     id: str
     href: str
     type_: str = Field(serialization_alias="@type")
+    base_type: str | None = Field(default=None, serialization_alias="@baseType")
+    schema_location: str | None = Field(default=None, serialization_alias="@schemaLocation")
+
+    def model_post_init(self, context: Any, /) -> None:
+        if self.base_type is None:
+            self.base_type = self.type_
+        if self.schema_location is None:
+            self.schema_location = f"/openapi.json#/components/schemas/{type(self).__name__}"
 
 
 # --- common parts --------------------------------------------------------------------
@@ -101,6 +118,8 @@ class ProductOffering(Resource):
     name: str | None = None
     description: str | None = None
     lifecycleStatus: str | None = None
+    lastUpdate: datetime | None = None
+    productSpecification: Ref | None = None
     isBundle: bool | None = None
     isSellable: bool | None = None
     requiresConfirmation: bool | None = Field(
@@ -209,6 +228,7 @@ class Product(Resource):
     productOffering: Ref | None = None
     productPrice: list[ProductPrice] | None = None
     productCharacteristic: list[Characteristic] | None = None
+    billingAccount: Ref | None = Field(default=None, description="The line's prepaid account.")
     relatedParty: list[RelatedParty] | None = None
 
 
@@ -240,7 +260,8 @@ class TopupBalanceCreate(Tmf):
 class AdjustBalanceCreate(Tmf):
     bucket: RefIn
     amount: SignedAmountIn
-    reason: str = Field(min_length=1, max_length=100)
+    usageType: Literal["monetary"] = "monetary"
+    reason: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class Bucket(Resource):
@@ -249,6 +270,9 @@ class Bucket(Resource):
     status: Literal["active", "suspended", "expired"] | None = None
     usageType: Literal["monetary"] | None = None
     isShared: bool | None = None
+    confirmationDate: datetime | None = Field(
+        default=None, description="When the bucket was opened (the line's activation)."
+    )
     remainingValue: Quantity | None = None
     remainingValueName: str | None = None
     relatedParty: list[RelatedParty] | None = None
@@ -271,6 +295,7 @@ class TopupBalance(BalanceAction):
 
 class AdjustBalance(BalanceAction):
     adjustType: Literal["oneTime"] | None = None
+    usageType: Literal["monetary"] | None = None
 
 
 # --- TMF629 customer -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
@@ -9,15 +11,14 @@ from telcare.channels.api.tmf.common import (
     BASE,
     Db,
     Fields,
-    Pages,
     TmfRoute,
     href,
     lang,
     listed,
-    many,
     one,
 )
 from telcare.channels.api.tmf.common import problems as errors
+from telcare.channels.api.tmf.query import Query, listing
 from telcare.channels.api.tmf.schemas import (
     CharValue,
     CharValueUse,
@@ -29,7 +30,7 @@ from telcare.channels.api.tmf.schemas import (
     Ref,
 )
 from telcare.domain.catalog import BRAND_NAMES, Period, Product
-from telcare.services import api_queries
+from telcare.services import catalog_admin
 
 PATH = f"{BASE}/productCatalogManagement/v4"
 router = APIRouter(prefix=PATH, tags=["TMF620 product catalog"], route_class=TmfRoute)
@@ -94,20 +95,61 @@ def to_offering(p: Product, lang: str) -> ProductOffering:
     )
 
 
+def status_name(status: str) -> str:
+    """A lifecycle status as TMF620 shows it: ``launched`` → ``Launched``."""
+    return status[:1].upper() + status[1:]
+
+
+def spec_ref(spec_id: int | None) -> Ref | None:
+    if spec_id is None:
+        return None
+    return Ref(
+        id=str(spec_id),
+        href=href(PATH, "productSpecification", spec_id),
+        referred_type="ProductSpecification",
+    )
+
+
+def to_offering_view(v: catalog_admin.OfferingView, lang: str) -> ProductOffering:
+    """An offering on sale (or retired) or a draft, as a TMF620 ``ProductOffering``."""
+    if v.product is not None:
+        offering = to_offering(v.product, lang)
+        offering.lifecycleStatus = status_name(v.lifecycle)
+        offering.isSellable = offering.isSellable and v.lifecycle == "launched"
+        offering.lastUpdate = v.last_update
+        offering.productSpecification = spec_ref(v.spec_id)
+        return offering
+    return ProductOffering(
+        id=v.id,
+        href=href(PATH, "productOffering", v.id),
+        type_="ProductOffering",
+        name=v.name_en if lang == "en" else v.name_zh,
+        description=v.description,
+        lifecycleStatus=status_name(v.lifecycle),
+        lastUpdate=v.last_update,
+        isBundle=False,
+        isSellable=False,
+        productSpecification=spec_ref(v.spec_id),
+    )
+
+
 @router.get("/productOffering", response_model=list[ProductOffering], responses=listed(422))
-def list_offerings(request: Request, db: Db, page: Pages, fields: Fields = None) -> JSONResponse:
-    """The offerings in the catalog, by code (names in `Accept-Language`: zh or en)."""
-    found = api_queries.offerings(db, page.offset, page.limit)
+def list_offerings(request: Request, db: Db, q: Query) -> JSONResponse:
+    """The offerings on sale, by code, then the drafts (names in `Accept-Language`)."""
     language = lang(request)
-    return many((to_offering(p, language) for p in found.items), found.total, fields)
+    return listing(
+        q,
+        partial(catalog_admin.offerings, db),
+        lambda v: to_offering_view(v, language),
+    )
 
 
-@router.get("/productOffering/{id}", response_model=ProductOffering, responses=errors(404, 422))
+@router.get("/productOffering/{id}", response_model=ProductOffering, responses=errors(404))
 def get_offering(
     request: Request,
     db: Db,
-    id: str = Path(max_length=20, description="The product code, e.g. `G3YH`."),
+    id: str = Path(max_length=64, description="The product code, e.g. `G3YH`, or `draft-<n>`."),
     fields: Fields = None,
 ) -> JSONResponse:
-    """One offering by product code."""
-    return one(to_offering(api_queries.offering(db, id), lang(request)), fields)
+    """One offering by product code (or a draft by id)."""
+    return one(to_offering_view(catalog_admin.offering(db, id), lang(request)), fields)

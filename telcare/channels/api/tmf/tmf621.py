@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from telcare.channels.api.tmf.common import (
     BASE,
@@ -20,15 +20,15 @@ from telcare.channels.api.tmf.common import (
     Db,
     Fields,
     IdempotencyKey,
-    Pages,
     TmfRoute,
     href,
     listed,
-    many,
     one,
     problems,
     scoped_key,
 )
+from telcare.channels.api.tmf.query import Query as ListQuery
+from telcare.channels.api.tmf.query import listing
 from telcare.channels.api.tmf.schemas import Characteristic, Ref, RelatedParty, Resource, Tmf
 from telcare.config import get_settings
 from telcare.domain import complaints as dc
@@ -42,7 +42,13 @@ router = APIRouter(prefix=PATH, tags=["TMF621 trouble ticket"], route_class=TmfR
 
 Status = Literal["new", "acknowledged", "inProgress", "resolved", "closed"]
 Severity = Literal["low", "normal", "high", "critical"]
-TicketId = Annotated[str, Path(min_length=3, max_length=40, pattern=r"^[A-Z]{2}-[0-9A-F]{1,36}$")]
+TicketId = Annotated[str, Path(min_length=1, max_length=64, description="A ticket id.")]
+SUMMARY_FROM_TEXT = 60
+
+
+def _severity(value: object) -> object:
+    """TMF621 severities are free text: ``High`` is ``high``."""
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 class TicketNote(Tmf):
@@ -96,22 +102,38 @@ class NoteIn(Tmf):
 
 
 class TroubleTicketCreate(Tmf):
-    name: str = Field(min_length=1, max_length=dc.MAX_SUMMARY, description="The summary.")
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=dc.MAX_SUMMARY,
+        description="The summary (default: the description's beginning).",
+    )
     description: str = Field(default="", max_length=dc.MAX_TEXT)
     ticketType: str = Field(
-        min_length=1, max_length=40, description="Taxonomy leaf code, e.g. NET.COV.INDOOR."
+        min_length=1,
+        max_length=40,
+        description="A taxonomy leaf code (e.g. NET.COV.INDOOR), or any other type, kept as "
+        "given and filed under the configured catch-all category.",
     )
-    severity: Severity = "normal"
+    severity: Annotated[Severity, BeforeValidator(_severity)] = "normal"
     channel: ChannelRef | None = None
     relatedParty: list[RelatedPartyIn] = Field(default_factory=list, max_length=5)
     relatedEntity: list[RelatedEntityIn] = Field(default_factory=list, max_length=5)
     note: list[NoteIn] = Field(default_factory=list, max_length=5)
     major: bool = Field(default=False, description="A major complaint (staff only).")
 
+    @model_validator(mode="after")
+    def _summary(self) -> TroubleTicketCreate:
+        if self.name is None:
+            if not self.description.strip():
+                raise ValueError("name or description is required")
+            self.name = self.description.strip()[:SUMMARY_FROM_TEXT]
+        return self
+
 
 class TroubleTicketUpdate(Tmf):
     status: Status | None = None
-    severity: Severity | None = None
+    severity: Annotated[Severity | None, BeforeValidator(_severity)] = None
     name: str | None = Field(default=None, min_length=1, max_length=dc.MAX_SUMMARY)
     description: str | None = Field(default=None, max_length=dc.MAX_TEXT)
     note: list[NoteIn] = Field(default_factory=list, max_length=5)
@@ -148,7 +170,7 @@ def to_ticket(t: svc.TicketView) -> TroubleTicket:
         type_="TroubleTicket",
         name=t.summary,
         description=t.description,
-        ticketType=t.category,
+        ticketType=t.ticket_type or t.category,
         severity=t.severity,
         status=t.status,
         creationDate=t.created_at,
@@ -177,19 +199,21 @@ def to_ticket(t: svc.TicketView) -> TroubleTicket:
 def list_tickets(
     who: Caller,
     db: Db,
-    page: Pages,
+    q: ListQuery,
     status: Annotated[Status | None, Query()] = None,
-    severity: Annotated[Severity | None, Query()] = None,
+    severity: Annotated[Severity | None, BeforeValidator(_severity), Query()] = None,
     ticketType: Annotated[
         str | None, Query(max_length=40, description="A category code or a parent's.")
     ] = None,
     province: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
-    fields: Fields = None,
 ) -> JSONResponse:
     """Tickets the caller may see (own line, own province, or all at HQ), most urgent first."""
     flt = svc.TicketFilter(province=province, status=status, severity=severity, category=ticketType)
-    found = svc.list_tickets(db, who, flt, offset=page.offset, limit=page.limit)
-    return many((to_ticket(t) for t in found.items), found.total, fields)
+
+    def fetch(offset: int, limit: int) -> svc.Page:
+        return svc.list_tickets(db, who, flt, offset=offset, limit=limit)
+
+    return listing(q, fetch, to_ticket)
 
 
 @router.get(
@@ -228,6 +252,9 @@ def create_ticket(
 
 def _file(who: Principal, db: Database, body: TroubleTicketCreate) -> str:
     node = _node()
+    category, ticket_type = body.ticketType, None
+    if category not in {c.code for c in svc.taxonomy(db).categories}:
+        category, ticket_type = get_settings().tmf_ticket_category, body.ticketType
     msisdn = body.relatedParty[0].id if body.relatedParty else None
     entities = {e.role: e.id for e in body.relatedEntity}
     channel = "api" if who.kind is Kind.SUBSCRIBER else "console"
@@ -235,8 +262,9 @@ def _file(who: Principal, db: Database, body: TroubleTicketCreate) -> str:
         db,
         who,
         node=node,
-        category=body.ticketType,
-        summary=body.name,
+        category=category,
+        ticket_type=ticket_type,
+        summary=body.name or "",
         description=body.description,
         msisdn=msisdn,
         severity=body.severity,

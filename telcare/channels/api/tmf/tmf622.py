@@ -11,6 +11,7 @@ immediate, so a confirmed order reads back ``completed``.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -23,16 +24,15 @@ from telcare.channels.api.tmf.common import (
     Fields,
     IdempotencyKey,
     Msisdn,
-    Pages,
     TmfRoute,
     href,
     listed,
-    many,
     one,
     party,
     problems,
     scoped_key,
 )
+from telcare.channels.api.tmf.query import Query, listing
 from telcare.channels.api.tmf.schemas import (
     Money,
     Note,
@@ -108,18 +108,14 @@ def to_order(v: OrderView) -> ProductOrder:
 @router.get(
     "/productOrder", response_model=list[ProductOrder], responses=listed(401, 403, 404, 422)
 )
-def list_orders(
-    who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
-) -> JSONResponse:
-    """A line's orders: the pending one first, then the newest (staff name the line)."""
-    line = api_queries.line_for(db, who, msisdn)
-    found = api_queries.orders_of(db, who, line, page.offset, page.limit)
-    return many((to_order(v) for v in found.items), found.total, fields)
+def list_orders(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
+    """Orders, the pending ones first, then the newest: a subscriber's own, a line's
+    (`msisdn`), or those of every line the staff member may see."""
+    line = api_queries.line_for(db, who, msisdn) if msisdn or who.kind is Kind.SUBSCRIBER else None
+    return listing(q, partial(api_queries.orders_of, db, who, line), to_order)
 
 
-@router.get(
-    "/productOrder/{id}", response_model=ProductOrder, responses=problems(401, 403, 404, 422)
-)
+@router.get("/productOrder/{id}", response_model=ProductOrder, responses=problems(401, 403, 404))
 def get_order(who: Caller, db: Db, id: OrderId, fields: Fields = None) -> JSONResponse:
     """One order of a line the caller may see."""
     return one(to_order(api_queries.order(db, who, id)), fields)

@@ -9,6 +9,7 @@ same base path. Reads and writes go through :mod:`telcare.services.usage_queries
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -21,16 +22,16 @@ from telcare.channels.api.tmf.common import (
     Fields,
     IdempotencyKey,
     Msisdn,
-    Pages,
     TmfRoute,
     href,
     listed,
-    many,
     one,
     party,
     problems,
     scoped_key,
 )
+from telcare.channels.api.tmf.query import Query as ListQuery
+from telcare.channels.api.tmf.query import listing
 from telcare.channels.api.tmf.schemas import Ref
 from telcare.channels.api.tmf.tmf635_schemas import (
     AllowanceLeft,
@@ -107,6 +108,11 @@ def to_usage(u: UsageView) -> Usage:
         usageCharacteristic=chars,
         ratedProductUsage=[rated],
         relatedParty=party(u.line),
+        usageSpecification=Ref(
+            id=u.service,
+            href=href(PATH, "usageSpecification", u.service),
+            referred_type="UsageSpecification",
+        ),
     )
 
 
@@ -160,16 +166,11 @@ def to_reminder(r: ReminderView) -> DataReminder:
 
 @router.get("/usage", response_model=list[Usage], responses=listed(401, 403, 404, 422))
 def list_usage(
-    who: Caller,
-    db: Db,
-    page: Pages,
-    msisdn: Msisdn = None,
-    month: Month = None,
-    fields: Fields = None,
+    who: Caller, db: Db, q: ListQuery, msisdn: Msisdn = None, month: Month = None
 ) -> JSONResponse:
-    """A line's rated usage records of the month, oldest first (staff name it with `msisdn`)."""
-    found = usage_queries.usage_of(db, who, msisdn, month, page.offset, page.limit)
-    return many((to_usage(u) for u in found.items), found.total, fields)
+    """Rated usage records of the month, oldest first: a subscriber's own, a line's
+    (`msisdn`), or those of every line the staff member may see."""
+    return listing(q, partial(usage_queries.usage_of, db, who, msisdn, month), to_usage)
 
 
 @router.get("/usage/{id}", response_model=Usage, responses=problems(401, 403, 404, 422))

@@ -57,6 +57,41 @@ class Usage(Resource):
     usageCharacteristic: list[UsageCharacteristic] | None = None
     ratedProductUsage: list[RatedProductUsage] | None = None
     relatedParty: list[RelatedParty] | None = None
+    usageSpecification: Ref | None = None
+
+
+class UsageSpecification(Resource):
+    name: str | None = None
+    description: str | None = None
+    usageType: Literal["data", "voice", "sms"] | None = None
+    lastUpdate: datetime | None = None
+
+
+class UsageSpecificationCreate(Tmf):
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=2000)
+    usageType: Literal["data", "voice", "sms"] = Field(description="The service it measures.")
+
+
+class CharacteristicIn(Tmf):
+    name: Literal["volume", "roaming", "peer"]
+    value: str | int | bool
+
+
+class PartyIn(Tmf):
+    id: str = Field(min_length=11, max_length=20, description="The line's MSISDN.")
+
+
+class UsageCreate(Tmf):
+    usageDate: datetime | None = Field(default=None, description="Default: now.")
+    usageType: Literal["data", "voice", "sms"] | None = None
+    usageSpecification: Ref | None = Field(default=None, description="Or `usageType`.")
+    usageCharacteristic: list[CharacteristicIn] = Field(
+        default_factory=list,
+        max_length=3,
+        description="`volume` (KB, seconds or messages; default 1), `roaming`, `peer`.",
+    )
+    relatedParty: list[PartyIn] = Field(min_length=1, max_length=1)
 
 
 class ServiceUse(Tmf):

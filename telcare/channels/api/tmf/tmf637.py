@@ -3,29 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from functools import partial
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from telcare.channels.api.tmf import tmf654
 from telcare.channels.api.tmf.common import (
     BASE,
     Caller,
     Db,
     Fields,
     Msisdn,
-    Pages,
+    ResourceId,
     TmfRoute,
     href,
+    int_id,
     listed,
-    many,
     one,
     party,
     problems,
 )
-from telcare.channels.api.tmf.schemas import Characteristic, Money, Price, Product, ProductPrice
+from telcare.channels.api.tmf.query import Query, listing
+from telcare.channels.api.tmf.schemas import (
+    Characteristic,
+    Money,
+    Price,
+    Product,
+    ProductPrice,
+    Ref,
+)
 from telcare.channels.api.tmf.tmf620 import offering_ref
-from telcare.services import api_queries, selfcare
+from telcare.domain.access import Kind
+from telcare.services import api_queries
 from telcare.services.api_queries import Line
 
 PATH = f"{BASE}/productInventory/v4"
@@ -65,47 +75,19 @@ def to_product(
             )
         ],
         productCharacteristic=[Characteristic(name="msisdn", value=line.msisdn)],
+        billingAccount=Ref(
+            id=str(line.id),
+            href=href(tmf654.PATH, "bucket", line.id),
+            name=line.msisdn,
+            referred_type="BillingAccount",
+        ),
         relatedParty=party(line),
     )
 
 
-@router.get("/product", response_model=list[Product], responses=listed(401, 403, 404, 422))
-def list_products(
-    who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
-) -> JSONResponse:
-    """The packages in force on a line, base plan first (staff name the line with `msisdn`)."""
-    line = api_queries.line_for(db, who, msisdn)
-    lang = line.language
-    packages = selfcare.packages(db, line.msisdn)
-    chosen = packages[page.offset : page.offset + page.limit]
-    items = (
-        to_product(
-            line,
-            p.subscription_id,
-            p.code,
-            p.name(lang),
-            p.price_fen,
-            "active",
-            p.starts_at,
-            p.ends_at,
-            p.ends_at is None,
-        )
-        for p in chosen
-    )
-    return many(items, len(packages), fields)
-
-
-@router.get("/product/{id}", response_model=Product, responses=problems(401, 403, 404, 422))
-def get_product(
-    who: Caller,
-    db: Db,
-    id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The subscription id.")],
-    fields: Fields = None,
-) -> JSONResponse:
-    """One product (any state: active, pendingTerminate, terminated)."""
-    item = api_queries.inventory_item(db, who, id)
+def _product(item: api_queries.InventoryItem) -> Product:
     p = item.product
-    product = to_product(
+    return to_product(
         item.line,
         item.id,
         p.code,
@@ -116,4 +98,17 @@ def get_product(
         item.ends_at,
         p.period.value == "monthly",
     )
-    return one(product, fields)
+
+
+@router.get("/product", response_model=list[Product], responses=listed(401, 403, 404, 422))
+def list_products(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
+    """The packages in force, base plan first: a subscriber's own, a line's (`msisdn`), or
+    those of every line the staff member may see."""
+    line = api_queries.line_for(db, who, msisdn) if msisdn or who.kind is Kind.SUBSCRIBER else None
+    return listing(q, partial(api_queries.inventory_items, db, who, line), _product)
+
+
+@router.get("/product/{id}", response_model=Product, responses=problems(401, 403, 404))
+def get_product(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
+    """One product (any state: active, pendingTerminate, terminated)."""
+    return one(_product(api_queries.inventory_item(db, who, int_id(id, 2**31 - 1))), fields)

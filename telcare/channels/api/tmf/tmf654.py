@@ -7,9 +7,10 @@ with a recharge card (``voucher`` + ``voucherPin``); counter staff (``agent`` or
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from functools import partial
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from telcare.channels.api.tmf.common import (
@@ -19,16 +20,17 @@ from telcare.channels.api.tmf.common import (
     Fields,
     IdempotencyKey,
     Msisdn,
-    Pages,
+    ResourceId,
     TmfRoute,
     href,
+    int_id,
     listed,
-    many,
     one,
     party,
     problems,
     scoped_key,
 )
+from telcare.channels.api.tmf.query import Query, all_of, listing
 from telcare.channels.api.tmf.schemas import (
     AdjustBalance,
     AdjustBalanceCreate,
@@ -49,7 +51,7 @@ from telcare.store.uow import Database
 
 PATH = f"{BASE}/prepayBalanceManagement/v4"
 router = APIRouter(prefix=PATH, tags=["TMF654 prepay balance"], route_class=TmfRoute)
-LineId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bucket id (the line).")]
+LINE_TOP = 2**31 - 1
 
 
 def bucket_ref(line_id: int) -> Ref:
@@ -73,6 +75,7 @@ def to_bucket(db: Database, line: Line) -> Bucket:
         isShared=False,
         remainingValue=_yuan(o.balance_fen),
         remainingValueName=f"{fen_to_yuan(o.balance_fen)} CNY",
+        confirmationDate=line.created_at,
         relatedParty=party(line),
     )
 
@@ -107,6 +110,7 @@ def to_adjustment(t: TopupView) -> AdjustBalance:
         type_="AdjustBalance",
         status="completed",
         adjustType="oneTime",
+        usageType="monetary",
         amount=_yuan(t.amount_fen),
         bucket=bucket_ref(t.line.id),
         reason=t.reason,
@@ -121,46 +125,40 @@ def _posted(replayed: bool) -> dict[str, str]:
 
 
 @router.get("/bucket", response_model=list[Bucket], responses=listed(401, 403, 404, 422))
-def list_buckets(
-    who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
-) -> JSONResponse:
+def list_buckets(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """The buckets the caller may see (one line with `msisdn`)."""
     if msisdn is not None:
-        line = api_queries.line_by_msisdn(db, who, msisdn)
-        found = api_queries.Page([line][page.offset : page.offset + page.limit], 1)
+        fetch = all_of([api_queries.line_by_msisdn(db, who, msisdn)])
     else:
-        found = api_queries.lines(db, who, page.offset, page.limit)
-    return many((to_bucket(db, line) for line in found.items), found.total, fields)
+        fetch = partial(api_queries.lines, db, who)
+    return listing(q, fetch, lambda line: to_bucket(db, line))
 
 
-@router.get("/bucket/{id}", response_model=Bucket, responses=problems(401, 403, 404, 422))
-def get_bucket(who: Caller, db: Db, id: LineId, fields: Fields = None) -> JSONResponse:
+@router.get("/bucket/{id}", response_model=Bucket, responses=problems(401, 403, 404))
+def get_bucket(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One line's prepaid bucket."""
-    return one(to_bucket(db, api_queries.line_by_id(db, who, id)), fields)
+    return one(to_bucket(db, api_queries.line_by_id(db, who, int_id(id, LINE_TOP))), fields)
+
+
+def _entries(
+    db: Database, who: Caller, msisdn: str | None, kind: EntryKind
+) -> Callable[[int, int], api_queries.Page[TopupView]]:
+    line = api_queries.line_for(db, who, msisdn) if msisdn or who.kind is Kind.SUBSCRIBER else None
+    return partial(api_queries.topups, db, who, line, kind=kind)
 
 
 @router.get(
     "/topupBalance", response_model=list[TopupBalance], responses=listed(401, 403, 404, 422)
 )
-def list_topups(
-    who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
-) -> JSONResponse:
-    """A line's top-ups, newest first (staff name the line with `msisdn`)."""
-    line = api_queries.line_for(db, who, msisdn)
-    found = api_queries.topups(db, who, line, page.offset, page.limit)
-    return many((to_topup(t) for t in found.items), found.total, fields)
+def list_topups(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
+    """Top-ups, newest first: a subscriber's own, a line's (`msisdn`), or every line the
+    staff member may see."""
+    return listing(q, _entries(db, who, msisdn, EntryKind.RECHARGE), to_topup)
 
 
-@router.get(
-    "/topupBalance/{id}", response_model=TopupBalance, responses=problems(401, 403, 404, 422)
-)
-def get_topup(
-    who: Caller,
-    db: Db,
-    id: Annotated[int, Path(ge=1, le=2**62)],
-    fields: Fields = None,
-) -> JSONResponse:
-    return one(to_topup(api_queries.topup(db, who, id)), fields)
+@router.get("/topupBalance/{id}", response_model=TopupBalance, responses=problems(401, 403, 404))
+def get_topup(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
+    return one(to_topup(api_queries.topup(db, who, int_id(id))), fields)
 
 
 @router.post(
@@ -206,9 +204,7 @@ def _topup_response(db: Database, who: Caller, posting: Posting) -> JSONResponse
 
 
 def _bucket_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 10:
-        raise InvalidInput("api.bad_order", what="bucket.id")
-    return int(raw)
+    return int_id(raw, LINE_TOP)
 
 
 @router.post(
@@ -233,20 +229,22 @@ def create_adjustment(
         abs(fen),
         credit=fen > 0,
         idempotency_key=scoped_key(who, idempotency_key),
-        reason=body.reason,
+        reason=body.reason or f"API adjustment by {who.subject}",
     )
     view = api_queries.topup(db, who, posting.entry_id, kind=EntryKind.ADJUSTMENT)
     return one(to_adjustment(view), status=201, headers=_posted(posting.replayed))
 
 
 @router.get(
-    "/adjustBalance/{id}", response_model=AdjustBalance, responses=problems(401, 403, 404, 422)
+    "/adjustBalance", response_model=list[AdjustBalance], responses=listed(401, 403, 404, 422)
 )
-def get_adjustment(
-    who: Caller,
-    db: Db,
-    id: Annotated[int, Path(ge=1, le=2**62)],
-    fields: Fields = None,
-) -> JSONResponse:
+def list_adjustments(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
+    """Balance adjustments, newest first (as top-ups are listed)."""
+    return listing(q, _entries(db, who, msisdn, EntryKind.ADJUSTMENT), to_adjustment)
+
+
+@router.get("/adjustBalance/{id}", response_model=AdjustBalance, responses=problems(401, 403, 404))
+def get_adjustment(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One balance adjustment."""
-    return one(to_adjustment(api_queries.topup(db, who, id, kind=EntryKind.ADJUSTMENT)), fields)
+    view = api_queries.topup(db, who, int_id(id), kind=EntryKind.ADJUSTMENT)
+    return one(to_adjustment(view), fields)

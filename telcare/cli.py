@@ -23,7 +23,7 @@ from telcare.channels.knowledge_cli import calls_app, kb_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app
-from telcare.channels.sms.messages import MoMessage, MtMessage
+from telcare.channels.sms.messages import MoMessage
 from telcare.channels.survey_cli import app as survey_app
 from telcare.channels.usage_cli import app as usage_app
 from telcare.config import get_settings
@@ -178,15 +178,16 @@ def sms(
 @app.command()
 def smpp(
     drain_every: Annotated[float, typer.Option(help="Seconds between outbox drains.")] = 1.0,
+    log_level: Annotated[
+        str, typer.Option(help="Logging level: DEBUG, INFO, WARNING, ERROR.")
+    ] = "INFO",
 ) -> None:
     """Bind to the SMSC (TELCARE_SMPP_*): answer MOs and deliver the notification outbox."""
-    import threading
-
     from telcare.channels import startup
-    from telcare.channels.sms.dispatcher import SmsDispatcher
-    from telcare.channels.sms.smpp import SmppGateway
-    from telcare.services import notify
+    from telcare.channels.sms.smpp import GatewayCrashed
+    from telcare.channels.sms.smpp.serve import configure_logging, serve
 
+    configure_logging(log_level)
     startup.require_secret()
     db = _database()
     _require_migrated(db)
@@ -195,22 +196,11 @@ def smpp(
     from telcare.antispam import classifier
 
     classifier().classify("")
-    gateway = SmppGateway.from_env(SmsDispatcher(db).handle)
-    stop = threading.Event()
-
-    def drain() -> None:
-        while not stop.wait(drain_every):
-            due = notify.due(db)
-            for message in due:
-                gateway.send(MtMessage(message.sender, message.recipient, message.text))
-            if due:
-                notify.mark_sent(db, sorted({m.outbox_id for m in due}))
-
-    threading.Thread(target=drain, name="outbox-drain", daemon=True).start()
     try:
-        gateway.serve()
-    finally:
-        stop.set()
+        serve(db, drain_every)
+    except GatewayCrashed as exc:  # non-zero, so a supervisor restarts the gateway
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
 
 
 def _require_migrated(db: Database) -> None:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from smpplib import consts, exceptions, smpp
 
 from telcare.channels.sms.messages import MoHandler, MtMessage
-from telcare.channels.sms.smpp.client import LinkError, SmppClient
+from telcare.channels.sms.smpp.client import BadPdu, FramingLost, LinkError, SmppClient
 from telcare.channels.sms.smpp.outbox import Outbox
 from telcare.channels.sms.smpp.pdu import ESME_ROK, ESME_RX_T_APPN, text_of
 from telcare.channels.sms.smpp.receiver import DEFAULT_SERVICE_NUMBERS, MoReceiver
@@ -42,6 +42,10 @@ class Backoff:
 
     def reset(self) -> None:
         self.attempt = 0
+
+
+class GatewayCrashed(RuntimeError):
+    """The gateway's loop died: the process should exit non-zero."""
 
 
 class SmppGateway:
@@ -98,6 +102,9 @@ class SmppGateway:
         self._wake_w: socket.socket | None = None
         self.bind_count = 0
         """Successful binds so far (reconnections = bind_count - 1)."""
+        self.crashed: BaseException | None = None
+        self._client: SmppClient | None = None
+        """What ended the loop thread other than :meth:`stop`, if anything did."""
 
     @classmethod
     def from_env(
@@ -148,7 +155,8 @@ class SmppGateway:
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("gateway already running")
         self._stop.clear()
-        self._thread = threading.Thread(target=self.run_forever, name="smpp-gateway", daemon=True)
+        self.crashed = None
+        self._thread = threading.Thread(target=self._run, name="smpp-gateway", daemon=True)
         self._thread.start()
         return self._thread
 
@@ -171,6 +179,8 @@ class SmppGateway:
         """Run in the foreground until Ctrl-C or SIGTERM (or :meth:`stop`), then unbind.
 
         Meant for a CLI command; SIGTERM is only hooked when called from the main thread.
+        Raises :class:`GatewayCrashed` if the loop died, so the process exits non-zero and a
+        supervisor restarts it.
         """
         thread = self.start()
         stop_requested = threading.Event()
@@ -187,6 +197,16 @@ class SmppGateway:
             if in_main:
                 signal.signal(signal.SIGTERM, previous)
             self.stop()
+        if self.crashed is not None:
+            raise GatewayCrashed(f"SMPP gateway loop died: {self.crashed!r}") from self.crashed
+
+    def _run(self) -> None:
+        try:
+            self.run_forever()
+        except BaseException as exc:
+            self.crashed = exc
+            logger.critical("SMPP gateway loop died", exc_info=True)
+            raise
 
     def run_forever(self) -> None:
         """Connect, bind, serve; on any failure reconnect with back-off; return after stop()."""
@@ -200,6 +220,7 @@ class SmppGateway:
                 client = SmppClient(
                     self._process_deliver_sm, self.host, self.port, self.response_timeout
                 )
+                self._client = client
                 try:
                     self._connect_and_bind(client)
                     self.backoff.reset()
@@ -208,6 +229,8 @@ class SmppGateway:
                     logger.warning("SMPP link to %s:%s lost: %r", self.host, self.port, exc)
                 except exceptions.PDUError as exc:
                     logger.error("SMPP bind to %s:%s refused: %s", self.host, self.port, exc)
+                except Exception:  # a bug met on the wire must not end the gateway
+                    logger.exception("SMPP session to %s:%s failed", self.host, self.port)
                 finally:
                     self._bound.clear()
                     self.outbox.requeue_inflight()
@@ -280,8 +303,15 @@ class SmppGateway:
             pdu = client.read_pdu()
         except TimeoutError as exc:  # a PDU started but did not finish within the timeout
             raise LinkError("incomplete PDU") from exc
-        except exceptions.UnknownCommandError as exc:  # length-framed, so the stream is intact
-            logger.warning("ignoring PDU: %s", exc)
+        except FramingLost as exc:  # answer it, then start a fresh session
+            logger.error("%s; reconnecting", exc)
+            with contextlib.suppress(Exception):
+                client.generic_nack(0, consts.SMPP_ESME_RINVCMDLEN)
+            raise
+        except BadPdu as exc:  # length-framed, so the stream is intact
+            logger.warning("generic_nack 0x%x for seq %d: %s", exc.status, exc.sequence, exc)
+            if not (exc.command or "").endswith("_resp"):
+                client.generic_nack(exc.sequence, exc.status)
             return
         if pdu is None:
             return
@@ -309,8 +339,11 @@ class SmppGateway:
             self.outbox.inflight_failed(pdu.sequence, pdu.status)
         elif command == "alert_notification":
             logger.info("alert_notification for %s", text_of(getattr(pdu, "source_addr", "")))
-        else:
-            logger.warning("unhandled SMPP command %s", command)
+        elif command.endswith("_resp"):
+            logger.warning("unexpected %s for seq %s ignored", command, pdu.sequence)
+        else:  # a request we do not serve (query_sm, data_sm, ...): refuse it, keep the session
+            logger.warning("generic_nack for unsupported %s (seq %s)", command, pdu.sequence)
+            client.generic_nack(pdu.sequence, consts.SMPP_ESME_RINVCMDID)
 
     def _respond(self, client: SmppClient, pdu: Any, command: str, status: int) -> None:
         resp = smpp.make_pdu(command, client=client, status=status)
@@ -336,7 +369,11 @@ class SmppGateway:
 
     def _process_deliver_sm(self, pdu: Any) -> int:
         """Run one deliver_sm through the receiver; return the deliver_sm_resp status."""
-        status, replies = self.receiver.receive(pdu)
+        try:
+            status, replies = self.receiver.receive(pdu)
+        except Exception:  # answered, so the SMSC neither waits nor loses the MO
+            logger.exception("deliver_sm seq %s failed; answered ESME_RX_T_APPN", pdu.sequence)
+            return ESME_RX_T_APPN
         # Queued before the deliver_sm_resp is written: should that write fail, the committed
         # effect's replies still go out after the reconnect.
         self.outbox.extend(replies)

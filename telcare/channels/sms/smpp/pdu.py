@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 ESME_ROK = consts.SMPP_ESME_ROK
 ESME_RINVDSTADR = consts.SMPP_ESME_RINVDSTADR
 ESME_RX_T_APPN = consts.SMPP_ESME_RX_T_APPN
+ESME_RX_P_APPN = consts.SMPP_ESME_RX_P_APPN
 ESME_RTHROTTLED = consts.SMPP_ESME_RTHROTTLED
 ESME_RMSGQFUL = consts.SMPP_ESME_RMSGQFUL
 
@@ -116,16 +117,23 @@ class Concat:
 
 
 def split_udh(short_message: bytes) -> tuple[Concat | None, bytes]:
-    """Strip a user data header; return its concatenation info (if any) and the body."""
+    """Strip a user data header; return its concatenation info (if any) and the body.
+
+    Raises ``ValueError`` for a header longer than the message or an element overrunning it.
+    """
     if not short_message:
         return None, b""
     udh_len = short_message[0]
+    if udh_len + 1 > len(short_message):
+        raise ValueError(f"UDH of {udh_len} octets in a {len(short_message)}-octet message")
     udh, body = short_message[1 : 1 + udh_len], short_message[1 + udh_len :]
     pos = 0
     concat = None
     while pos + 2 <= len(udh):
         iei, length = udh[pos], udh[pos + 1]
         value = udh[pos + 2 : pos + 2 + length]
+        if len(value) < length:
+            raise ValueError(f"UDH element 0x{iei:02x} overruns the header")
         if iei == 0x00 and length == 3:
             concat = Concat(value[0], value[1], value[2])
         elif iei == 0x08 and length == 4:

@@ -14,6 +14,7 @@ from telcare.channels.sms.smpp.pdu import (
     ESM_UDHI,
     ESME_RINVDSTADR,
     ESME_ROK,
+    ESME_RX_P_APPN,
     ESME_RX_T_APPN,
     Concat,
     decode_short_message,
@@ -81,6 +82,31 @@ class MoReceiver:
         if not self.accepts(recipient):
             logger.warning("MO from %s to unknown service number %s refused", sender, recipient)
             return ESME_RINVDSTADR, []
+        try:
+            key, text = self._decode(pdu, sender, recipient, esm_class)
+        except (IndexError, ValueError, UnicodeError, TypeError) as exc:
+            logger.warning("undecodable MO from %s to %s refused: %r", sender, recipient, exc)
+            return ESME_RX_P_APPN, []  # permanent: redelivering the same bytes cannot help
+        if text is None:
+            return ESME_ROK, []  # part kept in memory until the message is complete
+        message = MoMessage(sender=sender, recipient=recipient, text=text)
+        try:
+            replies = list(self.handler(message))
+        except Exception:
+            logger.exception("MO handler failed for %s -> %s; SMSC will retry", sender, recipient)
+            # the parts stay buffered so the redelivered last part completes
+            return ESME_RX_T_APPN, []
+        if key is not None:
+            self._partials.pop(key, None)
+        return ESME_ROK, replies
+
+    def _decode(
+        self, pdu: Any, sender: str, recipient: str, esm_class: int
+    ) -> tuple[tuple[str, str, int] | None, str | None]:
+        """The reassembly key (for a concatenated MO) and the text, None while parts are missing.
+
+        Raises on a user data header that does not fit the message.
+        """
         raw = bytes(pdu.short_message or getattr(pdu, "message_payload", None) or b"")
         data_coding = pdu.data_coding or 0
         concat: Concat | None = None
@@ -92,22 +118,14 @@ class MoReceiver:
             )
         key: tuple[str, str, int] | None = None
         if concat is not None and concat.total > 1:
+            if not 1 <= concat.seq <= concat.total:
+                raise ValueError(f"part {concat.seq} of {concat.total}")
             key = (sender, recipient, concat.ref)
             raw_full = self._collect_part(key, concat, data_coding, raw)
             if raw_full is None:
-                return ESME_ROK, []  # part kept in memory until the message is complete
+                return key, None
             raw = raw_full
-        text = decode_short_message(raw, data_coding, self.default_alphabet)
-        message = MoMessage(sender=sender, recipient=recipient, text=text)
-        try:
-            replies = list(self.handler(message))
-        except Exception:
-            logger.exception("MO handler failed for %s -> %s; SMSC will retry", sender, recipient)
-            # the parts stay buffered so the redelivered last part completes
-            return ESME_RX_T_APPN, []
-        if key is not None:
-            self._partials.pop(key, None)
-        return ESME_ROK, replies
+        return key, decode_short_message(raw, data_coding, self.default_alphabet)
 
     def _collect_part(
         self, key: tuple[str, str, int], concat: Concat, data_coding: int, body: bytes

@@ -53,9 +53,11 @@ class PeerSmsc:
         self._cond = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        self._commands = 0
         (listening,) = self.wait_for(lambda e: e["ev"] == "listening")
         self.host, self.port = "127.0.0.1", int(listening["port"])
         self._ids = 0
+        self._commands = 0
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -65,10 +67,12 @@ class PeerSmsc:
                 self._cond.notify_all()
 
     def command(self, op: str, **fields: Any) -> None:
-        """Send one command to the script."""
+        """Send one command to the script and wait until it has been carried out."""
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps({"op": op, **fields}) + "\n")
         self.proc.stdin.flush()
+        self._commands += 1
+        self.wait_for(lambda e: e["ev"] == "ok", self._commands)
 
     def deliver(self, sender: str, recipient: str, **fields: Any) -> int:
         """Send a deliver_sm (``text=`` or ``hex=``); return the id its response will carry."""

@@ -167,6 +167,7 @@ def test_concatenated_mo_is_reassembled(smsc: SmscSimulator, gateway: GatewayFac
     assert len(records) == 3
     smsc.wait_for_submits(1)
     assert [mo.text for mo in handler.calls] == [text]
+    assert wait_until(lambda: all(r.finished for r in records))
     assert all(r.statuses == [ESME_ROK] for r in records)
 
 

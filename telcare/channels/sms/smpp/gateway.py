@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import random
 import select
 import signal
 import socket
@@ -17,31 +16,17 @@ from typing import Any, Literal
 from smpplib import consts, exceptions, smpp
 
 from telcare.channels.sms.messages import MoHandler, MtMessage
+from telcare.channels.sms.smpp.backoff import Backoff
 from telcare.channels.sms.smpp.client import BadPdu, FramingLost, LinkError, SmppClient
-from telcare.channels.sms.smpp.outbox import Outbox
+from telcare.channels.sms.smpp.outbox import MtResult, Outbox
 from telcare.channels.sms.smpp.pdu import ESME_ROK, ESME_RX_T_APPN, text_of
-from telcare.channels.sms.smpp.receiver import DEFAULT_SERVICE_NUMBERS, MoReceiver
+from telcare.channels.sms.smpp.receiver import (
+    DEFAULT_SERVICE_NUMBERS,
+    MoReceiver,
+    ReceiptHandler,
+)
 
 logger = logging.getLogger(__name__)
-
-
-class Backoff:
-    """Exponential back-off, capped, with jitter: attempt n waits ~initial·factorⁿ ≤ maximum."""
-
-    def __init__(
-        self, initial: float = 0.5, maximum: float = 30.0, factor: float = 2.0, jitter: float = 0.5
-    ) -> None:
-        self.initial, self.maximum, self.factor, self.jitter = initial, maximum, factor, jitter
-        self.attempt = 0
-
-    def next_delay(self) -> float:
-        """The next wait, in seconds: uniform in [(1 - jitter)·d, d], d the capped delay."""
-        delay = min(self.maximum, self.initial * self.factor**self.attempt)
-        self.attempt += 1
-        return delay * (1.0 - self.jitter * random.random())
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 class GatewayCrashed(RuntimeError):
@@ -73,18 +58,27 @@ class SmppGateway:
         dest_addr_ton: int = consts.SMPP_TON_UNK,
         dest_addr_npi: int = consts.SMPP_NPI_ISDN,
         concat_ttl: float = 600.0,
+        max_attempts: int = 5,
+        retry_initial: float = 1.0,
+        retry_max: float = 60.0,
+        on_mt_result: MtResult | None = None,
+        on_receipt: ReceiptHandler | None = None,
     ) -> None:
         """Configure the gateway; nothing connects before :meth:`run_forever`/:meth:`start`.
 
         ``service_numbers``: recipients we answer for (``"1066*"`` matches a prefix; ``None``
         accepts every recipient); MO to other numbers get ``ESME_RINVDSTADR``.
+        ``on_mt_result`` hears when an MT is accepted by the SMSC or failed (on the loop
+        thread); ``on_receipt`` gets each delivery receipt.
         """
         self.host, self.port = host, int(port)
         self.system_id, self.password, self.system_type = system_id, password, system_type
         self.response_timeout = response_timeout
         self.enquire_link_interval = enquire_link_interval
         self.backoff = Backoff(backoff_initial, backoff_max)
-        self.receiver = MoReceiver(handler, service_numbers, default_alphabet, concat_ttl)
+        self.receiver = MoReceiver(
+            handler, service_numbers, default_alphabet, concat_ttl, on_receipt=on_receipt
+        )
         """The MO side: service numbers, reassembly, the handler."""
         addressing = {
             "source_addr_ton": source_addr_ton,
@@ -92,7 +86,16 @@ class SmppGateway:
             "dest_addr_ton": dest_addr_ton,
             "dest_addr_npi": dest_addr_npi,
         }
-        self.outbox = Outbox(window, allow_default_alphabet_mt, addressing)
+        self.outbox = Outbox(
+            window,
+            allow_default_alphabet_mt,
+            addressing,
+            response_timeout=response_timeout,
+            max_attempts=max_attempts,
+            retry_initial=retry_initial,
+            retry_max=retry_max,
+            on_result=on_mt_result,
+        )
         """The MT side: replies and sent messages awaiting their response."""
 
         self._stop = threading.Event()
@@ -145,9 +148,13 @@ class SmppGateway:
         """Block until a session is bound (or ``timeout``); return whether it is."""
         return self._bound.wait(timeout)
 
-    def send(self, message: MtMessage) -> None:
-        """Queue an MT message (thread-safe); it goes out as soon as a session is bound."""
-        self.outbox.append(message)
+    def send(self, message: MtMessage, outbox_id: int | None = None) -> None:
+        """Queue an MT message (thread-safe); it goes out as soon as a session is bound.
+
+        ``outbox_id`` (an ``outbound_sms`` row) asks for a delivery receipt and is passed
+        back to ``on_mt_result``.
+        """
+        self.outbox.append(message, outbox_id)
         self._wake()
 
     def start(self) -> threading.Thread:
@@ -285,6 +292,9 @@ class SmppGateway:
                 wait = enquire_sent_at + self.response_timeout - now
             else:
                 wait = client.last_rx + self.enquire_link_interval - now
+            due = self.outbox.next_event(now)
+            if due is not None:
+                wait = min(wait, due)
             self._read_and_dispatch(client, wake_r, max(0.0, min(wait, 1.0)))
 
     def _read_and_dispatch(

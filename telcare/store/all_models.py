@@ -12,6 +12,7 @@ from telcare.store import (
     partner_models,
     quality_models,
     security_models,
+    sms_models,
     survey_models,
     van_models,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "partner_models",
     "quality_models",
     "security_models",
+    "sms_models",
     "survey_models",
     "van_models",
 ]

@@ -19,7 +19,6 @@ from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
 from telcare.domain.messages import register, render
 from telcare.domain.msisdn import normalise_msisdn
-from telcare.domain.sms_segments import segment
 from telcare.services import antispam, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
@@ -130,7 +129,8 @@ class SmsDispatcher:
 
     @staticmethod
     def _reply(mo: MoMessage, text: str) -> list[MtMessage]:
-        return [MtMessage(mo.recipient, mo.sender, part) for part in segment(text)]
+        # one message: the SMS adapter splits it into concatenated parts a phone shows as one
+        return [MtMessage(mo.recipient, mo.sender, text)]
 
 
 def _subscriber_number(number: str) -> bool:

@@ -92,6 +92,7 @@ class SmppGateway:
             addressing,
             response_timeout=response_timeout,
             max_attempts=max_attempts,
+            gsm_alphabet=default_alphabet == "gsm",
             retry_initial=retry_initial,
             retry_max=retry_max,
             on_result=on_mt_result,

@@ -76,12 +76,14 @@ class Outbox:
         *,
         response_timeout: float = 10.0,
         max_attempts: int = 5,
+        gsm_alphabet: bool = False,
         retry_initial: float = 1.0,
         retry_max: float = 60.0,
         on_result: MtResult | None = None,
     ) -> None:
         self.window = window
         self.allow_default_alphabet_mt = allow_default_alphabet
+        self.gsm_alphabet = gsm_alphabet
         self.response_timeout = response_timeout
         self.max_attempts = max_attempts
         self.retry_initial, self.retry_max = retry_initial, retry_max
@@ -108,7 +110,9 @@ class Outbox:
             self._enqueue(self._new(message, None))
 
     def _new(self, message: MtMessage, outbox_id: int | None) -> Mt:
-        data_coding, parts = encode_text(message.text, self.allow_default_alphabet_mt)
+        data_coding, parts = encode_text(
+            message.text, self.allow_default_alphabet_mt, self.gsm_alphabet
+        )
         return Mt(message, outbox_id, data_coding, parts)
 
     def _enqueue(self, mt: Mt, front: bool = False) -> None:

@@ -1,6 +1,7 @@
 """MT state of notifications: outbound_sms.status (queued → sending → submitted →
 delivered / failed), its claim, attempts, SMSC message id and error; outbound_sms_part maps
-the SMSC's message ids to rows for delivery receipts
+the SMSC's message ids to rows for delivery receipts; ingest_job.status 'failed' with its
+error (a run stopped by an error, resumed by the next)
 
 Revision ID: 0020
 Revises: 0018
@@ -50,9 +51,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("message_id", name=op.f("pk_outbound_sms_part")),
     )
     op.create_index("ix_outbound_sms_part_row", "outbound_sms_part", ["outbound_sms_id"])
+    with op.batch_alter_table("ingest_job") as batch:
+        batch.add_column(sa.Column("error", sa.String(length=500), nullable=True))
+        batch.drop_constraint(op.f("ck_ingest_job_status"), type_="check")
+        batch.create_check_constraint(
+            op.f("ck_ingest_job_status"), "status in ('running','done','failed')"
+        )
 
 
 def downgrade() -> None:
+    op.execute("UPDATE ingest_job SET status = 'running' WHERE status = 'failed'")
+    with op.batch_alter_table("ingest_job") as batch:
+        batch.drop_constraint(op.f("ck_ingest_job_status"), type_="check")
+        batch.create_check_constraint(op.f("ck_ingest_job_status"), "status in ('running','done')")
+        batch.drop_column("error")
     op.drop_index("ix_outbound_sms_part_row", table_name="outbound_sms_part")
     op.drop_table("outbound_sms_part")
     with op.batch_alter_table("outbound_sms") as batch:

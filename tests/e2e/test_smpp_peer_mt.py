@@ -122,3 +122,21 @@ def test_notification_asks_for_a_receipt_and_is_reported_accepted(
         time.sleep(0.02)
     assert results[0] == ("Your bill is ready", "submitted", sm["message_id"])
     assert receipts == [(sm["message_id"], "DELIVRD")]
+
+
+def test_mt_in_flight_when_the_link_drops_is_sent_once_after_the_rebind(
+    peer: PeerSmsc, gateway: Callable[..., tuple[SmppGateway, Results]]
+) -> None:
+    """Issue #16 case 5 on the wire: after a drop the unanswered MT goes out once more, and
+    only once (it used to be queued again twice: 1 run in 4 sent two copies)."""
+    gw, results = gateway(response_timeout=5.0)
+    peer.command("swallow", n=1)
+    gw.send(MtMessage("10086", SUBSCRIBER, "in flight"), outbox_id=3)
+    peer.submits(1)
+    peer.command("drop")
+    peer.binds(2)
+    peer.wait_for(lambda e: e.get("text") == "in flight" and e["status"] == 0)
+    time.sleep(0.3)  # a doubled copy would arrive right behind it
+    assert [e["status"] for e in peer.select(lambda e: e["ev"] == "submit_sm")] == [None, 0]
+    assert [r[:2] for r in results] == [("in flight", "submitted")]
+    assert gw.pending_mt == 0

@@ -25,6 +25,7 @@ let throttle = 0;
 let swallow = 0;
 let receipts = false;
 let nextMessageId = 1;
+let blast = null; // a benchmark run: MOs kept `window` deep, timed to their reply
 
 function emit(event) {
   process.stdout.write(JSON.stringify(event) + "\n");
@@ -79,6 +80,10 @@ function onSubmit(session, pdu) {
   }
   const messageId = `peer${nextMessageId++}`;
   session.send(pdu.response({ message_id: messageId }));
+  if (blast) {
+    onBlastReply(session, pdu.destination_addr);
+    return;
+  }
   emit({ ...event, status: 0, message_id: messageId });
   if (receipts && pdu.registered_delivery & 0x01) {
     setTimeout(() => sendReceipt(session, pdu, messageId), 10);
@@ -131,6 +136,42 @@ function deliver(cmd) {
   }
 }
 
+// {"op": "blast", "n", "window", "senders": [...], "recipient", "text"}: send n MOs, at most
+// `window` awaiting their reply (one per sender at a time); report rate and latencies.
+function startBlast(cmd) {
+  blast = { ...cmd, sent: 0, done: 0, started: process.hrtime.bigint(), at: new Map(),
+            free: [...cmd.senders], latencies: [] };
+  const session = [...sessions][0];
+  for (let i = 0; i < cmd.window; i++) sendBlast(session);
+}
+
+function sendBlast(session) {
+  if (blast.sent >= blast.n || blast.free.length === 0) return;
+  const sender = blast.free.shift();
+  blast.sent += 1;
+  blast.at.set(sender, process.hrtime.bigint());
+  session.deliver_sm({ source_addr: sender, destination_addr: blast.recipient,
+                       data_coding: 0, short_message: Buffer.from(blast.text, "latin1") });
+}
+
+function onBlastReply(session, recipient) {
+  const sent = blast.at.get(recipient);
+  if (sent === undefined) return;
+  blast.at.delete(recipient);
+  blast.latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+  blast.free.push(recipient);
+  blast.done += 1;
+  if (blast.done >= blast.n) {
+    const seconds = Number(process.hrtime.bigint() - blast.started) / 1e9;
+    const sorted = blast.latencies.sort((a, b) => a - b);
+    const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+    emit({ ev: "blast", count: blast.done, seconds, p99_ms: p99 });
+    blast = null;
+    return;
+  }
+  sendBlast(session);
+}
+
 function onCommand(line) {
   const cmd = JSON.parse(line);
   if (cmd.op === "deliver") deliver(cmd);
@@ -140,6 +181,7 @@ function onCommand(line) {
   else if (cmd.op === "receipts") receipts = !!cmd.on;
   else if (cmd.op === "drop") for (const s of sessions) s.socket.destroy();
   else if (cmd.op === "unbind") for (const s of sessions) s.unbind();
+  else if (cmd.op === "blast") startBlast(cmd);
   emit({ ev: "ok", op: cmd.op });
 }
 

@@ -53,6 +53,14 @@ def gateway(peer: PeerSmsc) -> Iterator[Callable[..., tuple[SmppGateway, Results
         gw.stop(timeout=5)
 
 
+def settled(gw: SmppGateway, timeout: float = 5.0) -> bool:
+    """Nothing left in the gateway (the last response may still be on its way in)."""
+    deadline = time.monotonic() + timeout
+    while gw.pending_mt and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return gw.pending_mt == 0
+
+
 def accepted(peer: PeerSmsc) -> list[str]:
     return [e["text"] for e in peer.select(lambda e: e["ev"] == "submit_sm" and e["status"] == 0)]
 
@@ -73,7 +81,7 @@ def test_swallowed_submit_sm_resp_times_out_and_is_sent_again(
     assert time.monotonic() - started < 3.0  # not the 50 s of the issue
     peer.wait_for(lambda e: e["ev"] == "submit_sm" and e["status"] == 0, 4)
     assert sorted(accepted(peer)) == ["echo A0", "echo A1", "echo A2", "echo LATER"]
-    assert gw.pending_mt == 0
+    assert settled(gw)
 
 
 def test_retry_limit_fails_the_mt_visibly(
@@ -87,7 +95,7 @@ def test_retry_limit_fails_the_mt_visibly(
         time.sleep(0.02)
     assert results == [("never answered", "failed", "no submit_sm_resp after 3 attempts")]
     assert len(peer.select(lambda e: e["ev"] == "submit_sm")) == 3
-    assert gw.pending_mt == 0
+    assert settled(gw)
 
 
 def test_throttled_smsc_gets_back_off_not_a_flood(
@@ -104,7 +112,8 @@ def test_throttled_smsc_gets_back_off_not_a_flood(
     assert throttled <= 12, throttled  # 0.2 s doubling back-off: a handful, not thousands
     peer.wait_for(lambda e: e["ev"] == "submit_sm" and e["status"] == 0, timeout=15)
     assert accepted(peer) == ["echo CXYE"]
-    assert gw.outbox.throttled == throttled
+    refused = peer.select(lambda e: e["ev"] == "submit_sm" and e["status"] == 0x58)
+    assert gw.outbox.throttled == len(refused) >= throttled - 1
 
 
 def test_notification_asks_for_a_receipt_and_is_reported_accepted(
@@ -139,4 +148,4 @@ def test_mt_in_flight_when_the_link_drops_is_sent_once_after_the_rebind(
     time.sleep(0.3)  # a doubled copy would arrive right behind it
     assert [e["status"] for e in peer.select(lambda e: e["ev"] == "submit_sm")] == [None, 0]
     assert [r[:2] for r in results] == [("in flight", "submitted")]
-    assert gw.pending_mt == 0
+    assert settled(gw)

@@ -66,9 +66,9 @@ def test_thread_survives_database_errors(
     assert failures == [3]
 
 
-def test_each_row_has_one_owner_and_reports_reach_the_database(sqlite_db: Database) -> None:
-    queue(sqlite_db, "a", "b")
-    first, second = NoticeSender(sqlite_db, owner="first"), NoticeSender(sqlite_db, owner="second")
+def test_each_row_has_one_owner_and_reports_reach_the_database(db: Database) -> None:
+    queue(db, "a", "b")
+    first, second = NoticeSender(db, owner="first"), NoticeSender(db, owner="second")
     gw1, gw2 = FakeGateway(), FakeGateway()
     first.gateway, second.gateway = gw1, gw2  # type: ignore[assignment]
     first.round()
@@ -81,16 +81,16 @@ def test_each_row_has_one_owner_and_reports_reach_the_database(sqlite_db: Databa
     first.on_mt_result(Mt(message, outbox_id), "submitted", "m-1")
     first.record()
     first.finish()  # stops: the row not accepted goes back to the queue
-    rows = {r.text: r for r in mt_state.states(sqlite_db, recipient="13900139000")}
+    rows = {r.text: r for r in mt_state.states(db, recipient="13900139000")}
     assert rows["notice a"].status == "submitted" and rows["notice a"].sent_at is not None
     assert rows["notice b"].status == "queued"
     second.round()
     assert [m.text for m, _ in gw2.sent if m.recipient == "13900139000"] == ["notice b"]
 
 
-def test_a_dead_gateways_claims_expire(sqlite_db: Database) -> None:
-    queue(sqlite_db, "x")
-    assert len(mt_state.claim(sqlite_db, "dead")) == 1
-    assert "notice x" not in [c.text for c in mt_state.claim(sqlite_db, "alive")]
-    later = mt_state.claim(sqlite_db, "alive", now=clock.now() + 2 * mt_state.LEASE)
+def test_a_dead_gateways_claims_expire(db: Database) -> None:
+    queue(db, "x")
+    assert len(mt_state.claim(db, "dead")) == 1
+    assert "notice x" not in [c.text for c in mt_state.claim(db, "alive")]
+    later = mt_state.claim(db, "alive", now=clock.now() + 2 * mt_state.LEASE)
     assert "notice x" in [c.text for c in later]

@@ -132,8 +132,7 @@ class Outbox:
     @property
     def pending(self) -> int:
         """MT messages queued or still awaiting a submit_sm_resp."""
-        inflight = {id(mt) for mt, _, _ in list(self._inflight.values()) if not mt.queued}
-        return self.queued + len(inflight)
+        return len(self.unsent())
 
     @property
     def idle(self) -> bool:
@@ -141,10 +140,10 @@ class Outbox:
         return not self._inflight and not self.queued
 
     def unsent(self) -> list[Mt]:
-        """Every MT not completely accepted (for a report on stop)."""
+        """Every MT not completely accepted (callable from any thread: copies first)."""
         seen: dict[int, Mt] = {}
-        everything = [*self._incoming, *self._queue, *self._retry]
-        everything += [mt for mt, _, _ in self._inflight.values()]
+        everything = list(self._incoming) + list(self._queue) + list(self._retry)
+        everything += [mt for mt, _, _ in list(self._inflight.values())]
         for mt in everything:
             seen.setdefault(id(mt), mt)
         return list(seen.values())

@@ -19,6 +19,7 @@ from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
 from telcare.domain.messages import register, render
 from telcare.domain.msisdn import normalise_msisdn
+from telcare.domain.sms_segments import segment
 from telcare.services import antispam, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database

@@ -4,7 +4,7 @@ the SMSC's message ids to rows for delivery receipts; ingest_job.status 'failed'
 error (a run stopped by an error, resumed by the next)
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

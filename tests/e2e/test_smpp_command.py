@@ -145,7 +145,7 @@ def test_notice_queued_while_smsc_is_down_is_sent_after_a_restart(sqlite_db: Dat
         peer.command("receipts", on=True)
         proc = _smpp_process(sqlite_db, peer.port)
         try:
-            (sm,) = peer.submits(1, timeout=30)
+            (sm,) = peer.submits(1, timeout=90)  # the spam model loads before the bind
             assert (sm["destination_addr"], sm["text"]) == ("13900139000", "Your bill is ready")
             assert sm["registered_delivery"] == 1
             deadline = time.monotonic() + 10

@@ -191,7 +191,7 @@ def test_telcare_smpp_logs_the_link_and_survives_garbage(peer: PeerSmsc, sqlite_
         text=True,
     )
     try:
-        peer.binds(1, timeout=30)
+        peer.binds(1, timeout=90)  # the spam model loads before the bind
         bad = peer.deliver(SUBSCRIBER, "10086", hex="0500032a", esm_class=0x40, data_coding=8)
         assert peer.resp(bad)["status"] == ESME_RX_P_APPN
         peer.raw(bytes.fromhex("00000008000000050000000000001006"))

@@ -25,7 +25,7 @@ from telcare.channels.knowledge_cli import calls_app, kb_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
 from telcare.channels.report_cli import app as report_app
-from telcare.channels.sms.messages import MoMessage, MtMessage
+from telcare.channels.sms.messages import MoMessage
 from telcare.channels.survey_cli import app as survey_app
 from telcare.channels.usage_cli import app as usage_app
 from telcare.config import get_settings
@@ -194,14 +194,11 @@ def smpp(
     health_port: process.HealthPort = None,
 ) -> None:
     """Bind to the SMSC (TELCARE_SMPP_*): answer MOs and deliver the notification outbox."""
-    import threading
-
     from telcare.channels import startup
-    from telcare.channels.sms.dispatcher import SmsDispatcher
-    from telcare.channels.sms.smpp import SmppGateway
+    from telcare.channels.sms.smpp import GatewayCrashed, SmppGateway
+    from telcare.channels.sms.smpp.serve import serve
     from telcare.ops import health
-    from telcare.ops.metrics import SMS_MT
-    from telcare.services import backlogs, notify
+    from telcare.services import backlogs
 
     startup.require_secret()
     settings = get_settings()
@@ -212,26 +209,17 @@ def smpp(
     from telcare.antispam import classifier
 
     classifier().classify("")
-    gateway = SmppGateway.from_settings(SmsDispatcher(db).handle, settings)
-    checks = health.for_node(db, settings.bus_url).add("smpp", health.smpp_check(gateway))
-    checks.before_metrics.append(lambda: backlogs.refresh_gauges(db))
-    process.begin("smpp", log_level, health_port, checks, db.engine)
-    stop = threading.Event()
 
-    def drain() -> None:
-        while not stop.wait(drain_every):
-            due = notify.due(db)
-            SMS_MT.labels("notification").inc(len(due))
-            for message in due:
-                gateway.send(MtMessage(message.sender, message.recipient, message.text))
-            if due:
-                notify.mark_sent(db, sorted({m.outbox_id for m in due}))
+    def before(gateway: SmppGateway) -> None:
+        checks = health.for_node(db, settings.bus_url).add("smpp", health.smpp_check(gateway))
+        checks.before_metrics.append(lambda: backlogs.refresh_gauges(db))
+        process.begin("smpp", log_level, health_port, checks, db.engine)
 
-    threading.Thread(target=drain, name="outbox-drain", daemon=True).start()
     try:
-        gateway.serve()
-    finally:
-        stop.set()
+        serve(db, drain_every, settings, before)
+    except GatewayCrashed as exc:  # non-zero, so a supervisor restarts the gateway
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
 
 
 def _require_migrated(db: Database) -> None:

@@ -35,9 +35,21 @@ def ingest(
     rejects: Annotated[
         Path | None, typer.Option("--rejects", help="Reject file (default FILE.rejects.csv).")
     ] = None,
+    max_future_hours: Annotated[
+        float,
+        typer.Option(min=0, help="Reject usage dated more than this many hours after now."),
+    ] = 24.0,
 ) -> None:
-    """Rate a usage file; re-running it charges nothing more."""
+    """Rate a usage file; re-running it charges nothing more, and resumes a stopped run.
+
+    Exit status: 0 done, 2 the file cannot be rated (bad header, already being rated by
+    another run), 1 the run stopped on an error (the job is marked failed; run again to
+    resume).
+    """
+    from datetime import timedelta
+
     from telcare.domain.errors import DomainError
+    from telcare.domain.messages import EN, render
     from telcare.domain.money import fen_to_yuan
     from telcare.services import charging
 
@@ -56,10 +68,23 @@ def ingest(
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = charging.ingest(db, file, reject_path=rejects, progress=step)
+            summary = charging.ingest(
+                db,
+                file,
+                reject_path=rejects,
+                progress=step,
+                max_future=timedelta(hours=max_future_hours),
+            )
         except DomainError as exc:
-            console.print(f"[red]无法计费 cannot rate {file}: {exc}[/]")
+            zh, en = render(exc.key, **exc.params), render(exc.key, EN, **exc.params)
+            console.print(f"[red]无法计费 cannot rate {file}: {zh} {en}[/]")
             raise typer.Exit(2) from exc
+        except Exception as exc:  # the job is marked failed with the reason
+            console.print(
+                f"[red]计费中断 ingest of {file} stopped: {type(exc).__name__}: {exc}[/]\n"
+                "作业已标记为失败，重新运行即可续算 (job marked failed; run again to resume)"
+            )
+            raise typer.Exit(1) from exc
     table = Table(
         "", "", title=f"usage ingest {file.name}" + (" (resumed)" if summary.resumed else "")
     )

@@ -2,7 +2,8 @@
 
 Every proactive SMS (reminders, barring notices, acknowledgements) is written here
 in the same transaction as the fact it reports, and drained by :func:`due` /
-:func:`mark_sent` from whichever adapter delivers MT messages.
+:func:`mark_sent` from an adapter that delivers MT messages at once; the SMPP gateway
+claims rows and records their delivery state through :mod:`telcare.services.mt_state`.
 """
 
 from __future__ import annotations
@@ -86,7 +87,11 @@ def due(db: Database, now: datetime | None = None, limit: int = 500) -> list[Out
     with db.uow() as uow:
         rows = uow.session.scalars(
             select(OutboundSms)
-            .where(OutboundSms.sent_at.is_(None), OutboundSms.not_before <= now)
+            .where(
+                OutboundSms.status == "queued",
+                OutboundSms.sent_at.is_(None),
+                OutboundSms.not_before <= now,
+            )
             .order_by(OutboundSms.id)
             .limit(limit)
         ).all()
@@ -101,4 +106,5 @@ def mark_sent(db: Database, ids: list[int], now: datetime | None = None) -> None
     with db.uow() as uow:
         for row in uow.session.scalars(select(OutboundSms).where(OutboundSms.id.in_(ids))):
             row.sent_at = now or clock.now()
+            row.status = "submitted"
         uow.commit()

@@ -68,7 +68,10 @@ class UsageDay(Base):
 
 
 class IngestJob(Base):
-    """One usage file being rated: a checkpoint committed with every chunk."""
+    """One usage file being rated: a checkpoint committed with every chunk.
+
+    ``status``: ``running``, ``done``, or ``failed`` (a run stopped by an error: ``error``).
+    """
 
     __tablename__ = "ingest_job"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -83,7 +86,9 @@ class IngestJob(Base):
     charged_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    __table_args__ = (CheckConstraint("status in ('running','done')", name="status"),)
+    error: Mapped[str | None] = mapped_column(String(500))
+    """Why the last run stopped (status ``failed``); a re-run resumes the job."""
+    __table_args__ = (CheckConstraint("status in ('running','done','failed')", name="status"),)
 
 
 class DataReminderSent(Base):

@@ -339,7 +339,10 @@ class OutboundSms(Base):
     """The outbox of notifications (MT SMS not sent as a direct reply).
 
     ``dedupe_key`` makes each notification at most once; ``not_before`` holds a
-    message back (quiet hours); a sender drains rows with ``sent_at`` unset.
+    message back (quiet hours). ``status``: ``queued`` → ``sending`` (claimed by one
+    gateway, ``claimed_by``/``claimed_at``) → ``submitted`` (the SMSC accepted it:
+    ``sent_at``, ``smsc_message_id``) → ``delivered`` / ``failed`` (``last_error``)
+    from delivery receipts, refusals or the retry limit.
     """
 
     __tablename__ = "outbound_sms"
@@ -351,4 +354,17 @@ class OutboundSms(Base):
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-    __table_args__ = (Index("ix_outbound_sms_due", "sent_at", "not_before"),)
+    status: Mapped[str] = mapped_column(String(10), default="queued", server_default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None]
+    smsc_message_id: Mapped[str | None] = mapped_column(String(65))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None]
+    __table_args__ = (
+        Index("ix_outbound_sms_due", "sent_at", "not_before"),
+        Index("ix_outbound_sms_status", "status", "not_before"),
+        CheckConstraint(
+            "status in ('queued','sending','submitted','delivered','failed')", name="status"
+        ),
+    )

@@ -167,6 +167,7 @@ def test_concatenated_mo_is_reassembled(smsc: SmscSimulator, gateway: GatewayFac
     assert len(records) == 3
     smsc.wait_for_submits(1)
     assert [mo.text for mo in handler.calls] == [text]
+    assert wait_until(lambda: all(r.finished for r in records))
     assert all(r.statuses == [ESME_ROK] for r in records)
 
 
@@ -179,6 +180,7 @@ def test_delivery_receipt_is_acknowledged_not_handled(
     receipt = smsc.deliver_receipt("10086", SUBSCRIBER, "0000002a")
     after = smsc.deliver(SUBSCRIBER, "10086", "CXJF")  # delivered after the receipt, in order
     smsc.wait_for_submits(1)
+    assert wait_until(lambda: receipt.finished and after.finished)
     assert receipt.statuses == [ESME_ROK] and after.statuses == [ESME_ROK]
     assert [mo.text for mo in handler.calls] == ["CXJF"]
 
@@ -258,6 +260,7 @@ def test_failing_last_part_of_concatenated_mo_is_completed_on_redelivery(
     records = smsc.deliver_multipart(SUBSCRIBER, "10086999", text)
     smsc.wait_for_submits(1)
     assert [mo.text for mo in handler.committed] == [text]
+    assert wait_until(lambda: len(records[-1].statuses) == 2)
     assert records[-1].statuses == [ESME_RX_T_APPN, ESME_ROK]
 
 

@@ -24,7 +24,7 @@ def sms(sqlite_db: Database):
     def send(sender: str, text: str, to: str = "10086") -> str:
         replies = dispatcher.handle(MoMessage(sender, to, text, message_id=f"t{next(counter)}"))
         assert all(r.sender == to and r.recipient == sender for r in replies)
-        assert all(len(r.text.encode("utf-16-le")) // 2 <= 70 for r in replies)
+        assert len(replies) <= 1  # one message however long: the SMS adapter concatenates
         return "".join(r.text for r in replies)
 
     return send

@@ -20,7 +20,6 @@ from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
 from telcare.domain.messages import register, render
 from telcare.domain.msisdn import normalise_msisdn
-from telcare.domain.sms_segments import segment
 from telcare.ops import logs, tracing
 from telcare.ops.metrics import SMS_LATENCY, SMS_MO, SMS_MT
 from telcare.services import antispam, selfcare
@@ -147,9 +146,8 @@ class SmsDispatcher:
             return Outcome(self._reply(mo, text, message_id))
         decision = result.decision
         if decision.delivered:
-            parts = segment(result.text)
-            mts = [MtMessage(result.sender, result.recipient, p, message_id) for p in parts]
-            return Outcome(mts, decision)
+            mt = MtMessage(result.sender, result.recipient, result.text, message_id)
+            return Outcome([mt], decision)
         if decision.action is r.Action.STOP:
             notice = render("sms.p2p.restricted", who.language)
             return Outcome([MtMessage(r.REPORT_NUMBER, mo.sender, notice, message_id)], decision)
@@ -157,7 +155,8 @@ class SmsDispatcher:
 
     @staticmethod
     def _reply(mo: MoMessage, text: str, message_id: str) -> list[MtMessage]:
-        return [MtMessage(mo.recipient, mo.sender, part, message_id) for part in segment(text)]
+        # one message: the SMS adapter splits it into concatenated parts a phone shows as one
+        return [MtMessage(mo.recipient, mo.sender, text, message_id)]
 
 
 def _subscriber_number(number: str) -> bool:

@@ -20,8 +20,9 @@ class MoMessage:
 class MtMessage:
     """A mobile-terminated SMS: a service number (``sender``) writes to a subscriber.
 
-    ``text`` is one segment of at most 70 UCS-2 code units; long replies arrive as
-    several messages, in order.
+    ``text`` is the whole message, however long: the SMPP adapter sends it as one SMS or
+    as concatenated parts (GSM 03.38: 160 / 153 per part; UCS-2: 70 / 67) that a phone
+    shows as one. Several messages are sent in order.
     """
 
     sender: str

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
 from psycopg.errors import UniqueViolation
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from telcare.domain.months import month_of
 from telcare.ops.metrics import USAGE_RECORDS
 from telcare.services.charging.allowances import _buckets, _used
 from telcare.services.charging.daily import _days, _post
-from telcare.services.charging.records import UNIT_COLUMNS, _parse
+from telcare.services.charging.records import CONTROL, UNIT_COLUMNS, _parse
 from telcare.services.charging.subscribers import _Sub, _subscribers
 from telcare.store import bulk
 from telcare.store.charging_models import AllowanceUsage, IngestJob, UsageRecord
@@ -90,16 +90,23 @@ def _write_usage(s: Session, pg: bool, rows: pl.DataFrame) -> None:
 class _Ingest:
     """State of one file's ingest: database, job, prices and counters."""
 
-    def __init__(self, db: Database, job_id: int, now: datetime | None) -> None:
+    def __init__(
+        self, db: Database, job_id: int, now: datetime | None, max_future: timedelta
+    ) -> None:
         self.db = db
         self.pg = db.is_postgresql
         self.job_id = job_id
         self.now = now
+        self.max_future = max_future
+
+    def serialise(self, s: Session) -> None:
+        """Take the ingest lock for this transaction (PostgreSQL; SQLite serialises writers)."""
+        if self.pg:
+            s.execute(text("SELECT pg_advisory_xact_lock(hashtext('telcare.usage_ingest'))"))
 
     def chunk(self, uow: UnitOfWork, frame: pl.DataFrame) -> _ChunkResult:
         s = uow.session
-        if self.pg:
-            s.execute(text("SELECT pg_advisory_xact_lock(hashtext('telcare.usage_ingest'))"))
+        self.serialise(s)
         now = self.now or clock.now()
         df = _parse(frame)
         subs = _subscribers(s, df.filter(pl.col("reason").is_null())["msisdn"].unique().to_list())
@@ -113,6 +120,14 @@ class _Ingest:
         )
         df = df.join(known, on="msisdn", how="left")
         prices = _price_table(s)
+        history = s.scalar(select(func.min(TariffPrice.valid_from)))
+        earliest = (  # local midnight of the first tariff day
+            _epoch(datetime(history.year, history.month, history.day, tzinfo=UTC))
+            - rating.LOCAL_OFFSET_S
+            if history is not None
+            else 0
+        )
+        latest = _epoch(now + self.max_future)
         svc_code = pl.col("service").replace_strict(
             {"data": 0, "voice": 1, "sms": 2}, default=0, return_dtype=pl.Int8
         )
@@ -123,6 +138,10 @@ class _Ingest:
         df = df.with_columns(
             pl.when(pl.col("reason").is_not_null())
             .then(pl.col("reason"))
+            .when(pl.col("epoch") < earliest)
+            .then(pl.lit(f"started_at before the tariff history ({history or '-'})"))
+            .when(pl.col("epoch") > latest)
+            .then(pl.lit(f"started_at too far in the future (more than {self.max_future})"))
             .when(pl.col("sub_id").is_null())
             .then(pl.lit("unknown msisdn"))
             .when(pl.col("status") == "closed")
@@ -132,7 +151,9 @@ class _Ingest:
             .otherwise(None)
             .alias("reason")
         )
-        rejects = df.filter(pl.col("reason").is_not_null()).select("line", "reason", "raw")
+        rejects = df.filter(pl.col("reason").is_not_null()).select(
+            "line", "reason", pl.col("raw").str.replace_all(CONTROL, "\ufffd")
+        )
         good = df.filter(pl.col("reason").is_null()).select(
             "record_id", "msisdn", "service", "epoch", "vol", "roam", "peer", "sub_id", "svc"
         )

@@ -72,7 +72,7 @@ def _csv_chunks(path: Path, start: int, first_line: int, rows: int) -> Iterator[
             ).with_columns(pl.col("raw").str.strip_chars_end("\r"))
             line += len(lines)
             consumed = len(lines)
-            frame = _split_fields(frame.filter(pl.col("raw").str.strip_chars() != ""))
+            frame = _split_fields(frame.filter(pl.col("raw").str.strip_chars(" \t") != ""))
             del data, body, lines  # memory: only the frame lives while the chunk is rated
             yield _Chunk(frame, start, total, consumed)
             del frame

@@ -8,6 +8,8 @@ from telcare.domain import rating
 
 COLUMNS = ("record_id", "msisdn", "service", "started_at", "volume", "roaming", "peer")
 MAX_VOLUME = 10**10  # 10 TB, 300 years of talk: anything beyond is a broken record
+MAX_LINE = 512  # characters: the longest valid record is under 200
+CONTROL = r"[\x00-\x1f\x7f]"  # C0 controls and DEL (a trailing CR is stripped before)
 SERVICE_NAMES = ("data", "voice", "sms")
 UNIT_COLUMNS = ("data_kb", "voice_min", "sms")
 UFEN_COLUMNS = ("data_ufen", "voice_ufen", "sms_ufen")
@@ -38,7 +40,13 @@ def _parse(frame: pl.DataFrame) -> pl.DataFrame:
         peer.fill_null("").alias("peer"),
     )
     reason = (
-        pl.when(pl.col("malformed"))
+        pl.when(pl.col("raw").str.len_chars() > MAX_LINE)
+        .then(pl.lit(f"line longer than {MAX_LINE} characters"))
+        .when(pl.col("raw").str.contains(CONTROL))
+        .then(pl.lit("control character in line"))
+        .when(pl.col("raw").str.contains("\ufffd", literal=True))
+        .then(pl.lit("not valid UTF-8"))
+        .when(pl.col("malformed"))
         .then(pl.lit(f"malformed line: expected {len(COLUMNS)} fields"))
         .when(pl.col("record_id").is_null() | (pl.col("record_id").str.len_chars() == 0))
         .then(pl.lit("missing record_id"))

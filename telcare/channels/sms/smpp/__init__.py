@@ -18,8 +18,9 @@ Modules: :mod:`.gateway` (the session loop), :mod:`.receiver` (MO), :mod:`.outbo
 :mod:`.client` (the smpplib client), :mod:`.pdu` (status codes, text codecs, UDH, addresses).
 """
 
+from telcare.channels.sms.smpp.backoff import Backoff as Backoff
 from telcare.channels.sms.smpp.client import LinkError as LinkError
-from telcare.channels.sms.smpp.gateway import Backoff as Backoff
+from telcare.channels.sms.smpp.gateway import GatewayCrashed as GatewayCrashed
 from telcare.channels.sms.smpp.gateway import SmppGateway as SmppGateway
 from telcare.channels.sms.smpp.pdu import ESME_RINVDSTADR as ESME_RINVDSTADR
 from telcare.channels.sms.smpp.pdu import ESME_RMSGQFUL as ESME_RMSGQFUL

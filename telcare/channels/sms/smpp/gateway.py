@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import random
 import select
 import signal
 import socket
@@ -16,33 +15,23 @@ from typing import Any, Literal
 from smpplib import consts, exceptions, smpp
 
 from telcare.channels.sms.messages import MoHandler, MtMessage
-from telcare.channels.sms.smpp.client import LinkError, SmppClient
-from telcare.channels.sms.smpp.outbox import Outbox
+from telcare.channels.sms.smpp.backoff import Backoff
+from telcare.channels.sms.smpp.client import BadPdu, FramingLost, LinkError, SmppClient
+from telcare.channels.sms.smpp.outbox import MtResult, Outbox
 from telcare.channels.sms.smpp.pdu import ESME_ROK, ESME_RX_T_APPN, text_of
-from telcare.channels.sms.smpp.receiver import DEFAULT_SERVICE_NUMBERS, MoReceiver
+from telcare.channels.sms.smpp.receiver import (
+    DEFAULT_SERVICE_NUMBERS,
+    MoReceiver,
+    ReceiptHandler,
+)
 from telcare.config import Settings, get_settings
 from telcare.ops.metrics import SMPP_BINDS, SMPP_BOUND, SMPP_ERRORS
 
 logger = logging.getLogger(__name__)
 
 
-class Backoff:
-    """Exponential back-off, capped, with jitter: attempt n waits ~initial·factorⁿ ≤ maximum."""
-
-    def __init__(
-        self, initial: float = 0.5, maximum: float = 30.0, factor: float = 2.0, jitter: float = 0.5
-    ) -> None:
-        self.initial, self.maximum, self.factor, self.jitter = initial, maximum, factor, jitter
-        self.attempt = 0
-
-    def next_delay(self) -> float:
-        """The next wait, in seconds: uniform in [(1 - jitter)·d, d], d the capped delay."""
-        delay = min(self.maximum, self.initial * self.factor**self.attempt)
-        self.attempt += 1
-        return delay * (1.0 - self.jitter * random.random())
-
-    def reset(self) -> None:
-        self.attempt = 0
+class GatewayCrashed(RuntimeError):
+    """The gateway's loop died: the process should exit non-zero."""
 
 
 class SmppGateway:
@@ -70,18 +59,27 @@ class SmppGateway:
         dest_addr_ton: int = consts.SMPP_TON_UNK,
         dest_addr_npi: int = consts.SMPP_NPI_ISDN,
         concat_ttl: float = 600.0,
+        max_attempts: int = 5,
+        retry_initial: float = 1.0,
+        retry_max: float = 60.0,
+        on_mt_result: MtResult | None = None,
+        on_receipt: ReceiptHandler | None = None,
     ) -> None:
         """Configure the gateway; nothing connects before :meth:`run_forever`/:meth:`start`.
 
         ``service_numbers``: recipients we answer for (``"1066*"`` matches a prefix; ``None``
         accepts every recipient); MO to other numbers get ``ESME_RINVDSTADR``.
+        ``on_mt_result`` hears when an MT is accepted by the SMSC or failed (on the loop
+        thread); ``on_receipt`` gets each delivery receipt.
         """
         self.host, self.port = host, int(port)
         self.system_id, self.password, self.system_type = system_id, password, system_type
         self.response_timeout = response_timeout
         self.enquire_link_interval = enquire_link_interval
         self.backoff = Backoff(backoff_initial, backoff_max)
-        self.receiver = MoReceiver(handler, service_numbers, default_alphabet, concat_ttl)
+        self.receiver = MoReceiver(
+            handler, service_numbers, default_alphabet, concat_ttl, on_receipt=on_receipt
+        )
         """The MO side: service numbers, reassembly, the handler."""
         addressing = {
             "source_addr_ton": source_addr_ton,
@@ -89,7 +87,17 @@ class SmppGateway:
             "dest_addr_ton": dest_addr_ton,
             "dest_addr_npi": dest_addr_npi,
         }
-        self.outbox = Outbox(window, allow_default_alphabet_mt, addressing)
+        self.outbox = Outbox(
+            window,
+            allow_default_alphabet_mt,
+            addressing,
+            response_timeout=response_timeout,
+            max_attempts=max_attempts,
+            gsm_alphabet=default_alphabet == "gsm",
+            retry_initial=retry_initial,
+            retry_max=retry_max,
+            on_result=on_mt_result,
+        )
         """The MT side: replies and sent messages awaiting their response."""
 
         self._stop = threading.Event()
@@ -99,6 +107,9 @@ class SmppGateway:
         self._wake_w: socket.socket | None = None
         self.bind_count = 0
         """Successful binds so far (reconnections = bind_count - 1)."""
+        self.crashed: BaseException | None = None
+        self._client: SmppClient | None = None
+        """What ended the loop thread other than :meth:`stop`, if anything did."""
 
     @classmethod
     def from_settings(cls, handler: MoHandler, settings: Settings, **kwargs: Any) -> SmppGateway:
@@ -150,9 +161,13 @@ class SmppGateway:
         """Block until a session is bound (or ``timeout``); return whether it is."""
         return self._bound.wait(timeout)
 
-    def send(self, message: MtMessage) -> None:
-        """Queue an MT message (thread-safe); it goes out as soon as a session is bound."""
-        self.outbox.append(message)
+    def send(self, message: MtMessage, outbox_id: int | None = None) -> None:
+        """Queue an MT message (thread-safe); it goes out as soon as a session is bound.
+
+        ``outbox_id`` (an ``outbound_sms`` row) asks for a delivery receipt and is passed
+        back to ``on_mt_result``.
+        """
+        self.outbox.append(message, outbox_id)
         self._wake()
 
     def start(self) -> threading.Thread:
@@ -160,7 +175,8 @@ class SmppGateway:
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("gateway already running")
         self._stop.clear()
-        self._thread = threading.Thread(target=self.run_forever, name="smpp-gateway", daemon=True)
+        self.crashed = None
+        self._thread = threading.Thread(target=self._run, name="smpp-gateway", daemon=True)
         self._thread.start()
         return self._thread
 
@@ -183,6 +199,8 @@ class SmppGateway:
         """Run in the foreground until Ctrl-C or SIGTERM (or :meth:`stop`), then unbind.
 
         Meant for a CLI command; SIGTERM is only hooked when called from the main thread.
+        Raises :class:`GatewayCrashed` if the loop died, so the process exits non-zero and a
+        supervisor restarts it.
         """
         thread = self.start()
         stop_requested = threading.Event()
@@ -199,6 +217,16 @@ class SmppGateway:
             if in_main:
                 signal.signal(signal.SIGTERM, previous)
             self.stop()
+        if self.crashed is not None:
+            raise GatewayCrashed(f"SMPP gateway loop died: {self.crashed!r}") from self.crashed
+
+    def _run(self) -> None:
+        try:
+            self.run_forever()
+        except BaseException as exc:
+            self.crashed = exc
+            logger.critical("SMPP gateway loop died", exc_info=True)
+            raise
 
     def run_forever(self) -> None:
         """Connect, bind, serve; on any failure reconnect with back-off; return after stop()."""
@@ -212,6 +240,7 @@ class SmppGateway:
                 client = SmppClient(
                     self._process_deliver_sm, self.host, self.port, self.response_timeout
                 )
+                self._client = client
                 try:
                     self._connect_and_bind(client)
                     self.backoff.reset()
@@ -221,6 +250,8 @@ class SmppGateway:
                 except exceptions.PDUError as exc:
                     logger.error("SMPP bind to %s:%s refused: %s", self.host, self.port, exc)
                     SMPP_ERRORS.labels("bind_transceiver", _status_of(exc)).inc()
+                except Exception:  # a bug met on the wire must not end the gateway
+                    logger.exception("SMPP session to %s:%s failed", self.host, self.port)
                 finally:
                     self._bound.clear()
                     SMPP_BOUND.set(0)
@@ -278,6 +309,9 @@ class SmppGateway:
                 wait = enquire_sent_at + self.response_timeout - now
             else:
                 wait = client.last_rx + self.enquire_link_interval - now
+            due = self.outbox.next_event(now)
+            if due is not None:
+                wait = min(wait, due)
             self._read_and_dispatch(client, wake_r, max(0.0, min(wait, 1.0)))
 
     def _read_and_dispatch(
@@ -296,8 +330,15 @@ class SmppGateway:
             pdu = client.read_pdu()
         except TimeoutError as exc:  # a PDU started but did not finish within the timeout
             raise LinkError("incomplete PDU") from exc
-        except exceptions.UnknownCommandError as exc:  # length-framed, so the stream is intact
-            logger.warning("ignoring PDU: %s", exc)
+        except FramingLost as exc:  # answer it, then start a fresh session
+            logger.error("%s; reconnecting", exc)
+            with contextlib.suppress(Exception):
+                client.generic_nack(0, consts.SMPP_ESME_RINVCMDLEN)
+            raise
+        except BadPdu as exc:  # length-framed, so the stream is intact
+            logger.warning("generic_nack 0x%x for seq %d: %s", exc.status, exc.sequence, exc)
+            if not (exc.command or "").endswith("_resp"):
+                client.generic_nack(exc.sequence, exc.status)
             return
         if pdu is None:
             return
@@ -326,8 +367,11 @@ class SmppGateway:
             self.outbox.inflight_failed(pdu.sequence, pdu.status)
         elif command == "alert_notification":
             logger.info("alert_notification for %s", text_of(getattr(pdu, "source_addr", "")))
-        else:
-            logger.warning("unhandled SMPP command %s", command)
+        elif command.endswith("_resp"):
+            logger.warning("unexpected %s for seq %s ignored", command, pdu.sequence)
+        else:  # a request we do not serve (query_sm, data_sm, ...): refuse it, keep the session
+            logger.warning("generic_nack for unsupported %s (seq %s)", command, pdu.sequence)
+            client.generic_nack(pdu.sequence, consts.SMPP_ESME_RINVCMDID)
 
     def _respond(self, client: SmppClient, pdu: Any, command: str, status: int) -> None:
         resp = smpp.make_pdu(command, client=client, status=status)
@@ -353,7 +397,11 @@ class SmppGateway:
 
     def _process_deliver_sm(self, pdu: Any) -> int:
         """Run one deliver_sm through the receiver; return the deliver_sm_resp status."""
-        status, replies = self.receiver.receive(pdu)
+        try:
+            status, replies = self.receiver.receive(pdu)
+        except Exception:  # answered, so the SMSC neither waits nor loses the MO
+            logger.exception("deliver_sm seq %s failed; answered ESME_RX_T_APPN", pdu.sequence)
+            return ESME_RX_T_APPN
         # Queued before the deliver_sm_resp is written: should that write fail, the committed
         # effect's replies still go out after the reconnect.
         self.outbox.extend(replies)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 from smpplib import consts
 
 logger = logging.getLogger(__name__)
@@ -14,6 +16,7 @@ logger = logging.getLogger(__name__)
 ESME_ROK = consts.SMPP_ESME_ROK
 ESME_RINVDSTADR = consts.SMPP_ESME_RINVDSTADR
 ESME_RX_T_APPN = consts.SMPP_ESME_RX_T_APPN
+ESME_RX_P_APPN = consts.SMPP_ESME_RX_P_APPN
 ESME_RTHROTTLED = consts.SMPP_ESME_RTHROTTLED
 ESME_RMSGQFUL = consts.SMPP_ESME_RMSGQFUL
 
@@ -21,23 +24,6 @@ ESM_UDHI = 0x40
 ESM_MESSAGE_TYPE = 0x3C  # bits 2-5: delivery receipt, SME acks, intermediate notification
 _DC_DEFAULT, _DC_IA5, _DC_LATIN1, _DC_UCS2 = 0x00, 0x01, 0x03, 0x08
 
-# GSM 03.38 default alphabet (unpacked, one septet per octet) and its escape extension.
-_GSM_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM_EXTENSION = {
-    0x0A: "\f",
-    0x14: "^",
-    0x28: "{",
-    0x29: "}",
-    0x2F: "\\",
-    0x3C: "[",
-    0x3D: "~",
-    0x3E: "]",
-    0x40: "|",
-    0x65: "€",
-}
 # Characters encoded identically in ASCII and in the GSM default alphabet: text made only of
 # these can go out as data_coding 0 whatever the SMSC's default alphabet really is.
 _DC0_SAFE = frozenset(
@@ -67,45 +53,71 @@ def decode_short_message(
 
 
 def _gsm_decode(payload: bytes) -> str:
-    out: list[str] = []
-    escape = False
-    for octet in payload:
-        if escape:
-            out.append(_GSM_EXTENSION.get(octet, " "))
-            escape = False
-        elif octet == 0x1B:
-            escape = True
-        elif octet < len(_GSM_BASIC):
-            out.append(_GSM_BASIC[octet])
-        else:  # not a septet: the SMSC evidently sends 8-bit text
-            out.append(chr(octet))
-    return "".join(out)
+    if any(octet > 0x7F for octet in payload):  # not septets: the SMSC evidently sends 8-bit
+        return payload.decode("latin-1")
+    return payload.decode("gsm03.38", errors="replace")
 
 
-def encode_text(text: str, allow_default_alphabet: bool = True) -> tuple[int, list[bytes]]:
+GSM_SINGLE, GSM_PART = 160, 153
+"""Septets in one SMS, and in each part of a concatenated one (7 octets of UDH)."""
+UCS2_SINGLE, UCS2_PART = 140, 134
+"""Octets of UCS-2 in one SMS (70 characters), and in each part (67)."""
+
+
+def encode_text(
+    text: str, allow_default_alphabet: bool = True, gsm: bool = False
+) -> tuple[int, list[bytes]]:
     """Encode an MT text: ``(data_coding, [user data per part])``.
 
-    ASCII text made of characters common to ASCII and GSM (≤160) goes as data_coding 0;
-    anything else as UCS-2 (≤70 code units). Longer text is split into concatenated parts,
-    each prefixed with a UDH (the caller must set esm_class UDHI when there are several).
+    data_coding 0 (the SMSC's default alphabet, 160 septets, 153 per part) when the text is
+    made of characters that ASCII and GSM 03.38 encode alike, or, with ``gsm`` (the SMSC's
+    default alphabet is GSM 03.38), of any GSM 03.38 characters (``€ [ ]`` … take two
+    septets, never split); anything else UCS-2 (70 characters, 67 per part; a surrogate pair
+    is never split). A longer text becomes parts each prefixed with a concatenation UDH (the
+    caller sets esm_class UDHI when there are several). The GSM encoding is the ``gsm0338``
+    codec's, unpacked (one septet per octet), as SMPP carries it.
     """
-    if allow_default_alphabet and len(text) <= 160 and set(text) <= _DC0_SAFE:
-        return _DC_DEFAULT, [text.encode("ascii")]
-    data = text.encode("utf-16-be")
-    if len(data) <= 140:
-        return _DC_UCS2, [data]
+    if allow_default_alphabet and set(text) <= _DC0_SAFE:
+        return _DC_DEFAULT, _split(text.encode("ascii"), GSM_SINGLE, GSM_PART, _gsm_cut)
+    if allow_default_alphabet and gsm:
+        try:
+            data = text.encode("gsm03.38")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return _DC_DEFAULT, _split(data, GSM_SINGLE, GSM_PART, _gsm_cut)
+    return _DC_UCS2, _split(text.encode("utf-16-be"), UCS2_SINGLE, UCS2_PART, _ucs2_cut)
+
+
+def _gsm_cut(data: bytes, end: int) -> int:
+    """Never end a part between an escape (0x1B) and the septet it extends."""
+    escapes = 0
+    while end - escapes - 1 >= 0 and data[end - escapes - 1] == 0x1B:
+        escapes += 1
+    return end - 1 if escapes % 2 else end
+
+
+def _ucs2_cut(data: bytes, end: int) -> int:
+    """Never end a part after a high surrogate (D800-DBFF)."""
+    return end - 2 if 0xD8 <= data[end - 2] <= 0xDB else end
+
+
+def _split(data: bytes, single: int, part: int, cut: Callable[[bytes, int], int]) -> list[bytes]:
+    if len(data) <= single:
+        return [data]
     chunks: list[bytes] = []
     start = 0
     while start < len(data):
-        end = min(start + 134, len(data))
-        # never split a surrogate pair (high surrogate = D800-DBFF) across parts
-        if end < len(data) and 0xD8 <= data[end - 2] <= 0xDB:
-            end -= 2
+        end = min(start + part, len(data))
+        if end < len(data):
+            end = cut(data, end)
         chunks.append(data[start:end])
         start = end
+    if len(chunks) > 255:
+        raise ValueError(f"text too long for one concatenated SMS ({len(chunks)} parts)")
     ref = random.randint(0, 255)
     total = len(chunks)
-    return _DC_UCS2, [bytes([5, 0, 3, ref, total, i]) + c for i, c in enumerate(chunks, 1)]
+    return [bytes([5, 0, 3, ref, total, i]) + c for i, c in enumerate(chunks, 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,16 +128,23 @@ class Concat:
 
 
 def split_udh(short_message: bytes) -> tuple[Concat | None, bytes]:
-    """Strip a user data header; return its concatenation info (if any) and the body."""
+    """Strip a user data header; return its concatenation info (if any) and the body.
+
+    Raises ``ValueError`` for a header longer than the message or an element overrunning it.
+    """
     if not short_message:
         return None, b""
     udh_len = short_message[0]
+    if udh_len + 1 > len(short_message):
+        raise ValueError(f"UDH of {udh_len} octets in a {len(short_message)}-octet message")
     udh, body = short_message[1 : 1 + udh_len], short_message[1 + udh_len :]
     pos = 0
     concat = None
     while pos + 2 <= len(udh):
         iei, length = udh[pos], udh[pos + 1]
         value = udh[pos + 2 : pos + 2 + length]
+        if len(value) < length:
+            raise ValueError(f"UDH element 0x{iei:02x} overruns the header")
         if iei == 0x00 and length == 3:
             concat = Concat(value[0], value[1], value[2])
         elif iei == 0x08 and length == 4:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ from telcare.channels.sms.smpp.pdu import (
     ESM_UDHI,
     ESME_RINVDSTADR,
     ESME_ROK,
+    ESME_RX_P_APPN,
     ESME_RX_T_APPN,
     Concat,
     decode_short_message,
@@ -23,6 +25,23 @@ from telcare.channels.sms.smpp.pdu import (
 )
 
 logger = logging.getLogger(__name__)
+
+ReceiptHandler = Callable[[str, str], None]
+"""Called with ``(message_id, state)`` for each delivery receipt; state is the receipt's
+``stat`` (DELIVRD, UNDELIV, EXPIRED, REJECTD, ...)."""
+
+_RECEIPT = re.compile(rb"id:(?P<id>\S+).*?stat:(?P<stat>[A-Z]+)", re.DOTALL | re.IGNORECASE)
+# message_state TLV (SMPP 3.4 §5.2.28) -> the receipt text's stat
+_STATES = {
+    1: "ENROUTE",
+    2: "DELIVRD",
+    3: "EXPIRED",
+    4: "DELETED",
+    5: "UNDELIV",
+    6: "ACCEPTD",
+    7: "UNKNOWN",
+    8: "REJECTD",
+}
 
 DEFAULT_SERVICE_NUMBERS = frozenset(
     {"10086", "10086999", "10086700", "1066*", *(f"1{d}*" for d in "3456789")}
@@ -49,8 +68,10 @@ class MoReceiver:
         service_numbers: Iterable[str] | None,
         default_alphabet: Literal["ascii", "gsm"],
         concat_ttl: float,
+        on_receipt: ReceiptHandler | None = None,
     ) -> None:
         self.handler = handler
+        self.on_receipt = on_receipt
         numbers = None if service_numbers is None else set(service_numbers)
         self._exact = None if numbers is None else {n for n in numbers if not n.endswith("*")}
         self._prefixes = () if numbers is None else tuple(n[:-1] for n in numbers if n[-1:] == "*")
@@ -71,16 +92,51 @@ class MoReceiver:
         recipient = normalise_address(text_of(pdu.destination_addr))
         esm_class = pdu.esm_class or 0
         if esm_class & ESM_MESSAGE_TYPE:
-            logger.info(
-                "delivery receipt/ack from %s for message %s: %r",
-                sender,
-                text_of(getattr(pdu, "receipted_message_id", None)),
-                bytes(pdu.short_message or b"")[:80],
-            )
-            return ESME_ROK, []
+            return self._receipt(pdu, sender)
         if not self.accepts(recipient):
             logger.warning("MO from %s to unknown service number %s refused", sender, recipient)
             return ESME_RINVDSTADR, []
+        try:
+            key, text = self._decode(pdu, sender, recipient, esm_class)
+        except (IndexError, ValueError, UnicodeError, TypeError) as exc:
+            logger.warning("undecodable MO from %s to %s refused: %r", sender, recipient, exc)
+            return ESME_RX_P_APPN, []  # permanent: redelivering the same bytes cannot help
+        if text is None:
+            return ESME_ROK, []  # part kept in memory until the message is complete
+        message = MoMessage(sender=sender, recipient=recipient, text=text)
+        try:
+            replies = list(self.handler(message))
+        except Exception:
+            logger.exception("MO handler failed for %s -> %s; SMSC will retry", sender, recipient)
+            # the parts stay buffered so the redelivered last part completes
+            return ESME_RX_T_APPN, []
+        if key is not None:
+            self._partials.pop(key, None)
+        return ESME_ROK, replies
+
+    def _receipt(self, pdu: Any, sender: str) -> tuple[int, list[MtMessage]]:
+        body = bytes(pdu.short_message or b"")
+        message_id = text_of(getattr(pdu, "receipted_message_id", None))
+        state = _STATES.get(getattr(pdu, "message_state", None) or 0, "")
+        found = _RECEIPT.search(body)
+        if found is not None:
+            message_id = message_id or found["id"].decode("latin-1")
+            state = state or found["stat"].decode("latin-1").upper()
+        logger.info("delivery receipt from %s for message %s: %s", sender, message_id, state)
+        if self.on_receipt is not None and message_id and state:
+            try:
+                self.on_receipt(message_id, state)
+            except Exception:  # a receipt is information: never refuse it
+                logger.exception("recording the receipt for %s failed", message_id)
+        return ESME_ROK, []
+
+    def _decode(
+        self, pdu: Any, sender: str, recipient: str, esm_class: int
+    ) -> tuple[tuple[str, str, int] | None, str | None]:
+        """The reassembly key (for a concatenated MO) and the text, None while parts are missing.
+
+        Raises on a user data header that does not fit the message.
+        """
         raw = bytes(pdu.short_message or getattr(pdu, "message_payload", None) or b"")
         data_coding = pdu.data_coding or 0
         concat: Concat | None = None
@@ -92,22 +148,14 @@ class MoReceiver:
             )
         key: tuple[str, str, int] | None = None
         if concat is not None and concat.total > 1:
+            if not 1 <= concat.seq <= concat.total:
+                raise ValueError(f"part {concat.seq} of {concat.total}")
             key = (sender, recipient, concat.ref)
             raw_full = self._collect_part(key, concat, data_coding, raw)
             if raw_full is None:
-                return ESME_ROK, []  # part kept in memory until the message is complete
+                return key, None
             raw = raw_full
-        text = decode_short_message(raw, data_coding, self.default_alphabet)
-        message = MoMessage(sender=sender, recipient=recipient, text=text)
-        try:
-            replies = list(self.handler(message))
-        except Exception:
-            logger.exception("MO handler failed for %s -> %s; SMSC will retry", sender, recipient)
-            # the parts stay buffered so the redelivered last part completes
-            return ESME_RX_T_APPN, []
-        if key is not None:
-            self._partials.pop(key, None)
-        return ESME_ROK, replies
+        return key, decode_short_message(raw, data_coding, self.default_alphabet)
 
     def _collect_part(
         self, key: tuple[str, str, int], concat: Concat, data_coding: int, body: bytes

@@ -100,5 +100,5 @@ def test_codec_limits() -> None:
 def test_dispatcher_returns_a_long_reply_as_one_message() -> None:
     """The dispatcher used to cut replies into 70-unit MTs sent as unrelated SMS."""
     mo = MoMessage(SUBSCRIBER, "10086", "HELP")
-    (reply,) = SmsDispatcher._reply(mo, "Reply CXYE for your balance. " * 6)
+    (reply,) = SmsDispatcher._reply(mo, "Reply CXYE for your balance. " * 6, "m1")
     assert len(reply.text) == 174

@@ -1,0 +1,26 @@
+"""The cycle's SMS and error texts (zh/en), registered once when the package is imported."""
+
+from __future__ import annotations
+
+from telcare.domain.messages import register
+
+register(
+    {
+        "cycle.lapsed": (
+            "尊敬的客户，您的账户余额不足以支付{name}{month}月费{price}元，该业务本月未续订。"
+            "充值后可发送KT{code}重新订购。中国移动",
+            "Your balance does not cover the {price} yuan fee of {name} for {month}, so it "
+            "was not renewed. Recharge and send KT{code} to order it again.",
+        ),
+        "cycle.barring": (
+            "尊敬的客户，{month}月套餐费已扣除，您的账户余额为{yuan}元，为避免停机，请及时充值。中国移动",
+            "This month's ({month}) plan fee is charged and your balance is {yuan} yuan. "
+            "Please recharge to keep your service.",
+        ),
+        "cycle.early": (
+            "{month}尚未开始，不能续订。",
+            "{month} has not begun yet: nothing to renew.",
+        ),
+        "cycle.unknown_job": ("没有名为{job}的定时任务。", "There is no periodic job {job}."),
+    }
+)

@@ -124,9 +124,9 @@ def test_nothing_is_renewed_for_a_closed_line(cdb: Database) -> None:
     cycle.renew_month(cdb, "2027-01")
     with cdb.read() as uow:
         renewed = uow.session.scalars(
-            select(Renewal.product_code).join(
-                m.Subscriber, m.Subscriber.id == Renewal.subscriber_id
-            ).where(m.Subscriber.msisdn == BJ)
+            select(Renewal.product_code)
+            .join(m.Subscriber, m.Subscriber.id == Renewal.subscriber_id)
+            .where(m.Subscriber.msisdn == BJ)
         ).all()
     assert renewed == []
 

@@ -56,12 +56,17 @@ def worker(
         float, typer.Option(help="Seconds a claimed run is held without a heartbeat.")
     ] = 120.0,
     every: Annotated[float, typer.Option(help="Most seconds between two looks.")] = 60.0,
+    batch_lines: Annotated[
+        int, typer.Option(min=1, help="Lines per renewal transaction.", hidden=True)
+    ] = 2000,
 ) -> None:
     """Run every periodic job once per period (renewals, points, SP month, surveys, SLA, …)."""
     from telcare.domain.errors import DomainError
     from telcare.domain.messages import render
     from telcare.services import cycle
+    from telcare.services.cycle import renewals
 
+    renewals.BATCH_LINES = batch_lines
     if now and not once:
         raise typer.BadParameter("--now needs --once", param_hint="--now")
     if now:

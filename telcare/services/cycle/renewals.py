@@ -88,10 +88,13 @@ def renew_month(
     month: str,
     *,
     now: datetime | None = None,
-    batch: int = BATCH_LINES,
+    batch: int | None = None,
     beat: Callable[[], None] | None = None,
 ) -> RenewalRun:
-    """Renew ``month`` (``YYYY-MM``) for every line, once; safe to re-run or resume."""
+    """Renew ``month`` (``YYYY-MM``) for every line, once; safe to re-run or resume.
+
+    ``batch`` lines per transaction (default :data:`BATCH_LINES`, read at call time)."""
+    batch = batch or BATCH_LINES
     start = rules.month_start(month)
     now = now or clock.now()
     if now < start:

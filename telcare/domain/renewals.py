@@ -49,14 +49,26 @@ class Decision:
 
 
 def renews(
-    period: Period, state: str, starts_at: datetime, ends_at: datetime | None, month_start: datetime
+    kind: ProductKind,
+    period: Period,
+    state: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    month_start: datetime,
 ) -> bool:
     """Whether a subscription renews at ``month_start``: a monthly one, active, started
-    before that instant and not ending by it (a cancelled one ends at the month's start)."""
+    before that instant and not ending by it (a cancelled one ends at the month's start).
+
+    A base plan starting *at* that instant renews too: it is a plan change scheduled
+    for the 1st, whose first month nobody paid on ordering (an add-on's first month
+    is paid when it is ordered)."""
+    started = starts_at < month_start or (
+        kind is ProductKind.BASE_PLAN and starts_at == month_start
+    )
     return (
         period is Period.MONTHLY
         and state == "active"
-        and starts_at < month_start
+        and started
         and (ends_at is None or ends_at > month_start)
     )
 

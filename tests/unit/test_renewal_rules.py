@@ -18,21 +18,27 @@ ADDON = ProductKind.ADDON
 
 
 @pytest.mark.parametrize(
-    ("period", "state", "starts", "ends", "renews"),
+    ("kind", "period", "state", "starts", "ends", "renews"),
     [
-        (Period.MONTHLY, "active", datetime(2026, 12, 4, tzinfo=BJ), None, True),
+        (ADDON, Period.MONTHLY, "active", datetime(2026, 12, 4, tzinfo=BJ), None, True),
         # cancelled in December: it ends at the 1st, so it is not renewed
-        (Period.MONTHLY, "cancelled", datetime(2026, 12, 4, tzinfo=BJ), JAN, False),
-        (Period.MONTHLY, "active", datetime(2026, 12, 4, tzinfo=BJ), JAN, False),
-        (Period.MONTHLY, "active", JAN, None, False),  # starts with the month: paid on order
-        (Period.ONCE, "active", datetime(2026, 12, 4, tzinfo=BJ), None, False),
-        (Period.MONTHLY, "pending", datetime(2026, 12, 4, tzinfo=BJ), None, False),
+        (ADDON, Period.MONTHLY, "cancelled", datetime(2026, 12, 4, tzinfo=BJ), JAN, False),
+        (BASE, Period.MONTHLY, "active", datetime(2026, 12, 4, tzinfo=BJ), JAN, False),
+        (ADDON, Period.MONTHLY, "active", JAN, None, False),  # ordered at 00:00: paid then
+        (BASE, Period.MONTHLY, "active", JAN, None, True),  # a plan change from the 1st
+        (ADDON, Period.ONCE, "active", datetime(2026, 12, 4, tzinfo=BJ), None, False),
+        (ADDON, Period.MONTHLY, "pending", datetime(2026, 12, 4, tzinfo=BJ), None, False),
     ],
 )
 def test_who_renews(
-    period: Period, state: str, starts: datetime, ends: datetime | None, renews: bool
+    kind: ProductKind,
+    period: Period,
+    state: str,
+    starts: datetime,
+    ends: datetime | None,
+    renews: bool,
 ) -> None:
-    assert rules.renews(period, state, starts, ends, JAN) is renews
+    assert rules.renews(kind, period, state, starts, ends, JAN) is renews
 
 
 def test_base_plan_first_then_addons_while_the_balance_covers() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select, update
+from sqlalchemy import Select, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -70,7 +70,13 @@ def _pending(month: str, start: datetime) -> list[ColumnElement[bool]]:
     return [
         m.Product.period == Period.MONTHLY.value,
         m.Subscription.state == "active",
-        m.Subscription.starts_at < start,
+        or_(
+            m.Subscription.starts_at < start,
+            and_(
+                m.Subscription.starts_at == start,
+                m.Product.kind == ProductKind.BASE_PLAN.value,
+            ),
+        ),
         or_(m.Subscription.ends_at.is_(None), m.Subscription.ends_at > start),
         m.Subscriber.status != "closed",
         ~done,
@@ -153,7 +159,8 @@ def _renew_lines(
     lines: dict[int, list[rules.Due]] = defaultdict(list)
     info = {}
     for r in rows:
-        if not rules.renews(Period(r.period), r.state, r.starts_at, r.ends_at, start):
+        kind = ProductKind(r.kind)
+        if not rules.renews(kind, Period(r.period), r.state, r.starts_at, r.ends_at, start):
             continue
         lines[r.subscriber_id].append(rules.Due(r.id, ProductKind(r.kind), r.price_fen, r.charged))
         info[r.id] = r

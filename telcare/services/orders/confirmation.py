@@ -167,7 +167,7 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
             uow.commit()  # the pending order is gone: what was confirmed is no longer sold
             raise OfferChanged("order.offer_changed", code=code)
         if row.action == plan_change.ACTION:
-            scheduled = plan_change.schedule_change(s, sub, product, now)
+            scheduled = plan_change.schedule_change(s, sub, product, now, ordered_at=row.created_at)
             uow.commit()
             return scheduled
         _check_can_subscribe(s, sub, product, now)

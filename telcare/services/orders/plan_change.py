@@ -4,7 +4,8 @@ China Mobile's 套餐变更次月生效: the order is confirmed like any other (
 hall's button, the API), then the current plan gets ``ends_at`` = the 1st of next
 month and the new plan a subscription starting then. That future subscription is
 the *pending change*: one at a time, shown by ``CXTC``, the hall and the API, and
-cancellable until it starts (the old plan then runs on). Nothing is charged now:
+cancellable until it starts (it is then marked cancelled, ending as it starts, and
+the old plan runs on). Nothing is charged now:
 the renewals of the 1st post the new plan's first month (a base plan starting on
 the 1st renews then, :func:`telcare.domain.renewals.renews`).
 """
@@ -56,7 +57,8 @@ def cancel_change(db: Database, msisdn: str, *, now: datetime | None = None) -> 
         change = _pending(s, sub.id, now)
         if change is None:
             raise NothingPending("order.no_plan_change")
-        s.delete(s.get_one(m.Subscription, change.subscription_id))
+        dropped = s.get_one(m.Subscription, change.subscription_id)
+        dropped.state, dropped.ends_at = "cancelled", dropped.starts_at  # never in force
         current = _current_row(s, sub.id, now)
         if current is not None and current.ends_at == change.effective_at:
             current.ends_at = None
@@ -77,8 +79,16 @@ def check_change(s: Session, sub: lookups.Holder, product: Product, now: datetim
         raise Conflict("order.plan_change_pending", code=product.code)
 
 
-def schedule_change(s: Session, sub: lookups.Holder, product: Product, now: datetime) -> Subscribed:
-    """End the current plan at the 1st of next month and start ``product`` then."""
+def schedule_change(
+    s: Session,
+    sub: lookups.Holder,
+    product: Product,
+    now: datetime,
+    *,
+    ordered_at: datetime | None = None,
+) -> Subscribed:
+    """End the current plan at the 1st of next month and start ``product`` then;
+    ``ordered_at`` is when the order was placed (the pending order's time)."""
     check_change(s, sub, product, now)
     starts = rules.month_end(now)
     current = _current_row(s, sub.id, now)
@@ -91,7 +101,7 @@ def schedule_change(s: Session, sub: lookups.Holder, product: Product, now: date
         starts_at=starts,
         ends_at=None,
         created_at=now,
-        ordered_at=now,
+        ordered_at=ordered_at or now,
     )
     s.add(row)
     s.flush()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import subscriptions as rules
-from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
+from telcare.domain.catalog import Brand, FirstMonth, Product, ProductKind, check_eligible
 from telcare.domain.errors import (
     AlreadySubscribed,
     ConfirmationExpired,
@@ -134,7 +134,11 @@ def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending |
         row = uow.session.get(m.PendingConfirmation, sub.id)
         if row is None or rules.confirmation_expired(row.created_at, now):
             return None
-        return Pending(Offer(**row.payload["offer"]), row.expires_at, None)
+        offer = Offer(**row.payload["offer"])
+        if row.action == plan_change.ACTION:
+            return Pending(offer, row.expires_at, None, rules.month_end(now), 0)
+        first = first_month_fee(offer.price_fen, FirstMonth(offer.first_month), now)
+        return Pending(offer, row.expires_at, None, first_fee_fen=first)
 
 
 def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed | Confirmation:

@@ -36,6 +36,7 @@ register(
             "您的套餐变更（{name}）已取消，继续使用当前套餐。",
             "Your plan change ({name}) is cancelled; you keep your current plan.",
         ),
+        "web.cancel_change": ("取消套餐变更", "Cancel the plan change"),
         "order.no_plan_change": ("您没有待生效的套餐变更。", "You have no plan change waiting."),
     }
 )

@@ -167,3 +167,19 @@ def test_a_run_killed_mid_batch_resumes_without_charging_twice(
     refs = renewal_entries(cdb)
     assert len(refs) == len(set(refs))
     ledger_matches(cdb)
+
+
+def test_the_january_statement_shows_the_fees_and_equals_the_ledger(cdb: Database) -> None:
+    cycle.renew_month(cdb, "2027-01")
+    st = cycle.statement(cdb, BJ, "2027-01")
+    assert (st.totals.opening_fen, st.totals.fees_fen, st.totals.closing_fen) == (9900, 8900, 1000)
+    assert st.totals.balanced and st.totals.closing_fen == balance(cdb, BJ)
+    assert [(i.heading, i.amount_fen) for i in st.items] == [("fees", -8800), ("fees", -100)]
+    december = cycle.statement(cdb, BJ, "2026-12")
+    dec = december.totals  # seeded on 10 December with 100.00, then G3YH ordered
+    assert (dec.opening_fen, dec.recharges_fen, dec.fees_fen) == (0, 10000, 100)
+    assert december.totals.closing_fen == st.totals.opening_fen
+    csv_text = cycle.ledger_csv(st)
+    assert "-88.00" in csv_text and ",closing,,,10.00" in csv_text
+    sent = cycle.notify_ready(cdb, "2026-12")
+    assert sent >= 3 and cycle.notify_ready(cdb, "2026-12") == 0  # once per line and month

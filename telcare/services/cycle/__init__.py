@@ -2,8 +2,9 @@
 monthly renewals of base plans and add-ons.
 
 Modules, lowest first: ``texts`` (SMS and error texts), ``runs`` (``job_run``: the
-claim, the lease, the outcome), ``renewals`` (the 1st's recurring fees), ``jobs``
-(the job table: each periodic job and the service it runs) and ``worker``
+claim, the lease, the outcome), ``renewals`` (the 1st's recurring fees),
+``statements`` (a line's month from the ledger, its CSV, the "statement ready"
+SMS), ``jobs`` (the job table: each periodic job and the service it runs) and ``worker``
 (:func:`run_due`, :func:`status`). The rules are in :mod:`telcare.domain.schedule`
 and :mod:`telcare.domain.renewals`.
 """
@@ -16,6 +17,12 @@ from telcare.services.cycle.renewals import RenewalRun as RenewalRun
 from telcare.services.cycle.renewals import renew_month as renew_month
 from telcare.services.cycle.runs import Claim as Claim
 from telcare.services.cycle.runs import claim as claim
+from telcare.services.cycle.statements import Item as Item
+from telcare.services.cycle.statements import Statement as Statement
+from telcare.services.cycle.statements import check_month as check_month
+from telcare.services.cycle.statements import ledger_csv as ledger_csv
+from telcare.services.cycle.statements import notify_ready as notify_ready
+from telcare.services.cycle.statements import statement as statement
 from telcare.services.cycle.worker import LEASE as LEASE
 from telcare.services.cycle.worker import JobStatus as JobStatus
 from telcare.services.cycle.worker import Ran as Ran

@@ -18,6 +18,7 @@ from telcare.domain import schedule
 from telcare.domain.schedule import Cadence, JobSpec
 from telcare.services import complaints, loyalty, partners, quality, surveys
 from telcare.services.cycle.renewals import renew_month
+from telcare.services.cycle.statements import notify_ready
 
 Result = dict[str, Any]
 Runner = Callable[[Any, str, datetime, Callable[[], None]], Result]
@@ -73,6 +74,11 @@ def _quality(db: Any, period: str, now: datetime, beat: Callable[[], None]) -> R
     return {"month": last, "figures": quality.store_snapshot(db, quality.compute(db, [last]), now)}
 
 
+def _statements(db: Any, period: str, now: datetime, beat: Callable[[], None]) -> Result:
+    last = schedule.previous_key(Cadence.MONTHLY, period)
+    return {"month": last, "sms": notify_ready(db, last, now=now)}
+
+
 def _h(hours: float) -> timedelta:
     return timedelta(hours=hours)
 
@@ -91,6 +97,8 @@ JOBS: tuple[Job, ...] = (
         _sp_month),
     Job(JobSpec("quality_month", Cadence.MONTHLY, _h(5), catch_up=True,
                 title_zh="月度服务质量指标", title_en="The month's quality figures"), _quality),
+    Job(JobSpec("statements", Cadence.MONTHLY, _h(6), catch_up=True,
+                title_zh="月账单短信通知", title_en="Statement ready SMS"), _statements),
     Job(JobSpec("survey_expiry", Cadence.HOURLY,
                 title_zh="满意度调查过期", title_en="Survey expiry"), _surveys),
     Job(JobSpec("sla_escalation", Cadence.HOURLY, timedelta(minutes=5),

@@ -21,6 +21,11 @@ register(
             "{month}尚未开始，不能续订。",
             "{month} has not begun yet: nothing to renew.",
         ),
+        "cycle.statement_ready": (
+            "尊敬的客户，您{month}的月账单已生成，可登录网上营业厅“我的账单”查看或下载。中国移动",
+            "Your statement for {month} is ready: see or download it under My statement in the "
+            "online hall.",
+        ),
         "cycle.unknown_job": ("没有名为{job}的定时任务。", "There is no periodic job {job}."),
     }
 )

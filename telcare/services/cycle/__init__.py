@@ -19,7 +19,9 @@ from telcare.services.cycle.runs import Claim as Claim
 from telcare.services.cycle.runs import claim as claim
 from telcare.services.cycle.statements import Item as Item
 from telcare.services.cycle.statements import Statement as Statement
+from telcare.services.cycle.statements import bill_months as bill_months
 from telcare.services.cycle.statements import check_month as check_month
+from telcare.services.cycle.statements import entry_line as entry_line
 from telcare.services.cycle.statements import ledger_csv as ledger_csv
 from telcare.services.cycle.statements import notify_ready as notify_ready
 from telcare.services.cycle.statements import statement as statement

@@ -28,7 +28,7 @@ from telcare.services.notify import Notice, queue_many
 from telcare.store import models as m
 from telcare.store.uow import Database
 
-MONTH_FORMAT = "YYYY-MM"
+MAX_MONTHS = 24  # statements listed per line
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,3 +167,37 @@ def notify_ready(
             queued += queue_many(uow.session, notices, now=now)
             uow.commit()
         after = rows[-1][0]
+
+
+def bill_months(db: Database, msisdn: str, *, now: datetime | None = None) -> list[str]:
+    """The closed months with a statement, newest first: from the line's first ledger
+    entry to last month (at most :data:`MAX_MONTHS`)."""
+    now = now or clock.now()
+    with db.read() as uow:
+        s = uow.session
+        sub = lookups.subscriber(s, msisdn, allow_closed=True)
+        first = s.scalar(
+            select(func.min(m.LedgerEntry.created_at))
+            .join(m.Account, m.Account.id == m.LedgerEntry.account_id)
+            .where(m.Account.subscriber_id == sub.id)
+        )
+    if first is None:
+        return []
+    out: list[str] = []
+    month, current = months.month_of(first), months.month_of(now)
+    while month < current and len(out) < MAX_MONTHS * 100:
+        out.append(month)
+        month = months.next_month(month)
+    return out[::-1][:MAX_MONTHS]
+
+
+def entry_line(db: Database, entry_id: int) -> tuple[str, str] | None:
+    """The line (MSISDN) and month of a ledger entry, if it exists."""
+    with db.read() as uow:
+        row = uow.session.execute(
+            select(m.Subscriber.msisdn, m.LedgerEntry.created_at)
+            .join(m.Account, m.Account.subscriber_id == m.Subscriber.id)
+            .join(m.LedgerEntry, m.LedgerEntry.account_id == m.Account.id)
+            .where(m.LedgerEntry.id == entry_id)
+        ).first()
+    return None if row is None else (row[0], months.month_of(row[1]))

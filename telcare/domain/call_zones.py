@@ -31,7 +31,6 @@ from datetime import date
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import geocoder
 
 
 class Zone(enum.StrEnum):
@@ -98,6 +97,9 @@ def never_holiday(_day: date) -> bool:
 def city_of(number: str) -> str | None:
     """The mainland city (归属地, as ``phonenumbers`` names it in Chinese) of ``number``;
     ``None`` for an empty, malformed or foreign number."""
+    # phonenumbers' geocoding data takes seconds to import: only when a call is rated
+    from phonenumbers import geocoder
+
     digits = number.strip()
     if not digits:
         return None

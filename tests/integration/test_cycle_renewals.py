@@ -183,3 +183,20 @@ def test_the_january_statement_shows_the_fees_and_equals_the_ledger(cdb: Databas
     assert "-88.00" in csv_text and ",closing,,,10.00" in csv_text
     sent = cycle.notify_ready(cdb, "2026-12")
     assert sent >= 3 and cycle.notify_ready(cdb, "2026-12") == 0  # once per line and month
+
+
+def test_fee_reminders_before_the_first(cdb: Database, time_machine: TimeMachineFixture) -> None:
+    time_machine.move_to(datetime.fromisoformat("2027-01-25T10:00:00+08:00"))
+    cycle.renew_month(cdb, "2027-01")
+    # February: BJ has 10.00 for 89.00 of fees, GD 9.00 for 20.00; SH's LCYJ lapsed
+    assert cycle.remind_fees(cdb, "2027-01") == 2
+    assert cycle.remind_fees(cdb, "2027-01") == 0  # once per line and month
+    with cdb.read() as uow:
+        texts = {
+            sms.recipient: sms.text
+            for sms in uow.session.scalars(
+                select(m.OutboundSms).where(m.OutboundSms.dedupe_key.like("fee_reminder:%"))
+            )
+        }
+    assert set(texts) == {BJ, GD}
+    assert "2027-02-01将扣除套餐及业务月费89.00元，您当前余额10.00元" in texts[BJ]

@@ -3,8 +3,9 @@ monthly renewals of base plans and add-ons.
 
 Modules, lowest first: ``texts`` (SMS and error texts), ``runs`` (``job_run``: the
 claim, the lease, the outcome), ``renewals`` (the 1st's recurring fees),
-``statements`` (a line's month from the ledger, its CSV, the "statement ready"
-SMS), ``jobs`` (the job table: each periodic job and the service it runs) and ``worker``
+``reminders`` (fees the balance will not cover, on the 25th), ``statements`` (a
+line's month from the ledger, its CSV, the "statement ready" SMS), ``jobs`` (the job
+table: each periodic job and the service it runs) and ``worker``
 (:func:`run_due`, :func:`status`). The rules are in :mod:`telcare.domain.schedule`
 and :mod:`telcare.domain.renewals`.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from telcare.services.cycle import texts as texts  # registers the texts
 from telcare.services.cycle.jobs import JOBS as JOBS
+from telcare.services.cycle.reminders import remind_fees as remind_fees
 from telcare.services.cycle.renewals import RenewalRun as RenewalRun
 from telcare.services.cycle.renewals import renew_month as renew_month
 from telcare.services.cycle.runs import Claim as Claim

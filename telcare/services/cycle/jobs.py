@@ -17,6 +17,7 @@ from telcare.config import get_settings
 from telcare.domain import schedule
 from telcare.domain.schedule import Cadence, JobSpec
 from telcare.services import complaints, loyalty, partners, quality, surveys
+from telcare.services.cycle.reminders import remind_fees
 from telcare.services.cycle.renewals import renew_month
 from telcare.services.cycle.statements import notify_ready
 
@@ -79,6 +80,11 @@ def _statements(db: Any, period: str, now: datetime, beat: Callable[[], None]) -
     return {"month": last, "sms": notify_ready(db, last, now=now)}
 
 
+def _fee_reminders(db: Any, period: str, now: datetime, beat: Callable[[], None]) -> Result:
+    """On the 25th (a monthly job 24 days and 10 hours after the 1st)."""
+    return {"month": period, "sms": remind_fees(db, period, now=now)}
+
+
 def _h(hours: float) -> timedelta:
     return timedelta(hours=hours)
 
@@ -99,6 +105,9 @@ JOBS: tuple[Job, ...] = (
                 title_zh="月度服务质量指标", title_en="The month's quality figures"), _quality),
     Job(JobSpec("statements", Cadence.MONTHLY, _h(6), catch_up=True,
                 title_zh="月账单短信通知", title_en="Statement ready SMS"), _statements),
+    Job(JobSpec("fee_reminders", Cadence.MONTHLY, timedelta(days=24, hours=10),
+                title_zh="月费余额不足提醒", title_en="Reminders of fees due on the 1st"),
+        _fee_reminders),
     Job(JobSpec("survey_expiry", Cadence.HOURLY,
                 title_zh="满意度调查过期", title_en="Survey expiry"), _surveys),
     Job(JobSpec("sla_escalation", Cadence.HOURLY, timedelta(minutes=5),

@@ -26,6 +26,12 @@ register(
             "Your statement for {month} is ready: see or download it under My statement in the "
             "online hall.",
         ),
+        "cycle.fee_reminder": (
+            "尊敬的客户，{date}将扣除套餐及业务月费{fees}元，您当前余额{balance}元，"
+            "为免业务失效或停机，请及时充值。中国移动",
+            "On {date} your monthly fees of {fees} yuan are due; your balance is "
+            "{balance} yuan. Please recharge to keep your services.",
+        ),
         "cycle.unknown_job": ("没有名为{job}的定时任务。", "There is no periodic job {job}."),
     }
 )

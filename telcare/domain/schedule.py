@@ -5,7 +5,8 @@ calendar), named by a sortable key: ``2027-01-01T08``, ``2027-01-01``, ``2027-01
 ``2027``. A period falls due ``offset`` after it starts (the monthly renewals at
 00:00 on the 1st, the points accrual at 01:00 each day). After downtime a
 catch-up job runs every period it missed, oldest first; any other job runs only
-the latest one due. A job that never ran starts with the latest period due.
+the latest one due. A job that never ran starts with the current period, when it
+falls due (it does not go back to the period before).
 """
 
 from __future__ import annotations
@@ -99,9 +100,11 @@ def latest_due(spec: JobSpec, now: datetime) -> str:
 def due_periods(spec: JobSpec, now: datetime, last_done: str | None) -> list[str]:
     """The periods a run at ``now`` should do, oldest first, after ``last_done``."""
     latest = latest_due(spec, now)
-    if last_done is not None and last_done >= latest:
+    if last_done is None:  # a new job starts with the current period, once it is due
+        return [latest] if latest == period_key(spec.cadence, now) else []
+    if last_done >= latest:
         return []
-    if last_done is None or not spec.catch_up:
+    if not spec.catch_up:
         return [latest]
     keys = []
     key = next_key(spec.cadence, last_done)

@@ -56,6 +56,13 @@ def test_once_per_period() -> None:
     assert schedule.due_periods(MONTHLY, now + timedelta(days=20), "2027-01") == []
 
 
+def test_a_new_job_starts_with_the_current_period_once_due() -> None:
+    at_0030 = datetime(2027, 1, 1, 0, 30, tzinfo=BJ)
+    assert schedule.due_periods(DAILY_1AM, at_0030, None) == []  # not yesterday's
+    assert schedule.next_run(DAILY_1AM, at_0030, None) == datetime(2027, 1, 1, 1, tzinfo=BJ)
+    assert schedule.due_periods(DAILY_1AM, at_0030 + timedelta(hours=1), None) == ["2027-01-01"]
+
+
 def test_catch_up_runs_every_missed_month_oldest_first() -> None:
     back = datetime(2027, 3, 2, 9, 0, tzinfo=BJ)  # down since before 2027-01-01
     assert schedule.due_periods(MONTHLY, back, "2026-12") == ["2027-01", "2027-02", "2027-03"]

@@ -89,7 +89,7 @@ PROVINCE_CAPITAL: dict[str, str] = {
 
 
 def never_holiday(_day: date) -> bool:
-    """The default holiday calendar: none (pass ``telcare.domain.calendar.is_holiday``)."""
+    """A calendar without holidays (the ingest passes the operator's calendar)."""
     return False
 
 

@@ -95,3 +95,8 @@ def test_holiday_terms_use_the_calendar_given(
         ],
     )
     assert fen == {"h1": 15, "h2": 30}
+
+
+def test_the_operator_calendar_decides_holidays() -> None:
+    assert zones.operator_holiday(date(2027, 10, 3))  # National Day week
+    assert not zones.operator_holiday(date(2027, 10, 12))  # an ordinary Tuesday

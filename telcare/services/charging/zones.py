@@ -6,9 +6,10 @@ flag, the caller's province and the zone-changing products in force at
 tariff in force that day. A record whose zone cannot be told keeps the standard
 voice tariff (``-1`` here). Cities are cached per number, prices per tariff and day.
 
-The holiday calendar is a callable: :func:`use_holidays` sets it (the composition
-root passes ``telcare.domain.calendar.is_holiday`` once that module exists);
-the default knows no holidays.
+The holiday calendar is a callable: by default the operator's calendar
+(:func:`telcare.services.calendar.operator_calendar`, China's holiday breaks plus the
+operator's overrides, read only when a 非常假期 line makes a call);
+:func:`use_holidays` replaces it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,21 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import call_zones as cz
 from telcare.domain import rating
+from telcare.domain.calendar import is_holiday
 from telcare.domain.catalog import Service, price_at
 from telcare.domain.catalog import TariffPrice as DomainPrice
 from telcare.domain.errors import UnknownProduct
 from telcare.domain.subscriptions import OPERATOR_TZ, in_force
+from telcare.services.calendar import operator_calendar
 from telcare.store.models import Subscriber, Subscription, TariffPrice
 
-_holidays: list[Callable[[date], bool]] = [cz.never_holiday]
+
+def operator_holiday(day: date) -> bool:
+    """Whether ``day`` is in a holiday break of the operator's calendar."""
+    return is_holiday(day, operator_calendar())
+
+
+_holidays: list[Callable[[date], bool]] = [operator_holiday]
 
 
 def use_holidays(is_holiday: Callable[[date], bool]) -> None:

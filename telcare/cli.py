@@ -28,6 +28,8 @@ from telcare.channels.report_cli import app as report_app
 from telcare.channels.sms.messages import MoMessage
 from telcare.channels.survey_cli import app as survey_app
 from telcare.channels.usage_cli import app as usage_app
+from telcare.channels.worker_cli import jobs as jobs_command
+from telcare.channels.worker_cli import worker as worker_command
 from telcare.config import get_settings
 
 if TYPE_CHECKING:
@@ -258,6 +260,8 @@ def bench(
         typer.echo(json.dumps(figures, sort_keys=True))
 
 
+app.command("worker")(worker_command)
+app.command("jobs")(jobs_command)
 app.add_typer(spam_app, name="spam", help="Train, run and evaluate the spam classifier.")
 app.add_typer(usage_app, name="usage", help="Rate usage records (CSV/Parquet).")
 app.add_typer(bus_app, name="bus", help="Province-to-headquarters event bus.")

@@ -9,6 +9,7 @@ from telcare.demo import load
 from telcare.domain.catalog import (
     Allowance,
     Brand,
+    FirstMonth,
     Period,
     Product,
     ProductKind,
@@ -36,6 +37,8 @@ def _product(row: dict[str, Any]) -> Product:
     fields["kind"] = ProductKind(row["kind"])
     if "period" in row:
         fields["period"] = Period(row["period"])
+    if "first_month" in row:
+        fields["first_month"] = FirstMonth(row["first_month"])
     if "allowance" in row:
         fields["allowance"] = Allowance(**row["allowance"])
     if "brands" in row:

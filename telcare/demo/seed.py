@@ -300,4 +300,5 @@ def _product_row(p: catalog.Product, now: datetime) -> m.Product:
         description_zh=p.description_zh,
         description_en=p.description_en,
         last_update=now,
+        first_month=p.first_month.value,
     )

@@ -35,6 +35,13 @@ class Period(enum.StrEnum):
     ONCE = "once"  # one payment, valid for ``validity_days``
 
 
+class FirstMonth(enum.StrEnum):
+    """What a monthly product costs in the month it starts (the renewals charge the rest)."""
+
+    FULL = "full"  # the whole month's fee, whatever the day
+    PRORATED = "prorated"  # the fee times the days left (the start day included) / days
+
+
 class Service(enum.StrEnum):
     DATA = "data"
     VOICE = "voice"
@@ -66,6 +73,7 @@ class Product:
     description_zh: str = ""
     description_en: str = ""
     last_update: datetime | None = None  # when the catalog entry last changed
+    first_month: FirstMonth = FirstMonth.FULL
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh

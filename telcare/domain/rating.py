@@ -15,8 +15,10 @@ Rules (the service layer and ``docs/charging.md`` rely on them):
   from 00:00 Asia/Shanghai of its effective date).
 * Roaming: packages are domestic home-network allowances, so a roaming record
   never draws from them; it is charged in full at the standard tariff.
-* Voice is rated at the long-distance single rate whatever the ``peer``; the
-  peer is kept on the usage record for the bill, not used for the price.
+* Voice is rated here at the standard voice tariff (the long-distance single
+  rate); the ingest then prices each call by where it goes
+  (:mod:`telcare.domain.call_zones`, ``services/charging/zones.py``) when that
+  can be told from its ``peer``.
 * Money: unit prices are exact integers in micro-fen (1 fen = 1,000,000 µfen), so
   nothing is a float. Charges accumulate per subscriber per Asia/Shanghai day
   in µfen and are rounded **once**, half up, to fen (:func:`ufen_to_fen`).

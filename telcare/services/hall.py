@@ -201,6 +201,7 @@ class OrderStep:
     """What one order step did, as the page shows it (also when replayed).
 
     ``action`` is ``pending`` (waiting for confirmation), ``subscribed``,
+    ``scheduled`` (a base-plan change from ``effective_at``),
     ``declined`` or ``cancelled``; ``effective_at`` is when a pending order
     expires, a one-off package ends or a cancellation takes effect.
     """
@@ -247,6 +248,10 @@ def confirm_order(db: Database, msisdn: str, *, idempotency_key: str) -> OrderSt
 
     def call() -> OrderStep:
         done = orders.confirm(db, msisdn)
+        if done.starts_at is not None:  # a base-plan change, from the 1st of next month
+            return _step(
+                "scheduled", done.offer, balance_fen=done.balance_fen, effective_at=done.starts_at
+            )
         return _step(
             "subscribed", done.offer, balance_fen=done.balance_fen, effective_at=done.ends_at
         )
@@ -274,6 +279,16 @@ def cancel_package(db: Database, msisdn: str, code: str, *, idempotency_key: str
         return _step("cancelled", done.offer, effective_at=done.effective_at)
 
     return _once(db, "web.order.cancel", idempotency_key, msisdn, call, NotSubscribed)
+
+
+def cancel_plan_change(db: Database, msisdn: str, *, idempotency_key: str) -> OrderStep:
+    """Drop the base-plan change waiting for the 1st (:func:`orders.cancel_change`)."""
+
+    def call() -> OrderStep:
+        done = orders.cancel_change(db, msisdn)
+        return _step("cancelled", done.offer, effective_at=done.effective_at)
+
+    return _once(db, "web.order.cancel_change", idempotency_key, msisdn, call, NothingPending)
 
 
 def _once(

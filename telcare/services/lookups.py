@@ -109,6 +109,7 @@ def to_domain(row: Product | Row[Any]) -> catalog.Product:
         provinces=frozenset(row.provinces) if row.provinces is not None else None,
         charged=row.charged,
         description_zh=row.description_zh,
+        first_month=catalog.FirstMonth(row.first_month),
         description_en=row.description_en,
         last_update=getattr(row, "last_update", None),
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
+from telcare import clock
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
 from telcare.domain.msisdn import normalise_msisdn
@@ -69,13 +70,20 @@ def overview(db: Database, msisdn: str) -> Overview:
 
 
 def packages(db: Database, msisdn: str) -> list[PackageInForce]:
-    """Subscriptions in force (active), base plan first."""
+    """Subscriptions in force now (a plan change waiting for the 1st is
+    :func:`telcare.services.orders.pending_change`), base plan first."""
+    now = clock.now()
     with db.uow() as uow:
         sub = lookups.subscriber(uow.session, msisdn)
         rows = uow.session.execute(
             select(Subscription, Product)
             .join(Product, Product.code == Subscription.product_code)
-            .where(Subscription.subscriber_id == sub.id, Subscription.state == "active")
+            .where(
+                Subscription.subscriber_id == sub.id,
+                Subscription.state == "active",
+                Subscription.starts_at <= now,
+                or_(Subscription.ends_at.is_(None), Subscription.ends_at > now),
+            )
             .order_by(Product.kind != "base_plan", Subscription.starts_at)
         ).all()
         return [

@@ -167,6 +167,8 @@ class Product(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     last_update: Mapped[datetime | None]  # the offering's TMF620 lastUpdate (0023)
     spec_id: Mapped[int | None] = mapped_column(ForeignKey("product_spec.id"))  # TMF620
+    # FirstMonth: "full" or "prorated" (migration 0021)
+    first_month: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
     __table_args__ = (CheckConstraint("price_fen >= 0", name="price"),)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -161,9 +162,9 @@ def test_fractional_fen_round_once_per_day_across_chunks(
         from telcare.store.models import TariffPrice
 
         for price in uow.session.scalars(
-            select(TariffPrice).where(TariffPrice.code == "VOICE_LD_SINGLE")
+            select(TariffPrice).where(TariffPrice.code.in_(["VOICE_LD_SINGLE", "VOICE_LD"]))
         ):
-            price.fen_per_unit = price.fen_per_unit / 38
+            price.fen_per_unit = Decimal("0.5")
         uow.commit()
     lines = [f"v{i},{EASYOWN},voice,2026-10-08 10:0{i}:00,60,0,13800138000" for i in range(3)]
     summary = charging.ingest(rated_db, write_csv(tmp_path / "v.csv", lines), chunk_rows=1)
@@ -212,4 +213,5 @@ def test_parquet_files_are_rated_too(rated_db: Database, tmp_path: Path) -> None
     )
     frame.write_parquet(tmp_path / "u.parquet")
     summary = charging.ingest(rated_db, tmp_path / "u.parquet", now=NOW)
-    assert (summary.rated, summary.rejected, summary.charged_fen) == (2, 1, 19)
+    # a roaming minute on WLT (no 长途一费制): the roaming rate, 0.60 (call_zones)
+    assert (summary.rated, summary.rejected, summary.charged_fen) == (2, 1, 60)

@@ -9,6 +9,7 @@ from telcare.channels.web import (
     club,
     complaints,
     hall,
+    jobs,
     logins,
     loyalty,
     pages,
@@ -17,6 +18,7 @@ from telcare.channels.web import (
     security,
     simulator,
     staff,
+    statement,
     surveys,
     van,
 )
@@ -38,5 +40,7 @@ def install(app: FastAPI, demo: bool = False) -> None:
     app.include_router(quality.router)  # /staff/quality
     for router in chat.ROUTERS:  # /hall/chat, /staff/chat (online service, agent desk)
         app.include_router(router)
+    app.include_router(statement.router)  # /hall/statement, /hall/statement.csv
+    app.include_router(jobs.router)  # /staff/jobs (the worker's periodic jobs)
     app.include_router(logins.router)  # /staff/logins (HQ admins: audit log, lockouts)
     app.include_router(partners.router)  # /partners/disclosed, /sp, /hall/sp, /staff/partners

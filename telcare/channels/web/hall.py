@@ -27,6 +27,7 @@ from telcare.channels.web.security import (
 from telcare.domain.errors import DomainError, InvalidInput
 from telcare.domain.ledger import EntryKind
 from telcare.domain.money import fen_to_yuan
+from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import auth, cards, charging, hall, orders, selfcare
 from telcare.store.uow import Database
 
@@ -139,6 +140,7 @@ def packages(request: Request, db: Db, msisdn: Msisdn) -> Response:
         {
             "info": selfcare.overview(db, msisdn),
             "pending": orders.pending(db, msisdn),
+            "plan_change": orders.pending_change(db, msisdn),
             "in_force": selfcare.packages(db, msisdn),
             "offers": hall.eligible_offers(db, msisdn),
             "base_plans": hall.base_plans(db),
@@ -175,6 +177,11 @@ def confirm(request: Request, db: Db, msisdn: Msisdn, key: FormKey) -> Response:
     except DomainError as err:
         _error(request, err)
         return redirect("/hall/packages")
+    if done.action == "scheduled" and done.effective_at is not None:
+        day = done.effective_at.astimezone(OPERATOR_TZ).date().isoformat()
+        name = done.name(lang_of(request))
+        flash(request, "ok", "order.plan_change_scheduled", name=name, date=day)
+        return redirect("/hall/packages")
     flash(
         request,
         "ok",
@@ -183,6 +190,17 @@ def confirm(request: Request, db: Db, msisdn: Msisdn, key: FormKey) -> Response:
         price=fen_to_yuan(done.price_fen),
         balance=fen_to_yuan(done.balance_fen or 0),
     )
+    return redirect("/hall/packages")
+
+
+@router.post("/packages/cancel-change", dependencies=CSRF)
+def cancel_change(request: Request, db: Db, msisdn: Msisdn, key: FormKey) -> Response:
+    """Drop the base-plan change waiting for the 1st (the current plan runs on)."""
+    try:
+        done = hall.cancel_plan_change(db, msisdn, idempotency_key=key)
+        flash(request, "ok", "order.plan_change_cancelled", name=done.name(lang_of(request)))
+    except DomainError as err:
+        _error(request, err)
     return redirect("/hall/packages")
 
 

@@ -21,6 +21,11 @@ class QueryBalance:
 
 
 @dataclass(frozen=True, slots=True)
+class CancelPlanChange:
+    """``QXTCBG``, 取消套餐变更: drop the base-plan change waiting for the 1st."""
+
+
+@dataclass(frozen=True, slots=True)
 class QueryUsage:
     """``CXLL``, 流量, 查流量."""
 
@@ -152,6 +157,7 @@ Command: TypeAlias = (
     | ListSubscriptions
     | CancelNumbered
     | CancelAll
+    | CancelPlanChange
     | Recharge
     | ReminderOn
     | ReminderOff

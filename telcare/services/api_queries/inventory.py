@@ -88,8 +88,8 @@ def product_status(item: InventoryItem, now: datetime | None = None) -> str:
     """The TMF637 status of a subscription at ``now``."""
     now = _now(now)
     ended = item.ends_at is not None and item.ends_at <= now
-    if item.state == "pending":
-        return "pendingActive"
+    if item.state == "pending" or (item.state == "active" and item.starts_at > now):
+        return "pendingActive"  # a base-plan change waiting for the 1st is active later
     if item.state == "active":
         return "terminated" if ended else "active"
     if item.state == "cancelled" and not ended:

@@ -22,6 +22,7 @@ from telcare.services.charging.allowances import _buckets, _used
 from telcare.services.charging.daily import _days, _post
 from telcare.services.charging.records import CONTROL, UNIT_COLUMNS, _parse
 from telcare.services.charging.subscribers import _Sub, _subscribers
+from telcare.services.charging.zones import voice_prices
 from telcare.store import bulk
 from telcare.store.charging_models import AllowanceUsage, IngestJob, UsageRecord
 from telcare.store.models import TariffPrice
@@ -225,10 +226,12 @@ class _Ingest:
             good["roam"].to_numpy().astype(np.bool_),
         )
         rated = rating.rate(batch, arr, prices)
+        zoned = voice_prices(s, good)  # calls priced by where they go (-1: standard)
+        charge = np.where(zoned >= 0, (rated.units - rated.covered) * zoned, rated.charge_ufen)
         rows = good.with_columns(
             pl.Series("units", rated.units),
             pl.Series("covered", rated.covered),
-            pl.Series("charge_ufen", rated.charge_ufen),
+            pl.Series("charge_ufen", charge),
             pl.lit(self.job_id).alias("job_id"),
             pl.col("vol").alias("volume"),
             pl.col("roam").alias("roaming"),

@@ -11,18 +11,19 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import subscriptions as rules
-from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
+from telcare.domain.catalog import Brand, FirstMonth, Product, ProductKind, check_eligible
 from telcare.domain.errors import (
     AlreadySubscribed,
     ConfirmationExpired,
-    NotEligible,
     NothingPending,
     OfferChanged,
 )
 from telcare.domain.ledger import EntryKind
 from telcare.domain.msisdn import normalise_msisdn
+from telcare.domain.renewals import first_month_fee
 from telcare.services import lookups
 from telcare.services.accounts import debit
+from telcare.services.orders import plan_change
 from telcare.services.orders.hooks import _CONFIRMERS, Confirmation, _subscribed
 from telcare.services.orders.offers import Offer, Pending, Subscribed
 from telcare.store import models as m
@@ -41,6 +42,15 @@ def request_subscription(
     with db.uow() as uow:
         s = uow.session
         sub, product = lookups.holder_and_product(s, msisdn, code)
+        if product.kind is ProductKind.BASE_PLAN:  # a plan change: always confirmed
+            plan_change.check_change(s, sub, product, now)
+            offer = Offer.of(product)
+            replaced = hold_for_confirmation(s, sub.id, plan_change.ACTION, offer, channel, now)
+            uow.commit()
+            expires = now + rules.CONFIRMATION_TTL
+            return Pending(
+                offer, expires, replaced, starts_at=rules.month_end(now), first_fee_fen=0
+            )
         _check_can_subscribe(s, sub, product, now)
         if not product.needs_confirmation:
             done = _subscribe(s, sub.id, product, now)
@@ -50,7 +60,8 @@ def request_subscription(
         offer = Offer.of(product)
         replaced = hold_for_confirmation(s, sub.id, "subscribe", offer, channel, now)
         uow.commit()
-        return Pending(offer, now + rules.CONFIRMATION_TTL, replaced)
+        first = first_month_fee(product.price_fen, product.first_month, now)
+        return Pending(offer, now + rules.CONFIRMATION_TTL, replaced, first_fee_fen=first)
 
 
 # The hot path's statements, built once with bound parameters (see lookups).
@@ -123,7 +134,11 @@ def pending(db: Database, msisdn: str, now: datetime | None = None) -> Pending |
         row = uow.session.get(m.PendingConfirmation, sub.id)
         if row is None or rules.confirmation_expired(row.created_at, now):
             return None
-        return Pending(Offer(**row.payload["offer"]), row.expires_at, None)
+        offer = Offer(**row.payload["offer"])
+        if row.action == plan_change.ACTION:
+            return Pending(offer, row.expires_at, None, rules.month_end(now), 0)
+        first = first_month_fee(offer.price_fen, FirstMonth(offer.first_month), now)
+        return Pending(offer, row.expires_at, None, first_fee_fen=first)
 
 
 def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscribed | Confirmation:
@@ -146,7 +161,7 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
         if rules.confirmation_expired(row.created_at, now):
             uow.commit()
             raise ConfirmationExpired("order.expired", code=code)
-        if row.action != "subscribe":
+        if row.action not in ("subscribe", plan_change.ACTION):
             subscriber = s.get_one(m.Subscriber, row.subscriber_id)
             result = _CONFIRMERS[row.action](s, subscriber, row.payload, now)
             uow.commit()
@@ -155,6 +170,10 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
         if Offer.of(product) != Offer(**row.payload["offer"]):
             uow.commit()  # the pending order is gone: what was confirmed is no longer sold
             raise OfferChanged("order.offer_changed", code=code)
+        if row.action == plan_change.ACTION:
+            scheduled = plan_change.schedule_change(s, sub, product, now, ordered_at=row.created_at)
+            uow.commit()
+            return scheduled
         _check_can_subscribe(s, sub, product, now)
         done = _subscribe(s, sub.id, product, now, ordered_at=row.created_at)
         uow.commit()
@@ -182,8 +201,6 @@ def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now:
     check_eligible(product, Brand(sub.brand), sub.province_code)
     if _open_subscription_id(s, sub.id, product.code, now) is not None:
         raise AlreadySubscribed("order.already", code=product.code)
-    if product.kind is ProductKind.BASE_PLAN:
-        raise NotEligible("order.base_plan_change", code=product.code)
 
 
 def _subscribe(
@@ -194,14 +211,16 @@ def _subscribe(
     *,
     ordered_at: datetime | None = None,
 ) -> Subscribed:
-    """Charge (if priced) and open the subscription; ``ordered_at`` is when its order
-    was placed (the pending order's time), ``now`` when it takes effect."""
-    if product.charged and product.price_fen > 0:
+    """Charge (if priced: the first month's terms) and open the subscription;
+    ``ordered_at`` is when its order was placed (the pending order's time), ``now``
+    when it takes effect."""
+    fee = first_month_fee(product.price_fen, product.first_month, now) if product.charged else 0
+    if fee > 0:
         balance = debit(
             s,
             subscriber_id,
             EntryKind.CHARGE,
-            -product.price_fen,
+            -fee,
             reason=f"订购 {product.code} {product.name_zh}",
             reference=product.code,
         )
@@ -221,7 +240,7 @@ def _subscribe(
         },
     )
     assert subscription_id is not None
-    return Subscribed(Offer.of(product), subscription_id, balance, ends_at)
+    return Subscribed(Offer.of(product), subscription_id, balance, ends_at, charged_fen=fee)
 
 
 def _open_subscription_id(s: Session, subscriber_id: int, code: str, now: datetime) -> int | None:

@@ -17,14 +17,18 @@ class Offer:
     price_fen: int
     period: str = "monthly"
     validity_days: int | None = None
+    first_month: str = "full"  # the catalog's FirstMonth terms, shown before ``Y``
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
     @classmethod
     def of(cls, p: Product | m.Product) -> Offer:
-        period = p.period.value if isinstance(p, Product) else p.period
-        return cls(p.code, p.name_zh, p.name_en, p.price_fen, period, p.validity_days)
+        if isinstance(p, Product):
+            period, first = p.period.value, p.first_month.value
+        else:
+            period, first = p.period, p.first_month
+        return cls(p.code, p.name_zh, p.name_en, p.price_fen, period, p.validity_days, first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,8 @@ class Pending:
     offer: Offer
     expires_at: datetime
     replaced: Offer | None  # the earlier pending order this one replaced
+    starts_at: datetime | None = None  # a base-plan change: the 1st it takes effect
+    first_fee_fen: int | None = None  # what ``Y`` charges now (the first month's terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,8 @@ class Subscribed:
     subscription_id: int
     balance_fen: int
     ends_at: datetime | None
+    starts_at: datetime | None = None  # later than now for a base-plan change
+    charged_fen: int | None = None  # the first month's fee charged (None: the price)
 
 
 @dataclass(frozen=True, slots=True)

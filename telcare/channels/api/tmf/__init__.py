@@ -17,6 +17,7 @@ from telcare.channels.api.tmf import (
     tmf654,
     tmf654_reserve,
     tmf658,
+    tmf678,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tmf635.router,
     tmf635_admin.router,
     tmf621.router,  # /tmf-api/troubleTicket/v4 (complaints)
+    tmf678.router,  # /tmf-api/customerBillManagement/v4 (monthly statements)
 )

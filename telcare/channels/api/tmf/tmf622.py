@@ -128,6 +128,10 @@ def _place(db: Database, who: Principal, body: ProductOrderCreate) -> dict[str, 
         if item.product is None or not item.product.id.isdigit():
             raise InvalidInput("api.bad_order", what="product.id")
         owned = api_queries.inventory_item(db, who, int(item.product.id))
+        change = orders.pending_change(db, owned.line.msisdn)
+        if change is not None and change.subscription_id == owned.id:  # not started yet
+            orders.cancel_change(db, owned.line.msisdn)
+            return {"order_id": f"{owned.line.id}-c{owned.id}"}
         if api_queries.product_status(owned) != "active":
             raise NotSubscribed("order.not_subscribed", code=owned.product.code)
         orders.cancel(db, owned.line.msisdn, owned.product.code)

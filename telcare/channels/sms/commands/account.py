@@ -10,7 +10,8 @@ from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
-from telcare.services import cards, charging, selfcare
+from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import cards, charging, orders, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
@@ -32,7 +33,12 @@ def packages(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str
     lang = who.language
     items = selfcare.packages(db, mo.sender)
     listing = "；".join(f"{p.name(lang)}({p.code}) {fen_to_yuan(p.price_fen)}" for p in items)
-    return render("sms.packages", lang, packages=listing or "-")
+    text = render("sms.packages", lang, packages=listing or "-")
+    change = orders.pending_change(db, mo.sender)
+    if change is not None:  # 套餐变更次月生效: shown until it starts
+        day = change.effective_at.astimezone(OPERATOR_TZ).date().isoformat()
+        text += render("order.plan_change_shown", lang, name=change.offer.name(lang), date=day)
+    return text
 
 
 @registry.command(g.QueryUsage)

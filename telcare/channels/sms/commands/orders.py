@@ -33,6 +33,7 @@ def subscribe(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str
         price=fen_to_yuan(outcome.offer.price_fen),
         per=_per(outcome.offer, lang),
     )
+    text = _with_terms(text, outcome, lang)
     if outcome.replaced is not None:
         replaced = render("sms.confirm_replaced", lang, old=outcome.replaced.name(lang))
         text = f"{replaced} {text}" if lang == "en" else replaced + text
@@ -45,6 +46,9 @@ def confirm(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
     done = orders.confirm(db, mo.sender)
     if not isinstance(done, orders.Subscribed):
         return render(done.message_key, lang, **done.message_params)
+    if done.starts_at is not None:  # a base-plan change, from the 1st of next month
+        day = _day(done.starts_at)
+        return render("order.plan_change_scheduled", lang, name=done.offer.name(lang), date=day)
     return render(
         "sms.subscribed",
         lang,
@@ -96,6 +100,30 @@ def _cancelled(lang: str, done: list[orders.Cancelled]) -> str:
         render("sms.cancelled", lang, name=c.offer.name(lang), date=_day(c.effective_at))
         for c in done
     )
+
+
+@registry.command(g.CancelPlanChange)
+def cancel_plan_change(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
+    change = orders.cancel_change(db, mo.sender)
+    return render("order.plan_change_cancelled", who.language, name=change.offer.name(who.language))
+
+
+def _with_terms(text: str, pending: orders.Pending, lang: str) -> str:
+    """The confirmation question, then the first month's terms (read before ``Y``)."""
+    offer = pending.offer
+    if pending.starts_at is not None:
+        terms = render(
+            "order.terms_change",
+            lang,
+            date=_day(pending.starts_at),
+            price=fen_to_yuan(offer.price_fen),
+        )
+    elif offer.period == "monthly" and pending.first_fee_fen is not None:
+        key = "order.terms_prorated" if offer.first_month == "prorated" else "order.terms_full"
+        terms = render(key, lang, first=fen_to_yuan(pending.first_fee_fen))
+    else:
+        return text
+    return text + terms
 
 
 def _per(offer: orders.Offer, lang: str) -> str:

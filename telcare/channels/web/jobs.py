@@ -1,0 +1,67 @@
+"""The periodic jobs in the staff console (``/staff/jobs``): each job's last run, its
+result and its next run, as ``telcare jobs`` lists them. Any staff member may look;
+the jobs run in ``telcare worker``, never from a page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from telcare.channels.api.deps import get_db
+from telcare.channels.web.render import page
+from telcare.channels.web.security import require_staff
+from telcare.channels.web.staff import CONSOLES
+from telcare.domain.access import Principal
+from telcare.domain.messages import register
+from telcare.services import cycle
+from telcare.store.uow import Database
+
+PATH = "/staff/jobs"
+router = APIRouter(prefix=PATH, include_in_schema=False)
+Db = Annotated[Database, Depends(get_db)]
+Staff = Annotated[Principal, Depends(require_staff)]
+CONSOLES.append((PATH + "/", "web.jobs.console"))
+
+register(
+    {
+        "web.jobs.console": ("定时任务", "Periodic jobs"),
+        "web.jobs.job": ("任务", "Job"),
+        "web.jobs.cadence": ("周期", "Cadence"),
+        "web.jobs.period": ("上次周期", "Last period"),
+        "web.jobs.status": ("结果", "Status"),
+        "web.jobs.result": ("数据", "Figures"),
+        "web.jobs.finished": ("完成时间", "Finished"),
+        "web.jobs.next": ("下次运行", "Next run"),
+        "web.jobs.never": ("尚未运行", "Never run"),
+        "web.jobs.note": (
+            "任务由 telcare worker 按周期运行，每个任务每个周期只运行一次，停机后自动补跑。",
+            "telcare worker runs each job once per period and catches up after downtime.",
+        ),
+    }
+)
+
+
+@router.get("/", response_class=HTMLResponse)
+def jobs(
+    request: Request, db: Db, who: Staff, format: Annotated[str, Query(max_length=10)] = ""
+) -> Response:
+    """Every periodic job: last run, result, next run."""
+    rows = cycle.status(db)
+    if format == "json" or "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse(
+            [
+                {
+                    "job": s.name,
+                    "cadence": s.cadence,
+                    "last_period": s.last_period,
+                    "last_status": s.last_status,
+                    "last_result": s.last_result,
+                    "last_error": s.last_error,
+                    "next_run": s.next_run.isoformat(),
+                }
+                for s in rows
+            ]
+        )
+    return page(request, "staff/jobs.html", {"rows": rows})

@@ -2,7 +2,7 @@
 subscription and month renewed) and product.first_month (the first month's terms)
 
 Revision ID: 0021
-Revises: 0023
+Revises: 0020
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0023"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -123,6 +123,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "login.password_short": ("密码至少8位。", "The password needs at least 8 characters."),
     "login.token_invalid": ("登录已失效，请重新登录。", "Your session has expired; log in again."),
     "access.denied": ("无权查看该信息。", "You may not see this."),
+    "access.role": (
+        "您的岗位无权办理此业务（{action}）。",
+        "Your role may not do this ({action}).",
+    ),
     # SMS replies
     "sms.confirm_ask": (
         "您将订购{name}，资费{price}元{per}。请在24小时内回复Y确认，回复N取消。",

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
+from telcare.channels.guards import requires
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import Forbidden, InvalidInput
 from telcare.domain.messages import register
@@ -124,6 +125,7 @@ def _report_out(result: antispam.ReportResult) -> ReportOut:
     status_code=201,
     summary="Report a spam SMS",
     responses={200: {"model": ReportOut, "description": "Already reported: the earlier report"}},
+    dependencies=[requires("antispam.report")],
 )
 def create_report(body: ReportIn, db: Db, who: Caller, response: Response) -> ReportOut:
     line = _line(db, who, body.reporter)
@@ -133,7 +135,9 @@ def create_report(body: ReportIn, db: Db, who: Caller, response: Response) -> Re
     return _report_out(result)
 
 
-@router.get("/reports", summary="The report queue (staff)")
+@router.get(
+    "/reports", summary="The report queue (staff)", dependencies=[requires("antispam.queue.view")]
+)
 def list_reports(
     db: Db,
     who: Caller,
@@ -146,7 +150,11 @@ def list_reports(
     ]
 
 
-@router.get("/quarantine", summary="Quarantined messages of a line (last 30 days)")
+@router.get(
+    "/quarantine",
+    summary="Quarantined messages of a line (last 30 days)",
+    dependencies=[requires("antispam.view")],
+)
 def list_quarantine(db: Db, who: Caller, msisdn: Line = None) -> list[MessageOut]:
     return [
         MessageOut(
@@ -167,18 +175,28 @@ def list_quarantine(db: Db, who: Caller, msisdn: Line = None) -> list[MessageOut
     "/quarantine/{message_id}/release",
     status_code=204,
     summary="Not spam: release, allowlist the sender, keep the feedback",
+    dependencies=[requires("antispam.quarantine.release")],
 )
 def release(message_id: MessageId, db: Db, who: Caller, msisdn: Line = None) -> Response:
     antispam.release(db, _line(db, who, msisdn), message_id)
     return Response(status_code=204)
 
 
-@router.post("/quarantine/{message_id}/report", status_code=201, summary="Report a held SMS")
+@router.post(
+    "/quarantine/{message_id}/report",
+    status_code=201,
+    summary="Report a held SMS",
+    dependencies=[requires("antispam.report")],
+)
 def report_held(message_id: MessageId, db: Db, who: Caller, msisdn: Line = None) -> ReportOut:
     return _report_out(antispam.report_quarantined(db, _line(db, who, msisdn), message_id))
 
 
-@router.get("/senders", summary="Reported senders, most reporters first (staff)")
+@router.get(
+    "/senders",
+    summary="Reported senders, most reporters first (staff)",
+    dependencies=[requires("antispam.queue.view")],
+)
 def ranking(
     db: Db, who: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[SenderOut]:
@@ -186,26 +204,40 @@ def ranking(
     return [SenderOut(**asdict(rank)) for rank in antispam.sender_ranking(db, limit=limit)]
 
 
-@router.post("/senders/{sender}/flag", summary="Flag a sender by hand (headquarters)")
+@router.post(
+    "/senders/{sender}/flag",
+    summary="Flag a sender by hand (headquarters)",
+    dependencies=[requires("antispam.sender.flag")],
+)
 def flag(sender: Sender, db: Db, who: Caller) -> dict[str, str]:
     _staff(who, hq=True)
     return {"sender": sender, "status": antispam.flag_sender(db, sender, staff=who.subject)}
 
 
-@router.post("/senders/{sender}/unflag", summary="Lift a flag (headquarters)")
+@router.post(
+    "/senders/{sender}/unflag",
+    summary="Lift a flag (headquarters)",
+    dependencies=[requires("antispam.sender.flag")],
+)
 def unflag(sender: Sender, db: Db, who: Caller) -> dict[str, str]:
     _staff(who, hq=True)
     antispam.unflag_sender(db, sender, staff=who.subject)
     return {"sender": sender, "status": antispam.sender_status(db, sender)}
 
 
-@router.post("/senders/{sender}/dismiss", summary="Close open reports: no violation")
+@router.post(
+    "/senders/{sender}/dismiss",
+    summary="Close open reports: no violation",
+    dependencies=[requires("antispam.sender.flag")],
+)
 def dismiss(sender: Sender, db: Db, who: Caller) -> dict[str, int]:
     _staff(who, hq=True)
     return {"dismissed": antispam.dismiss_reports(db, sender, staff=who.subject)}
 
 
-@router.get("/actions", summary="The audit trail (staff)")
+@router.get(
+    "/actions", summary="The audit trail (staff)", dependencies=[requires("antispam.queue.view")]
+)
 def audit(db: Db, who: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[ActionOut]:
     _staff(who)
     return [ActionOut(**asdict(a)) for a in antispam.actions(db, limit=limit)]

@@ -16,6 +16,7 @@ from fastapi.openapi.docs import (
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from telcare.channels.guards import public
 from telcare.channels.web.headers import docs_csp
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -38,7 +39,7 @@ def install(app: FastAPI) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     title = app.title
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[public("API documentation")])
     def swagger_ui() -> HTMLResponse:
         return _with_nonce(
             get_swagger_ui_html(
@@ -51,11 +52,13 @@ def install(app: FastAPI) -> None:
             )
         )
 
-    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    @app.get(
+        "/docs/oauth2-redirect", include_in_schema=False, dependencies=[public("API documentation")]
+    )
     def swagger_ui_redirect() -> HTMLResponse:
         return _with_nonce(get_swagger_ui_oauth2_redirect_html())
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get("/redoc", include_in_schema=False, dependencies=[public("API documentation")])
     def redoc() -> HTMLResponse:
         return _with_nonce(
             get_redoc_html(

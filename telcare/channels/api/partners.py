@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from telcare.channels.api.deps import client_address
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
+from telcare.channels.guards import public, requires
 from telcare.config import secret_key
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
@@ -86,7 +87,7 @@ def _line(who: Any, msisdn: str | None) -> str:
     return msisdn
 
 
-@router.post("/token", response_model=TokenOut)
+@router.post("/token", response_model=TokenOut, dependencies=[public("SP login")])
 def sp_token(body: SpLoginIn, db: Db, request: Request) -> TokenOut:
     """A bearer token for an SP (its portal and its own data only)."""
     who = partners.authenticate_sp(
@@ -95,7 +96,12 @@ def sp_token(body: SpLoginIn, db: Db, request: Request) -> TokenOut:
     return TokenOut(access_token=auth.issue_token(who, secret_key()))
 
 
-@router.post("/subscriptions", status_code=202, response_model=PendingOut)
+@router.post(
+    "/subscriptions",
+    status_code=202,
+    response_model=PendingOut,
+    dependencies=[requires("sp.subscribe")],
+)
 def order(body: OrderIn, who: Caller, db: Db) -> PendingOut:
     """Order an SP service: pending until the subscriber answers ``Y`` to 10086."""
     msisdn = _line(who, body.msisdn)
@@ -105,7 +111,9 @@ def order(body: OrderIn, who: Caller, db: Db) -> PendingOut:
     return PendingOut(subscription_id=p.subscription_id, expires_at=p.expires_at)
 
 
-@router.get("/subscriptions", response_model=list[SubscriptionOut])
+@router.get(
+    "/subscriptions", response_model=list[SubscriptionOut], dependencies=[requires("sp.subscribe")]
+)
 def my_subscriptions(
     who: Caller, db: Db, msisdn: Annotated[str | None, Query(max_length=20)] = None
 ) -> list[SubscriptionOut]:
@@ -114,7 +122,11 @@ def my_subscriptions(
     return [SubscriptionOut(**{k: v for k, v in asdict(x).items() if k != "msisdn"}) for x in views]
 
 
-@router.delete("/subscriptions/{subscription_id}", response_model=CancelledOut)
+@router.delete(
+    "/subscriptions/{subscription_id}",
+    response_model=CancelledOut,
+    dependencies=[requires("sp.subscribe")],
+)
 def cancel(
     subscription_id: Annotated[int, Path(ge=1, le=2**62)], who: Caller, db: Db
 ) -> CancelledOut:
@@ -123,20 +135,22 @@ def cancel(
     return CancelledOut(code=done.offer.code, effective_at=done.effective_at)
 
 
-@router.get("/sps/{access_code}")
+@router.get("/sps/{access_code}", dependencies=[requires("sp.view")])
 def sp_overview(access_code: AccessCode, who: Caller, db: Db) -> dict[str, Any]:
     """An SP's services, subscribers, complaints, violations and scores (its own only)."""
     return _obj(asdict(partners.overview(db, who, access_code)))
 
 
-@router.post("/sps/{access_code}/violations", status_code=201)
+@router.post(
+    "/sps/{access_code}/violations", status_code=201, dependencies=[requires("sp.violation.record")]
+)
 def inspect(access_code: AccessCode, body: InspectionIn, who: Caller, db: Db) -> dict[str, Any]:
     """Record a violation found by staff."""
     v = partners.record_inspection(db, who, access_code, body.type, body.evidence)
     return _obj(asdict(v))
 
 
-@router.post("/months/{month}/run")
+@router.post("/months/{month}/run", dependencies=[requires("sp.month.run")])
 def run_month(month: Month, who: Caller, db: Db) -> dict[str, Any]:
     """Headquarters: charge the month's fees, then score, disclose and apply the policy."""
     if not who.is_headquarters:
@@ -146,7 +160,7 @@ def run_month(month: Month, who: Caller, db: Db) -> dict[str, Any]:
     return _obj({"fees": asdict(fees), "results": [asdict(r) for r in results]})
 
 
-@router.get("/disclosed")
+@router.get("/disclosed", dependencies=[public("the public disclosure of SP violations")])
 def disclosed(
     month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None, *, db: Db
 ) -> list[dict[str, Any]]:
@@ -154,7 +168,7 @@ def disclosed(
     return [_plain(asdict(d)) for d in partners.disclosed(db, month)]
 
 
-@router.get("/reports/{year}")
+@router.get("/reports/{year}", dependencies=[requires("sp.report.view")])
 def report(year: Annotated[int, Path(ge=2000, le=2100)], who: Caller, db: Db) -> dict[str, Any]:
     """Staff: the year's governance figures."""
     if who.kind is not Kind.STAFF:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from telcare.channels.api.deps import get_dispatcher
+from telcare.channels.guards import public
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
 
@@ -26,7 +27,11 @@ class MtOut(BaseModel):
     text: str
 
 
-@router.post("/sms/mo", response_model=list[MtOut])
+@router.post(
+    "/sms/mo",
+    response_model=list[MtOut],
+    dependencies=[public("demo mode only: the SMS simulator")],
+)
 def deliver_mo(
     mo: MoIn, dispatcher: Annotated[SmsDispatcher, Depends(get_dispatcher)]
 ) -> list[MtOut]:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.quality_report import cjk_font, plt, svg
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
@@ -208,23 +209,31 @@ def sensitivity(
 # --- staff console ---------------------------------------------------------------------
 
 
-@router.get(STAFF, response_class=HTMLResponse)
-@router.get(STAFF + "/", response_class=HTMLResponse)
+@router.get(STAFF, response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")])
+@router.get(
+    STAFF + "/", response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")]
+)
 def queue(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "antispam/queue.html", {"reports": antispam.report_queue(db)})
 
 
-@router.get(STAFF + "/senders", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/senders", response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")]
+)
 def senders(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "antispam/senders.html", {"senders": antispam.sender_ranking(db)})
 
 
-@router.get(STAFF + "/actions", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/actions", response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")]
+)
 def actions(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "antispam/actions.html", {"actions": antispam.actions(db)})
 
 
-@router.get(STAFF + "/stats", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/stats", response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")]
+)
 def stats(request: Request, db: Db, who: Staff) -> Response:
     figures = antispam.statistics(db, days=14)
     days = [d.day.strftime("%m-%d") for d in figures.days]
@@ -248,7 +257,9 @@ def stats(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "antispam/stats.html", {"figures": figures, "charts": charts})
 
 
-@router.post(STAFF + "/senders/{sender}/{action}", dependencies=CSRF)
+@router.post(
+    STAFF + "/senders/{sender}/{action}", dependencies=[*CSRF, requires("antispam.sender.flag")]
+)
 def act(request: Request, db: Db, who: Staff, sender: str, action: str) -> Response:
     """Flag, unflag or dismiss (headquarters staff only); each is audited."""
     if not who.is_headquarters or action not in ("flag", "unflag", "dismiss"):

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.web import staff
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import RowId, require_csrf, require_msisdn, require_staff
@@ -205,7 +206,7 @@ def submit(
 # --- staff ----------------------------------------------------------------------------------
 
 
-@router.get(f"{STAFF}/", response_class=HTMLResponse)
+@router.get(f"{STAFF}/", response_class=HTMLResponse, dependencies=[requires("club.console.view")])
 def staff_page(request: Request, db: Db, who: Staff) -> Response:
     events = club.events(db, province=who.province)
     scope = None if who.province == HQ else who.province
@@ -229,7 +230,7 @@ def staff_page(request: Request, db: Db, who: Staff) -> Response:
     )
 
 
-@router.post(f"{STAFF}/events", dependencies=CSRF)
+@router.post(f"{STAFF}/events", dependencies=[*CSRF, requires("club.event.manage")])
 def create_event(
     request: Request,
     db: Db,
@@ -248,7 +249,10 @@ def create_event(
     return _done(request, f"{STAFF}/", "web.staff.club.created")
 
 
-@router.post(f"{STAFF}/events/{{event_id}}/attendance", dependencies=CSRF)
+@router.post(
+    f"{STAFF}/events/{{event_id}}/attendance",
+    dependencies=[*CSRF, requires("club.attendance.record")],
+)
 def attendance(
     request: Request,
     db: Db,
@@ -263,7 +267,7 @@ def attendance(
     return _done(request, f"{STAFF}/", "web.staff.club.marked")
 
 
-@router.post(f"{STAFF}/campaigns", dependencies=CSRF)
+@router.post(f"{STAFF}/campaigns", dependencies=[*CSRF, requires("club.campaign.manage")])
 def create_campaign(
     request: Request,
     db: Db,
@@ -281,7 +285,10 @@ def create_campaign(
     return _done(request, f"{STAFF}/", "web.staff.club.created")
 
 
-@router.post(f"{STAFF}/submissions/{{submission_id}}", dependencies=CSRF)
+@router.post(
+    f"{STAFF}/submissions/{{submission_id}}",
+    dependencies=[*CSRF, requires("club.submission.moderate")],
+)
 def moderate(
     request: Request,
     db: Db,

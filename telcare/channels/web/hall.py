@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from telcare.channels.api.deps import client_address, get_db
+from telcare.channels.guards import public
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
     FormKey,
@@ -45,12 +46,12 @@ def _error(request: Request, err: DomainError) -> None:
 # --- login ------------------------------------------------------------------------------
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[public("subscriber login")])
 def login_page(request: Request, msisdn: str = "") -> Response:
     return page(request, "hall/login.html", {"msisdn": msisdn[:20]})
 
 
-@router.post("/login/code", dependencies=CSRF)
+@router.post("/login/code", dependencies=[*CSRF, public("subscriber login")])
 def send_code(request: Request, db: Db, msisdn: Annotated[str, Form()] = "") -> Response:
     """Send a one-time code by SMS (rate-limited by :mod:`auth`); a well-formed number
     that is not a subscriber's gets the same answer (and no code)."""
@@ -64,7 +65,7 @@ def send_code(request: Request, db: Db, msisdn: Annotated[str, Form()] = "") -> 
     return redirect("/hall/login", msisdn=msisdn.strip())
 
 
-@router.post("/login", dependencies=CSRF)
+@router.post("/login", dependencies=[*CSRF, public("subscriber login")])
 def login(
     request: Request,
     db: Db,
@@ -80,13 +81,13 @@ def login(
     return redirect("/hall/")
 
 
-@router.post("/logout", dependencies=CSRF)
+@router.post("/logout", dependencies=[*CSRF, public("logging out")])
 def logout(request: Request) -> Response:
     log_out(request)
     return redirect("/hall/login")
 
 
-@router.post("/lang", dependencies=CSRF)
+@router.post("/lang", dependencies=[*CSRF, public("the language switch")])
 def switch_language(
     request: Request, lang: Annotated[str, Form()] = "zh", next: Annotated[str, Form()] = "/"
 ) -> Response:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from telcare.channels.api.deps import client_address, get_db
+from telcare.channels.guards import requires
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import require_csrf, require_staff
 from telcare.channels.web.staff import CONSOLES
@@ -49,7 +50,7 @@ def _wants_json(request: Request, fmt: str) -> bool:
     return fmt == "json" or "text/html" not in request.headers.get("accept", "")
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[requires("audit.view")])
 def audit_log(
     request: Request,
     db: Db,
@@ -83,7 +84,7 @@ def audit_log(
     return page(request, "staff/logins.html", context)
 
 
-@router.post("/unlock", dependencies=CSRF)
+@router.post("/unlock", dependencies=[*CSRF, requires("login.unlock")])
 def unlock(
     request: Request,
     db: Db,
@@ -100,7 +101,7 @@ def unlock(
     return redirect(PATH + "/")
 
 
-@router.post("/unblock", dependencies=CSRF)
+@router.post("/unblock", dependencies=[*CSRF, requires("login.unlock")])
 def unblock(
     request: Request,
     db: Db,

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from telcare import clock
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.quality_report import place_name, ranking_chart, svg, trend_chart
 from telcare.channels.web.render import page
 from telcare.channels.web.security import lang_of, require_staff
@@ -88,7 +89,7 @@ def _month(month: str | None) -> str:
     return chosen
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def console(
     request: Request,
     db: Db,
@@ -112,7 +113,9 @@ def console(
     )
 
 
-@router.get("/indicator/{code}", response_class=HTMLResponse)
+@router.get(
+    "/indicator/{code}", response_class=HTMLResponse, dependencies=[requires("quality.view")]
+)
 def indicator(
     request: Request,
     db: Db,

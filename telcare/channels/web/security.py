@@ -23,11 +23,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from telcare.channels.guard_marks import kind_guard
 from telcare.config import get_settings, secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_plain
 from telcare.domain.messages import render
+from telcare.domain.roles import Role
 from telcare.services import auth
 
 COOKIE = "telcare_session"
@@ -229,6 +231,7 @@ def current_msisdn(request: Request) -> str | None:
     return who.subject if who.kind is Kind.SUBSCRIBER else None
 
 
+@kind_guard(Role.SUBSCRIBER)
 def require_msisdn(request: Request) -> str:
     """Dependency of every hall page: the subscriber whose own line the page shows."""
     msisdn = current_msisdn(request)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db, get_dispatcher
+from telcare.channels.guards import public
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.channels.web.render import page
@@ -29,7 +30,11 @@ def _outbox(db: Database, msisdn: str) -> list[hall.SentSms]:
         return []
 
 
-@router.get("/sms/simulator", response_class=HTMLResponse)
+@router.get(
+    "/sms/simulator",
+    response_class=HTMLResponse,
+    dependencies=[public("demo mode only: the SMS simulator")],
+)
 def simulator(request: Request, db: Db, msisdn: str = "") -> Response:
     msisdn = msisdn.strip()[:20]
     return page(
@@ -45,7 +50,11 @@ def simulator(request: Request, db: Db, msisdn: str = "") -> Response:
     )
 
 
-@router.post("/sms/simulator", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
+@router.post(
+    "/sms/simulator",
+    response_class=HTMLResponse,
+    dependencies=[Depends(require_csrf), public("demo mode only: the SMS simulator")],
+)
 def send_mo(
     request: Request,
     db: Db,

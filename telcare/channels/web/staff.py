@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import client_address, get_db
+from telcare.channels.guards import public, requires
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
     current_staff,
@@ -49,14 +50,14 @@ register(
 )
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[public("staff login")])
 def login_page(request: Request) -> Response:
     if current_staff(request) is not None:
         return redirect("/staff/")
     return page(request, "staff/login.html")
 
 
-@router.post("/login", dependencies=CSRF)
+@router.post("/login", dependencies=[*CSRF, public("staff login")])
 def login(
     request: Request,
     db: Annotated[Database, Depends(get_db)],
@@ -74,12 +75,12 @@ def login(
     return redirect("/staff/")
 
 
-@router.post("/logout", dependencies=CSRF)
+@router.post("/logout", dependencies=[*CSRF, public("logging out")])
 def logout(request: Request) -> Response:
     log_out(request)
     return redirect("/staff/login")
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[requires("console.view")])
 def console(request: Request, who: Annotated[Principal, Depends(require_staff)]) -> Response:
     return page(request, "staff/index.html", {"staff": who, "consoles": CONSOLES})

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.web import staff
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import (
@@ -147,7 +148,9 @@ async def answer(request: Request, db: Db, msisdn: Msisdn) -> Response:
 # --- staff console --------------------------------------------------------------------
 
 
-@router.get(f"{STAFF}/", response_class=HTMLResponse)
+@router.get(
+    f"{STAFF}/", response_class=HTMLResponse, dependencies=[requires("survey.results.view")]
+)
 def scores_page(
     request: Request,
     db: Db,
@@ -165,7 +168,11 @@ def scores_page(
     )
 
 
-@router.get(f"{STAFF}/templates", response_class=HTMLResponse)
+@router.get(
+    f"{STAFF}/templates",
+    response_class=HTMLResponse,
+    dependencies=[requires("survey.results.view")],
+)
 def templates_page(request: Request, db: Db, who: Staff) -> Response:
     items = [
         (t, json.dumps(sv.template_to_dict(t), ensure_ascii=False, indent=2))
@@ -175,7 +182,7 @@ def templates_page(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "surveys/templates.html", {"items": items, "staff": who})
 
 
-@router.post(f"{STAFF}/templates", dependencies=CSRF)
+@router.post(f"{STAFF}/templates", dependencies=[*CSRF, requires("survey.template.edit")])
 def save_template(
     request: Request,
     db: Db,
@@ -199,12 +206,16 @@ def save_template(
     return redirect(f"{STAFF}/templates")
 
 
-@router.get(f"{STAFF}/follow-ups", response_class=HTMLResponse)
+@router.get(
+    f"{STAFF}/follow-ups",
+    response_class=HTMLResponse,
+    dependencies=[requires("survey.results.view")],
+)
 def follow_ups_page(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "surveys/follow_ups.html", {"items": surveys.follow_ups(db, who)})
 
 
-@router.post(f"{STAFF}/{{survey_id}}/ticket", dependencies=CSRF)
+@router.post(f"{STAFF}/{{survey_id}}/ticket", dependencies=[*CSRF, requires("survey.follow_up")])
 def open_ticket(request: Request, db: Db, who: Staff, survey_id: RowId) -> Response:
     try:
         ticket_id = surveys.open_ticket(db, who, survey_id, node=who.province)
@@ -218,7 +229,11 @@ def open_ticket(request: Request, db: Db, who: Staff, survey_id: RowId) -> Respo
 # --- staff: record a shop visit or a closed 10086 call (survey triggers) -----------------
 
 
-@router.get(f"{STAFF}/contacts", response_class=HTMLResponse)
+@router.get(
+    f"{STAFF}/contacts",
+    response_class=HTMLResponse,
+    dependencies=[requires("survey.contact.record")],
+)
 def contacts_page(request: Request, who: Staff) -> Response:
     """Shop staff record a visit, 10086 agents a closed call; each form carries a fresh
     id (the visit or call id), so a double submit is recorded once."""
@@ -240,7 +255,7 @@ def _recorded(request: Request, sent: surveys.Sent) -> Response:
     return redirect(f"{STAFF}/contacts")
 
 
-@router.post(f"{STAFF}/visits", dependencies=CSRF)
+@router.post(f"{STAFF}/visits", dependencies=[*CSRF, requires("survey.contact.record")])
 def record_visit(
     request: Request,
     db: Db,
@@ -258,7 +273,7 @@ def record_visit(
     return _recorded(request, sent)
 
 
-@router.post(f"{STAFF}/calls", dependencies=CSRF)
+@router.post(f"{STAFF}/calls", dependencies=[*CSRF, requires("survey.contact.record")])
 def record_call(
     request: Request,
     db: Db,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
 from telcare.channels.web.staff import CONSOLES
@@ -121,7 +122,7 @@ def cancel(
 # --- the van's staff --------------------------------------------------------------------
 
 
-@router.get(CONSOLE + "/", response_class=HTMLResponse)
+@router.get(CONSOLE + "/", response_class=HTMLResponse, dependencies=[requires("van.view")])
 def staff_page(
     request: Request,
     db: Db,
@@ -148,7 +149,7 @@ def staff_page(
     )
 
 
-@router.post(CONSOLE + "/{booking_id}/close", dependencies=CSRF)
+@router.post(CONSOLE + "/{booking_id}/close", dependencies=[*CSRF, requires("van.booking.close")])
 def close(
     request: Request,
     db: Db,

@@ -19,6 +19,7 @@ from telcare.channels.api.tmf.common import (
     listed,
     problems,
 )
+from telcare.channels.guards import requires
 from telcare.domain import club as dc
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import InvalidInput
@@ -97,6 +98,7 @@ def _membership(db: Database, who: Principal, msisdn: str | None, join: bool) ->
     summary="Join the club (subscriber; staff for a line)",
     response_model=MembershipOut,
     responses=POSTED,
+    dependencies=[requires("club.join")],
 )
 def join(
     db: Db, who: Caller, msisdn: Line = None, idempotency_key: IdempotencyKey = None
@@ -111,12 +113,22 @@ def join(
     )
 
 
-@router.delete("/club/membership", summary="Leave the club", responses=problems(401, 403, 404, 422))
+@router.delete(
+    "/club/membership",
+    summary="Leave the club",
+    responses=problems(401, 403, 404, 422),
+    dependencies=[requires("club.join")],
+)
 def leave(db: Db, who: Caller, msisdn: Line = None) -> MembershipOut:
     return _membership(db, who, msisdn, False)
 
 
-@router.get("/club/events", summary="Member events", responses=listed(401, 403, 404, 422))
+@router.get(
+    "/club/events",
+    summary="Member events",
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("club.view")],
+)
 def list_events(db: Db, who: Caller, pages: Pages, msisdn: Line = None) -> JSONResponse:
     if who.kind is Kind.SUBSCRIBER or msisdn:
         line = _line(db, who, msisdn)
@@ -137,6 +149,7 @@ def list_events(db: Db, who: Caller, pages: Pages, msisdn: Line = None) -> JSONR
     status_code=201,
     response_model=EventOut,
     responses=POSTED,
+    dependencies=[requires("club.event.manage")],
 )
 def create_event(
     body: EventIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
@@ -158,6 +171,7 @@ def create_event(
     summary="Sign up for a member event (member; staff for a line)",
     response_model=SignUpOut,
     responses=POSTED,
+    dependencies=[requires("club.join")],
 )
 def sign_up(
     event_id: Id, db: Db, who: Caller, msisdn: Line = None, idempotency_key: IdempotencyKey = None
@@ -176,6 +190,7 @@ def sign_up(
     summary="Mark a signed-up member present (staff)",
     response_model=SignUpOut,
     responses=POSTED,
+    dependencies=[requires("club.attendance.record")],
 )
 def attendance(
     event_id: Id,

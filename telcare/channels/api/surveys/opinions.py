@@ -19,6 +19,7 @@ from telcare.channels.api.tmf.common import (
     listed,
     problems,
 )
+from telcare.channels.guards import requires
 from telcare.domain import club as dc
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
@@ -78,7 +79,12 @@ class StateOut(BaseModel):
 # --- opinions -----------------------------------------------------------------------------
 
 
-@router.get("/campaigns", summary="Opinion campaigns", responses=problems(401, 422))
+@router.get(
+    "/campaigns",
+    summary="Opinion campaigns",
+    responses=problems(401, 422),
+    dependencies=[requires("club.view")],
+)
 def list_campaigns(
     db: Db, who: Caller, open_only: Annotated[bool, Query(alias="open")] = False
 ) -> list[CampaignOut]:
@@ -94,6 +100,7 @@ def list_campaigns(
     status_code=201,
     response_model=CampaignOut,
     responses=POSTED,
+    dependencies=[requires("club.campaign.manage")],
 )
 def create_campaign(
     body: CampaignIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
@@ -116,6 +123,7 @@ def create_campaign(
     status_code=201,
     response_model=StateOut,
     responses=POSTED,
+    dependencies=[requires("club.opinion.submit")],
 )
 def submit(
     code: Code, body: SubmissionIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
@@ -135,6 +143,7 @@ def submit(
     "/submissions",
     summary="Opinions and essays (subscribers: their own; staff: their province's campaigns)",
     responses=listed(401, 403, 422),
+    dependencies=[requires("club.view")],
 )
 def list_submissions(
     db: Db,
@@ -167,6 +176,7 @@ def list_submissions(
     summary="Approve, reject, feature or unfeature a submission (staff)",
     response_model=StateOut,
     responses=POSTED,
+    dependencies=[requires("club.submission.moderate")],
 )
 def moderate(
     submission_id: Id,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from telcare.channels.api.surveys.common import POSTED, Code, _once, _scope, _staff
 from telcare.channels.api.tmf.common import Caller, Db, IdempotencyKey, TmfRoute, problems
+from telcare.channels.guards import requires
 from telcare.domain import surveys as sv
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
@@ -149,7 +150,11 @@ def _contact(sent: surveys.Sent) -> ContactOut:
 
 
 @router.post(
-    "/visits", summary="Record a shop visit (staff)", response_model=ContactOut, responses=POSTED
+    "/visits",
+    summary="Record a shop visit (staff)",
+    response_model=ContactOut,
+    responses=POSTED,
+    dependencies=[requires("survey.contact.record")],
 )
 def record_visit(
     body: VisitIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
@@ -172,6 +177,7 @@ def record_visit(
     summary="Record a closed 10086 call (staff)",
     response_model=ContactOut,
     responses=POSTED,
+    dependencies=[requires("survey.contact.record")],
 )
 def record_call(
     body: CallIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
@@ -190,7 +196,10 @@ def record_call(
 
 
 @router.get(
-    "/templates", summary="Survey templates, latest versions (staff)", responses=problems(401, 403)
+    "/templates",
+    summary="Survey templates, latest versions (staff)",
+    responses=problems(401, 403),
+    dependencies=[requires("survey.results.view")],
 )
 def list_templates(db: Db, who: Caller) -> list[TemplateOut]:
     _staff(who)
@@ -205,6 +214,7 @@ def list_templates(db: Db, who: Caller) -> list[TemplateOut]:
     "/templates/{code}/versions",
     summary="Every version of a template (staff)",
     responses=problems(401, 403, 404, 422),
+    dependencies=[requires("survey.results.view")],
 )
 def template_versions(code: Code, db: Db, who: Caller) -> list[VersionOut]:
     _staff(who)
@@ -219,6 +229,7 @@ def template_versions(code: Code, db: Db, who: Caller) -> list[VersionOut]:
     "/scores",
     summary="Satisfaction with 95% intervals, grouped (staff; a province sees its own)",
     responses=problems(401, 403, 422),
+    dependencies=[requires("survey.results.view")],
 )
 def scores(db: Db, who: Caller, by: ByQ = "province", month: MonthQ = None) -> list[ScoreOut]:
     _staff(who)
@@ -243,7 +254,12 @@ def scores(db: Db, who: Caller, by: ByQ = "province", month: MonthQ = None) -> l
 # --- subscriber: the online survey ----------------------------------------------------------
 
 
-@router.get("/mine", summary="My open survey, or the online one", responses=problems(401, 403))
+@router.get(
+    "/mine",
+    summary="My open survey, or the online one",
+    responses=problems(401, 403),
+    dependencies=[requires("survey.answer")],
+)
 def my_survey(db: Db, who: Caller) -> OfferOut:
     if who.kind is not Kind.SUBSCRIBER:
         raise Forbidden("surveys.api.subscriber_only")
@@ -259,7 +275,11 @@ def my_survey(db: Db, who: Caller) -> OfferOut:
 
 
 @router.post(
-    "/mine/answers", summary="Answer my survey online", response_model=AnswerOut, responses=POSTED
+    "/mine/answers",
+    summary="Answer my survey online",
+    response_model=AnswerOut,
+    responses=POSTED,
+    dependencies=[requires("survey.answer")],
 )
 def answer(
     body: AnswerIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None

@@ -30,6 +30,7 @@ from telcare.channels.api.tmf.common import (
 from telcare.channels.api.tmf.query import Query as ListQuery
 from telcare.channels.api.tmf.query import listing
 from telcare.channels.api.tmf.schemas import Characteristic, Ref, RelatedParty, Resource, Tmf
+from telcare.channels.guards import requires
 from telcare.config import get_settings
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
@@ -195,7 +196,12 @@ def to_ticket(t: svc.TicketView) -> TroubleTicket:
     )
 
 
-@router.get("/troubleTicket", response_model=list[TroubleTicket], responses=listed(401, 403, 422))
+@router.get(
+    "/troubleTicket",
+    response_model=list[TroubleTicket],
+    responses=listed(401, 403, 422),
+    dependencies=[requires("complaint.view")],
+)
 def list_tickets(
     who: Caller,
     db: Db,
@@ -217,7 +223,10 @@ def list_tickets(
 
 
 @router.get(
-    "/troubleTicket/{id}", response_model=TroubleTicket, responses=problems(401, 403, 404, 422)
+    "/troubleTicket/{id}",
+    response_model=TroubleTicket,
+    responses=problems(401, 403, 404, 422),
+    dependencies=[requires("complaint.view")],
 )
 def get_ticket(who: Caller, db: Db, id: TicketId, fields: Fields = None) -> JSONResponse:
     return one(to_ticket(svc.get_ticket(db, who, id)), fields)
@@ -228,6 +237,7 @@ def get_ticket(who: Caller, db: Db, id: TicketId, fields: Fields = None) -> JSON
     status_code=201,
     response_model=TroubleTicket,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("complaint.file")],
 )
 def create_ticket(
     who: Caller, db: Db, body: TroubleTicketCreate, idempotency_key: IdempotencyKey = None
@@ -282,6 +292,7 @@ def _file(who: Principal, db: Database, body: TroubleTicketCreate) -> str:
     "/troubleTicket/{id}",
     response_model=TroubleTicket,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("complaint.update")],
 )
 def patch_ticket(who: Caller, db: Db, id: TicketId, body: TroubleTicketUpdate) -> JSONResponse:
     """Change fields, add notes, and move the status (one allowed step per request)."""

@@ -47,6 +47,7 @@ from telcare.channels.api.tmf.tmf635_schemas import (
     UsageSummary,
 )
 from telcare.channels.api.tmf.tmf637 import product_ref_href
+from telcare.channels.guards import requires
 from telcare.domain.money import fen_to_yuan
 from telcare.services import charging, usage_queries
 from telcare.services.api_queries import Line
@@ -164,7 +165,12 @@ def to_reminder(r: ReminderView) -> DataReminder:
     )
 
 
-@router.get("/usage", response_model=list[Usage], responses=listed(401, 403, 404, 422))
+@router.get(
+    "/usage",
+    response_model=list[Usage],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
+)
 def list_usage(
     who: Caller, db: Db, q: ListQuery, msisdn: Msisdn = None, month: Month = None
 ) -> JSONResponse:
@@ -173,7 +179,12 @@ def list_usage(
     return listing(q, partial(usage_queries.usage_of, db, who, msisdn, month), to_usage)
 
 
-@router.get("/usage/{id}", response_model=Usage, responses=problems(401, 403, 404, 422))
+@router.get(
+    "/usage/{id}",
+    response_model=Usage,
+    responses=problems(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
+)
 def get_usage(who: Caller, db: Db, id: RecordId, fields: Fields = None) -> JSONResponse:
     """One rated usage record."""
     return one(to_usage(usage_queries.usage(db, who, id)), fields)
@@ -189,6 +200,7 @@ def get_usage(who: Caller, db: Db, id: RecordId, fields: Fields = None) -> JSONR
         "(exact month total rounded once) and `totalCharged` (what the ledger holds, "
         "rounded per day). Staff name the line with `msisdn`."
     ),
+    dependencies=[requires("line.view")],
 )
 def get_usage_summary(
     who: Caller, db: Db, msisdn: Msisdn = None, month: Month = None
@@ -205,6 +217,7 @@ def get_usage_summary(
         "**Not a TMF635 resource** (a telcare extension): whether data-usage reminders "
         "are on for the line (its own choice, else the operator's default)."
     ),
+    dependencies=[requires("line.view")],
 )
 def get_data_reminder(who: Caller, db: Db, msisdn: Msisdn = None) -> JSONResponse:
     return one(to_reminder(usage_queries.reminder(db, who, msisdn)))
@@ -219,6 +232,7 @@ def get_data_reminder(who: Caller, db: Db, msisdn: Msisdn = None) -> JSONRespons
         "on or off, as `KTLLTX`/`QXLLTX` by SMS. The same `Idempotency-Key` with the "
         "same body answers again (`Idempotent-Replayed: true`); with another body `409`."
     ),
+    dependencies=[requires("reminder.set")],
 )
 def put_data_reminder(
     body: DataReminderUpdate,

@@ -34,9 +34,12 @@ from telcare.channels.api.tmf.common import (
     problems,
 )
 from telcare.channels.api.tmf.schemas import Ref, RelatedParty, Resource, Tmf
+from telcare.channels.guard_marks import kind_guard
+from telcare.channels.guards import public, requires
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, NothingPending, WrongSecret
+from telcare.domain.roles import Role
 from telcare.services import api_queries, loyalty, orders, selfcare
 from telcare.store.uow import Database
 
@@ -155,6 +158,7 @@ def _subscriber(who: Principal) -> str:
     return who.subject
 
 
+@kind_guard(Role.MERCHANT)
 def current_merchant(
     db: Db, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> loyalty.MerchantInfo:
@@ -213,6 +217,7 @@ def _lang(db: Database, msisdn: str) -> str:
     "/loyaltyAccount",
     response_model=list[LoyaltyAccount],
     responses=problems(401, 403, 404, 422),
+    dependencies=[requires("loyalty.view")],
 )
 def list_accounts(
     who: Caller, db: Db, msisdn: Msisdn = None, fields: Fields = None
@@ -234,7 +239,10 @@ def list_accounts(
 
 
 @router.get(
-    "/loyaltyProduct", response_model=list[LoyaltyProduct], responses=problems(401, 403, 404, 422)
+    "/loyaltyProduct",
+    response_model=list[LoyaltyProduct],
+    responses=problems(401, 403, 404, 422),
+    dependencies=[requires("loyalty.view")],
 )
 def list_products(
     who: Caller,
@@ -257,6 +265,7 @@ def list_products(
     status_code=201,
     response_model=Redemption,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("loyalty.redeem")],
 )
 def create_redemption(body: RedemptionCreate, who: Caller, db: Db) -> JSONResponse:
     """Hold a redemption for the subscriber's confirmation (nothing is spent yet)."""
@@ -284,6 +293,7 @@ def create_redemption(body: RedemptionCreate, who: Caller, db: Db) -> JSONRespon
     "/loyaltyRedemption/{id}",
     response_model=Redemption,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("loyalty.redeem")],
 )
 def update_redemption(id: GiftCode, body: RedemptionUpdate, who: Caller, db: Db) -> JSONResponse:
     """Confirm (spend the points) or cancel the caller's pending redemption of ``id``."""
@@ -327,7 +337,10 @@ def update_redemption(id: GiftCode, body: RedemptionUpdate, who: Caller, db: Db)
 
 
 @router.get(
-    "/deliveryOrder", response_model=list[DeliveryOrder], responses=problems(401, 403, 404, 422)
+    "/deliveryOrder",
+    response_model=list[DeliveryOrder],
+    responses=problems(401, 403, 404, 422),
+    dependencies=[requires("loyalty.order.view")],
 )
 def list_orders(
     who: Caller,
@@ -346,7 +359,10 @@ def list_orders(
 
 
 @router.get(
-    "/deliveryOrder/{id}", response_model=DeliveryOrder, responses=problems(401, 403, 404, 422)
+    "/deliveryOrder/{id}",
+    response_model=DeliveryOrder,
+    responses=problems(401, 403, 404, 422),
+    dependencies=[requires("loyalty.order.view")],
 )
 def get_order(id: OrderId, who: Caller, db: Db, fields: Fields = None) -> JSONResponse:
     """One order with its timeline (its subscriber, or staff of its provinces)."""
@@ -357,6 +373,7 @@ def get_order(id: OrderId, who: Caller, db: Db, fields: Fields = None) -> JSONRe
     "/deliveryOrder/{id}",
     response_model=DeliveryOrder,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("loyalty.order.handle")],
 )
 def update_order(id: OrderId, body: OrderUpdate, who: Caller, db: Db) -> JSONResponse:
     """Subscribers cancel an order not yet picked; staff move it on (points back once)."""
@@ -372,7 +389,12 @@ def update_order(id: OrderId, body: OrderUpdate, who: Caller, db: Db) -> JSONRes
 # --- merchants ---------------------------------------------------------------------------------
 
 
-@router.post("/merchant/token", response_model=MerchantToken, responses=problems(400, 403, 422))
+@router.post(
+    "/merchant/token",
+    response_model=MerchantToken,
+    responses=problems(400, 403, 422),
+    dependencies=[public("merchant login")],
+)
 def merchant_token(body: MerchantLogin, db: Db, request: Request) -> MerchantToken:
     """A merchant's bearer token (merchant ID and password)."""
     who = loyalty.authenticate_merchant(

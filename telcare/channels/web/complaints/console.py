@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare import clock
+from telcare.channels.guards import requires
 from telcare.channels.web.complaints.common import (
     CONSOLE,
     CSRF,
@@ -29,7 +30,9 @@ from telcare.services import complaints as svc
 router = APIRouter(include_in_schema=False)
 
 
-@router.get(CONSOLE + "/", response_class=HTMLResponse)
+@router.get(
+    CONSOLE + "/", response_class=HTMLResponse, dependencies=[requires("complaint.queue.view")]
+)
 def queue(
     request: Request,
     db: Db,
@@ -82,7 +85,7 @@ def queue(
     )
 
 
-@router.post(CONSOLE + "/new", dependencies=CSRF)
+@router.post(CONSOLE + "/new", dependencies=[*CSRF, requires("complaint.file_for_caller")])
 def file_for_caller(
     request: Request,
     db: Db,

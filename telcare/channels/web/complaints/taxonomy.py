@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.guards import requires
 from telcare.channels.web.complaints.common import (
     CONSOLE,
     CSRF,
@@ -23,7 +24,11 @@ from telcare.services import complaints as svc
 router = APIRouter(include_in_schema=False)
 
 
-@router.get(CONSOLE + "/taxonomy", response_class=HTMLResponse)
+@router.get(
+    CONSOLE + "/taxonomy",
+    response_class=HTMLResponse,
+    dependencies=[requires("complaint.queue.view")],
+)
 def taxonomy_page(request: Request, db: Db, who: Staff) -> Response:
     tax = svc.taxonomy(db)
     return page(
@@ -40,7 +45,7 @@ def taxonomy_page(request: Request, db: Db, who: Staff) -> Response:
     )
 
 
-@router.post(CONSOLE + "/taxonomy", dependencies=CSRF)
+@router.post(CONSOLE + "/taxonomy", dependencies=[*CSRF, requires("complaint.taxonomy.edit")])
 def publish(
     request: Request, db: Db, who: Staff, lines: Annotated[str, Form(max_length=100_000)]
 ) -> Response:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.guards import requires
 from telcare.channels.web.complaints.common import (
     CONSOLE,
     CSRF,
@@ -26,7 +27,11 @@ from telcare.services import complaints as svc
 router = APIRouter(include_in_schema=False)
 
 
-@router.get(CONSOLE + "/t/{ticket_id}", response_class=HTMLResponse)
+@router.get(
+    CONSOLE + "/t/{ticket_id}",
+    response_class=HTMLResponse,
+    dependencies=[requires("complaint.queue.view")],
+)
 def ticket(request: Request, db: Db, who: Staff, ticket_id: str) -> Response:
     view, trail = svc.ticket_page(db, who, ticket_id)
     status = dc.Status(view.status)
@@ -45,7 +50,7 @@ def ticket(request: Request, db: Db, who: Staff, ticket_id: str) -> Response:
     )
 
 
-@router.post(CONSOLE + "/t/{ticket_id}/move", dependencies=CSRF)
+@router.post(CONSOLE + "/t/{ticket_id}/move", dependencies=[*CSRF, requires("complaint.handle")])
 def move(
     request: Request,
     db: Db,
@@ -69,7 +74,7 @@ def _action(value: str) -> str:
         raise dc.InvalidTransition("complaint.bad_transition", status="?", action=value) from exc
 
 
-@router.post(CONSOLE + "/t/{ticket_id}/note", dependencies=CSRF)
+@router.post(CONSOLE + "/t/{ticket_id}/note", dependencies=[*CSRF, requires("complaint.handle")])
 def note(
     request: Request,
     db: Db,
@@ -85,7 +90,7 @@ def note(
     return redirect(_ticket_url(ticket_id))
 
 
-@router.post(CONSOLE + "/t/{ticket_id}/fields", dependencies=CSRF)
+@router.post(CONSOLE + "/t/{ticket_id}/fields", dependencies=[*CSRF, requires("complaint.handle")])
 def fields(
     request: Request,
     db: Db,
@@ -114,7 +119,7 @@ def fields(
     return redirect(_ticket_url(ticket_id))
 
 
-@router.post(CONSOLE + "/t/{ticket_id}/attach", dependencies=CSRF)
+@router.post(CONSOLE + "/t/{ticket_id}/attach", dependencies=[*CSRF, requires("complaint.handle")])
 async def attach(
     request: Request,
     db: Db,
@@ -142,7 +147,9 @@ async def attach(
     return redirect(_ticket_url(ticket_id))
 
 
-@router.get(CONSOLE + "/t/{ticket_id}/a/{attachment_id}")
+@router.get(
+    CONSOLE + "/t/{ticket_id}/a/{attachment_id}", dependencies=[requires("complaint.queue.view")]
+)
 def download(db: Db, who: Staff, ticket_id: str, attachment_id: str) -> Response:
     """An attachment's content, as a download (never rendered inline)."""
     att, content = svc.attachment_content(db, who, ticket_id, attachment_id)
@@ -163,7 +170,9 @@ def _ext(name: str) -> str:
     return name[dot:].lower() if dot >= 0 and name[dot + 1 :].isalnum() else ""
 
 
-@router.post(CONSOLE + "/t/{ticket_id}/send-back", dependencies=CSRF)
+@router.post(
+    CONSOLE + "/t/{ticket_id}/send-back", dependencies=[*CSRF, requires("complaint.send_back")]
+)
 def send_back(
     request: Request,
     db: Db,

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.guards import requires
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of
 from telcare.domain import loyalty as rules
@@ -45,7 +46,9 @@ def _required_day(text: str) -> date:
     return day
 
 
-@router.get(STAFF + "/gift", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/gift", response_class=HTMLResponse, dependencies=[requires("loyalty.catalog.edit")]
+)
 def staff_gift_form(
     request: Request, db: Db, who: Staff, code: Annotated[str, Query(max_length=20)] = ""
 ) -> Response:
@@ -71,7 +74,7 @@ def staff_gift_form(
     )
 
 
-@router.post(STAFF + "/gift", dependencies=CSRF)
+@router.post(STAFF + "/gift", dependencies=[*CSRF, requires("loyalty.catalog.edit")])
 def staff_gift_save(
     request: Request,
     db: Db,
@@ -111,7 +114,7 @@ def staff_gift_save(
     return redirect(STAFF)
 
 
-@router.post(STAFF + "/gift/{code}/active", dependencies=CSRF)
+@router.post(STAFF + "/gift/{code}/active", dependencies=[*CSRF, requires("loyalty.catalog.edit")])
 def staff_gift_active(
     request: Request, db: Db, who: Staff, code: str, active: Flag = ""
 ) -> Response:
@@ -127,7 +130,9 @@ def staff_gift_active(
     return redirect(STAFF)
 
 
-@router.get(STAFF + "/rules", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/rules", response_class=HTMLResponse, dependencies=[requires("loyalty.rules.view")]
+)
 def staff_rules(
     request: Request,
     db: Db,
@@ -154,7 +159,7 @@ def staff_rules(
     )
 
 
-@router.post(STAFF + "/rules", dependencies=CSRF)
+@router.post(STAFF + "/rules", dependencies=[*CSRF, requires("loyalty.accrual_rules.edit")])
 def staff_rule_save(
     request: Request,
     db: Db,
@@ -186,7 +191,7 @@ def staff_rule_save(
     return redirect(STAFF + "/rules")
 
 
-@router.post(STAFF + "/campaigns", dependencies=CSRF)
+@router.post(STAFF + "/campaigns", dependencies=[*CSRF, requires("loyalty.campaign.edit")])
 def staff_campaign_save(
     request: Request,
     db: Db,
@@ -231,7 +236,9 @@ def _number(text: str) -> Decimal:
         raise InvalidInput("loyalty.bad_field", field="#", value=text[:20]) from exc
 
 
-@router.get(STAFF + "/merchants", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/merchants", response_class=HTMLResponse, dependencies=[requires("merchant.view")]
+)
 def staff_merchants(
     request: Request, db: Db, who: Staff, code: Annotated[str, Query(max_length=20)] = ""
 ) -> Response:
@@ -249,7 +256,7 @@ def staff_merchants(
     )
 
 
-@router.post(STAFF + "/merchants", dependencies=CSRF)
+@router.post(STAFF + "/merchants", dependencies=[*CSRF, requires("merchant.create")])
 def staff_merchant_save(
     request: Request,
     db: Db,
@@ -282,7 +289,7 @@ def staff_merchant_save(
     return redirect(STAFF + "/merchants")
 
 
-@router.post(STAFF + "/services", dependencies=CSRF)
+@router.post(STAFF + "/services", dependencies=[*CSRF, requires("merchant.service.edit")])
 def staff_service_save(
     request: Request,
     db: Db,

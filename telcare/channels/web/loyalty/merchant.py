@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import client_address
+from telcare.channels.guard_marks import kind_guard
+from telcare.channels.guards import public
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import end_session, ensure_session_id, lang_of
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register
+from telcare.domain.roles import Role
 from telcare.services import loyalty
 from telcare.store.uow import Database
 
@@ -46,14 +49,14 @@ def _merchant(request: Request, db: Database) -> loyalty.MerchantInfo | None:
         return None
 
 
-@router.get(MERCHANT, response_class=HTMLResponse)
+@router.get(MERCHANT, response_class=HTMLResponse, dependencies=[public("merchant login page")])
 def merchant_home(request: Request, db: Db) -> Response:
     who = _merchant(request, db)
     recent = loyalty.merchant_codes(db, who.code, 20) if who else []
     return page(request, "loyalty/merchant.html", {"merchant": who, "recent": recent})
 
 
-@router.post(MERCHANT + "/login", dependencies=CSRF)
+@router.post(MERCHANT + "/login", dependencies=[*CSRF, public("merchant login")])
 def merchant_login(
     request: Request,
     db: Db,
@@ -69,7 +72,7 @@ def merchant_login(
     return redirect(MERCHANT)
 
 
-@router.post(MERCHANT + "/logout", dependencies=CSRF)
+@router.post(MERCHANT + "/logout", dependencies=[*CSRF, public("logging out")])
 def merchant_logout(request: Request) -> Response:
     """End the session on the server (a copy of its cookie opens nothing any more); a
     staff or subscriber login in the same browser goes on under a new session id."""
@@ -80,14 +83,23 @@ def merchant_logout(request: Request) -> Response:
     return redirect(MERCHANT)
 
 
-@router.post(MERCHANT + "/verify", dependencies=CSRF)
-def merchant_verify(
-    request: Request, db: Db, code: Annotated[str, Form(max_length=30)] = ""
-) -> Response:
-    """Honour a code once; a used, expired or another merchant's code is refused."""
+@kind_guard(Role.MERCHANT)
+def require_merchant(request: Request, db: Db) -> loyalty.MerchantInfo:
+    """The session's merchant, or back to the merchant login."""
     who = _merchant(request, db)
     if who is None:
-        return redirect(MERCHANT)
+        raise HTTPException(303, "merchant login required", headers={"Location": MERCHANT})
+    return who
+
+
+@router.post(MERCHANT + "/verify", dependencies=CSRF)
+def merchant_verify(
+    request: Request,
+    who: Annotated[loyalty.MerchantInfo, Depends(require_merchant)],
+    db: Db,
+    code: Annotated[str, Form(max_length=30)] = "",
+) -> Response:
+    """Honour a code once; a used, expired or another merchant's code is refused."""
     try:
         done = loyalty.verify_code(db, who.code, code)
         flash(

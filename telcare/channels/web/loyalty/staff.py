@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.guards import requires
 from telcare.channels.web import staff as staff_console
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import RowId
@@ -86,7 +87,7 @@ if (STAFF, "web.staff.console.loyalty") not in staff_console.CONSOLES:
     staff_console.CONSOLES.append((STAFF, "web.staff.console.loyalty"))
 
 
-@router.get(STAFF, response_class=HTMLResponse)
+@router.get(STAFF, response_class=HTMLResponse, dependencies=[requires("loyalty.console.view")])
 def staff_catalog(request: Request, db: Db, who: Staff) -> Response:
     return page(
         request,
@@ -95,7 +96,7 @@ def staff_catalog(request: Request, db: Db, who: Staff) -> Response:
     )
 
 
-@router.post(STAFF + "/stock", dependencies=CSRF)
+@router.post(STAFF + "/stock", dependencies=[*CSRF, requires("loyalty.stock.edit")])
 def staff_stock(
     request: Request,
     db: Db,
@@ -112,7 +113,9 @@ def staff_stock(
     return redirect(STAFF)
 
 
-@router.get(STAFF + "/orders", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/orders", response_class=HTMLResponse, dependencies=[requires("loyalty.console.view")]
+)
 def staff_queue(
     request: Request,
     db: Db,
@@ -127,7 +130,7 @@ def staff_queue(
     )
 
 
-@router.post(STAFF + "/orders/{order_id}", dependencies=CSRF)
+@router.post(STAFF + "/orders/{order_id}", dependencies=[*CSRF, requires("loyalty.order.ship")])
 def staff_move(
     request: Request,
     db: Db,
@@ -144,7 +147,11 @@ def staff_move(
     return redirect(STAFF + "/orders")
 
 
-@router.get(STAFF + "/settlement", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/settlement",
+    response_class=HTMLResponse,
+    dependencies=[requires("loyalty.settlement.view")],
+)
 def staff_settlement(
     request: Request, db: Db, who: Staff, month: Annotated[str, Query(max_length=7)] = ""
 ) -> Response:
@@ -161,7 +168,7 @@ def staff_settlement(
     )
 
 
-@router.get(STAFF + "/settlement.csv")
+@router.get(STAFF + "/settlement.csv", dependencies=[requires("loyalty.settlement.view")])
 def staff_settlement_csv(
     db: Db, who: Staff, month: Annotated[str, Query(max_length=7)] = ""
 ) -> Response:

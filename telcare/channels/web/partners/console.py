@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare import clock
+from telcare.channels.guards import requires
 from telcare.channels.web import staff as staff_console
 from telcare.channels.web.partners.common import (
     CSRF,
@@ -39,7 +40,7 @@ def _this_month() -> str:
     return month_of(clock.now())
 
 
-@router.get(STAFF + "/", response_class=HTMLResponse)
+@router.get(STAFF + "/", response_class=HTMLResponse, dependencies=[requires("sp.report.view")])
 def console(request: Request, db: Db, who: Staff) -> Response:
     """Every SP with its latest tier and score, the inspection form and the runs."""
     return page(
@@ -54,7 +55,9 @@ def console(request: Request, db: Db, who: Staff) -> Response:
     )
 
 
-@router.get(STAFF + "/violations", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/violations", response_class=HTMLResponse, dependencies=[requires("sp.report.view")]
+)
 def violations(request: Request, db: Db, who: Staff) -> Response:
     rows = sorted(
         ((sp.name, v) for sp in partners.all_sps(db, who) for v in sp.violations),
@@ -64,7 +67,7 @@ def violations(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "partners/staff_violations.html", {"rows": rows})
 
 
-@router.post(STAFF + "/inspections", dependencies=CSRF)
+@router.post(STAFF + "/inspections", dependencies=[*CSRF, requires("sp.violation.record")])
 def inspect(
     request: Request,
     db: Db,
@@ -84,7 +87,7 @@ def inspect(
     return redirect(STAFF + "/")
 
 
-@router.post(STAFF + "/run-month", dependencies=CSRF)
+@router.post(STAFF + "/run-month", dependencies=[*CSRF, requires("sp.month.run")])
 def run_month(request: Request, db: Db, who: Staff, month: MonthField) -> Response:
     """Headquarters: score the month, disclose tier A, apply the policy (idempotent)."""
     if not who.is_headquarters:
@@ -95,7 +98,7 @@ def run_month(request: Request, db: Db, who: Staff, month: MonthField) -> Respon
     return redirect(STAFF + "/")
 
 
-@router.post(STAFF + "/run-fees", dependencies=CSRF)
+@router.post(STAFF + "/run-fees", dependencies=[*CSRF, requires("sp.month.run")])
 def run_fees(request: Request, db: Db, who: Staff, month: MonthField) -> Response:
     """Headquarters: charge the month to confirmed subscriptions, once each."""
     if not who.is_headquarters:
@@ -115,7 +118,9 @@ def run_fees(request: Request, db: Db, who: Staff, month: MonthField) -> Respons
     return redirect(STAFF + "/")
 
 
-@router.get(STAFF + "/actions", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/actions", response_class=HTMLResponse, dependencies=[requires("sp.report.view")]
+)
 def actions(request: Request, db: Db, who: Staff) -> Response:
     """The governance audit trail (headquarters)."""
     try:
@@ -125,7 +130,9 @@ def actions(request: Request, db: Db, who: Staff) -> Response:
     return page(request, "partners/staff_actions.html", {"rows": rows})
 
 
-@router.get(STAFF + "/report", response_class=HTMLResponse)
+@router.get(
+    STAFF + "/report", response_class=HTMLResponse, dependencies=[requires("sp.report.view")]
+)
 def report(
     request: Request,
     db: Db,

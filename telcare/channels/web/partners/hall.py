@@ -9,11 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from telcare.channels.guard_marks import kind_guard
 from telcare.channels.web.partners.common import CSRF, HALL, Db, Key, Msisdn, _error, _principal
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import LoginRequired, lang_of
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, NothingPending, NotSubscribed
+from telcare.domain.roles import Role
 from telcare.services import orders, partners
 from telcare.services.idempotency import check_key, run_once
 from telcare.store.uow import Database, UnitOfWork
@@ -21,6 +23,7 @@ from telcare.store.uow import Database, UnitOfWork
 router = APIRouter(include_in_schema=False)
 
 
+@kind_guard(Role.SUBSCRIBER)
 def require_subscriber(request: Request, msisdn: Msisdn) -> Principal:
     """The logged-in subscriber as a principal (hall pages; no login → the hall login)."""
     who = _principal(request)

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import client_address
+from telcare.channels.guard_marks import kind_guard
+from telcare.channels.guards import public
 from telcare.channels.web.partners.common import (
     CSRF,
     PORTAL,
@@ -22,11 +24,13 @@ from telcare.channels.web.render import page, redirect
 from telcare.channels.web.security import lang_of, log_in, log_out
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
+from telcare.domain.roles import Role
 from telcare.services import partners
 
 router = APIRouter(include_in_schema=False)
 
 
+@kind_guard(Role.SP)
 def require_sp(request: Request) -> Principal:
     """Dependency of the SP portal: the session's SP, or a redirect to the SP login."""
     who = _principal(request)
@@ -38,7 +42,11 @@ def require_sp(request: Request) -> Principal:
 Sp = Annotated[Principal, Depends(require_sp)]
 
 
-@router.get(PUBLIC, response_class=HTMLResponse)
+@router.get(
+    PUBLIC,
+    response_class=HTMLResponse,
+    dependencies=[public("the public disclosure of SP violations")],
+)
 def disclosure(
     request: Request,
     db: Db,
@@ -49,12 +57,12 @@ def disclosure(
     return page(request, "partners/disclosed.html", {"rows": rows, "month": month})
 
 
-@router.get(PORTAL + "/login", response_class=HTMLResponse)
+@router.get(PORTAL + "/login", response_class=HTMLResponse, dependencies=[public("SP login")])
 def sp_login_page(request: Request) -> Response:
     return page(request, "partners/sp_login.html")
 
 
-@router.post(PORTAL + "/login", dependencies=CSRF)
+@router.post(PORTAL + "/login", dependencies=[*CSRF, public("SP login")])
 def sp_login(
     request: Request,
     db: Db,
@@ -72,7 +80,7 @@ def sp_login(
     return redirect(PORTAL + "/")
 
 
-@router.post(PORTAL + "/logout", dependencies=CSRF)
+@router.post(PORTAL + "/logout", dependencies=[*CSRF, public("logging out")])
 def sp_logout(request: Request) -> Response:
     log_out(request)
     return redirect(PORTAL + "/login")

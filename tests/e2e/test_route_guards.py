@@ -1,0 +1,84 @@
+"""Every route of the app (API and pages, demo and production) declares who may call it:
+public, one kind of caller, or an action of the role matrix (issue #15). A new route
+without a declaration fails here with the line to add."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.routing import iter_route_contexts
+
+from telcare.channels import guards
+from telcare.channels.api.app import create_app
+from telcare.domain import roles
+from telcare.store.uow import Database
+
+HOW = """
+Declare who may call it, in the route decorator (see CONTRIBUTING.md, "A route"):
+  - an action of the role matrix:  dependencies=[requires("area.thing.verb")]
+      (from telcare.channels.guards import requires; add the action to
+       telcare/domain/roles.py MATRIX if it is new, and check it in the service
+       with roles.require(who, "area.thing.verb"))
+  - open to anyone:                dependencies=[public("why it is public")]
+  - one kind of caller only:       a dependency marked @guards.kind_guard(Role.X)
+      (require_msisdn for hall pages, require_sp, current_merchant)"""
+
+
+@dataclass(frozen=True)
+class Declared:
+    methods: str
+    path: str
+    endpoint: str
+    found: tuple[tuple[str, str], ...]
+
+
+def _declarations(dependant: Any) -> list[tuple[str, str]]:
+    found = []
+    for sub in dependant.dependencies:
+        mark = guards.declaration(sub.call)
+        if mark is not None:
+            found.append(mark)
+        found += _declarations(sub)
+    return found
+
+
+def walk(db: Database, *, demo: bool) -> list[Declared]:
+    """Every route of ``create_app(db, demo=demo)`` with what it declares."""
+    routes = []
+    for route in iter_route_contexts(create_app(db, demo=demo).routes):
+        dependant = getattr(route, "dependant", None)
+        endpoint = getattr(route, "endpoint", None)
+        name = f"{endpoint.__module__}:{endpoint.__name__}" if endpoint else "(mount)"
+        methods = ",".join(sorted(set(getattr(route, "methods", None) or ()) - {"HEAD"}))
+        found = tuple(dict.fromkeys(_declarations(dependant))) if dependant else ()
+        routes.append(Declared(methods, route.path, name, found))
+    return routes
+
+
+def test_every_route_declares_who_may_call_it(sqlite_db: Database) -> None:
+    missing, doubled = [], []
+    for demo in (False, True):
+        for r in walk(sqlite_db, demo=demo):
+            if r.path in guards.PUBLIC_PATHS:
+                continue
+            line = f"  {r.methods} {r.path}  ({r.endpoint})"
+            if not r.found:
+                missing.append(line)
+            elif len({kind for kind, _ in r.found}) > 1 or (
+                r.found[0][0] == "public" and len(r.found) > 1
+            ):
+                doubled.append(f"{line}: {r.found}")
+    missing = sorted(set(missing))
+    assert not missing, "Routes that declare no caller:\n" + "\n".join(missing) + HOW
+    assert not doubled, "Routes that declare more than one kind of guard:\n" + "\n".join(doubled)
+
+
+def test_every_declared_action_is_in_the_matrix(sqlite_db: Database) -> None:
+    actions = {
+        value for r in walk(sqlite_db, demo=True) for kind, value in r.found if kind == "action"
+    }
+    kinds = {value for r in walk(sqlite_db, demo=True) for kind, value in r.found if kind == "kind"}
+    assert actions <= set(roles.MATRIX)
+    assert kinds <= {role.value for role in roles.Role}
+    assert "merchant.create" in actions and "antispam.sender.flag" in actions

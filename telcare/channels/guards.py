@@ -65,7 +65,7 @@ def caller(request: Request) -> Principal | None:
     return who
 
 
-LOGIN_PAGES = (("/staff", "/staff/login"), ("/sp", "/sp/login"), ("/merchant", "/merchant"))
+LOGIN_PAGES = (("/staff", "/staff/login"), ("/sp", "/sp/login"), ("/merchant", "/merchant?login"))
 
 
 def _login_required(request: Request) -> HTTPException:

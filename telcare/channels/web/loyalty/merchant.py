@@ -88,7 +88,9 @@ def require_merchant(request: Request, db: Db) -> loyalty.MerchantInfo:
     """The session's merchant, or back to the merchant login."""
     who = _merchant(request, db)
     if who is None:
-        raise HTTPException(303, "merchant login required", headers={"Location": MERCHANT})
+        raise HTTPException(
+            303, "merchant login required", headers={"Location": MERCHANT + "?login"}
+        )
     return who
 
 

@@ -58,6 +58,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "order.place": _SUB_STAFF,
     "reminder.set": _SUB_STAFF,
     "balance.topup": _SUB_STAFF,
+    "balance.cash_topup": _STAFF,
     "balance.adjust": _ADMINS,
     # complaints
     "complaint.view": _SUB_STAFF,

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from telcare.domain import roles
 from telcare.domain.access import Principal
-from telcare.domain.errors import Forbidden
 from telcare.store import security_models as sm
 from telcare.store.uow import Database
 
@@ -43,10 +43,10 @@ def record(
     )
 
 
-def require_admin(who: Principal) -> None:
-    """Only a headquarters admin reads the log, lifts lockouts or revokes accounts."""
-    if not (who.is_headquarters and who.role == "admin"):
-        raise Forbidden("access.denied")
+def require_admin(who: Principal, action: str = "audit.view") -> None:
+    """Only a headquarters admin reads the log, lifts lockouts or revokes accounts
+    (``action`` of the role matrix: ``audit.view``, ``login.unlock``, ``account.manage``)."""
+    roles.require(who, action)
 
 
 def entries(

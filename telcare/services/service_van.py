@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from telcare import clock
+from telcare.domain import roles
 from telcare.domain import service_van as dv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
@@ -249,6 +250,7 @@ def close_booking(
     db: Database, who: Principal, booking_id: str, outcome: str, *, now: datetime | None = None
 ) -> BookingView:
     """Staff of the stop's province (or HQ) close a live booking with its outcome."""
+    roles.require(who, "van.booking.close")
     now = now or clock.now()
     with db.uow() as uow:
         s = uow.session

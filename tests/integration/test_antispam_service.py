@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from telcare.demo.seed import seed_demo
 from telcare.domain import antispam_rules as r
 from telcare.domain import sender_standing as antispam_standing
+from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, NotFound
 from telcare.services import antispam, notify
 from telcare.store import antispam_models as am
@@ -22,6 +23,8 @@ OFF_NET = "13512345678"
 SPAM = "【澳门金沙】注册即送888元彩金，点击 www.xx.com 立即领取"
 HAM = "晚上一起吃饭吗？"
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
+
+HQ_ADMIN = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
 
 
 def outbox(db: Database, recipient: str) -> list[str]:
@@ -148,11 +151,11 @@ def test_reports_from_enough_subscribers_restrict_an_on_net_sender(db: Database)
         ["flag", "restrict_outbound"],
     )
     # staff reverse it; the sender is delivered again and old reports no longer count
-    antispam.unflag_sender(db, spammer, staff="hq-admin")
+    antispam.unflag_sender(db, spammer, who=HQ_ADMIN)
     assert antispam.deliver_mt(db, spammer, BJ, HAM, message_id="after").delivered
     assert antispam.evaluate(db, spammer) == "clear"
     with pytest.raises(Conflict):
-        antispam.unflag_sender(db, spammer, staff="hq-admin")
+        antispam.unflag_sender(db, spammer, who=HQ_ADMIN)
 
 
 def test_reports_spread_over_more_than_a_day_do_not_flag(db: Database) -> None:
@@ -167,9 +170,9 @@ def test_reports_spread_over_more_than_a_day_do_not_flag(db: Database) -> None:
 
 def test_flagged_sp_gets_a_violation_that_unflag_revokes(db: Database) -> None:
     antispam.report(db, BJ, SPAM, sender=SP)
-    assert antispam.flag_sender(db, SP, staff="hq-admin") == "flagged"
+    assert antispam.flag_sender(db, SP, who=HQ_ADMIN) == "flagged"
     with pytest.raises(Conflict):
-        antispam.flag_sender(db, SP, staff="hq-admin")
+        antispam.flag_sender(db, SP, who=HQ_ADMIN)
     [violation] = antispam.violations(db, SP)
     assert violation.type == "spam_reports" and violation.revoked_at is None
     assert violation.evidence["reason"] == "staff" and violation.evidence["reports"]
@@ -177,15 +180,15 @@ def test_flagged_sp_gets_a_violation_that_unflag_revokes(db: Database) -> None:
         r.Reason.SENDER_FLAGGED
     )
     assert "violation" in outbox(db, BJ)[-1] or "违规" in outbox(db, BJ)[-1]
-    antispam.unflag_sender(db, SP, staff="hq-admin")
+    antispam.unflag_sender(db, SP, who=HQ_ADMIN)
     assert antispam.violations(db, SP)[0].revoked_at is not None
     assert antispam.actions(db)[0].action == "unflag"
 
 
 def test_dismiss_tells_reporters_no_violation(db: Database) -> None:
     antispam.report(db, GD, HAM, sender=OFF_NET)
-    assert antispam.dismiss_reports(db, OFF_NET, staff="hq-admin") == 1
-    assert antispam.dismiss_reports(db, OFF_NET, staff="hq-admin") == 0
+    assert antispam.dismiss_reports(db, OFF_NET, who=HQ_ADMIN) == 1
+    assert antispam.dismiss_reports(db, OFF_NET, who=HQ_ADMIN) == 0
     assert "no violation" in outbox(db, GD)[-1]
 
 
@@ -209,7 +212,7 @@ def test_purge_after_thirty_days(db: Database) -> None:
 def test_statistics_per_day_and_keywords(db: Database) -> None:
     antispam.report(db, BJ, SPAM, sender=OFF_NET, now=NOW - timedelta(days=1))
     antispam.report(db, GD, "澳门金沙 彩金 免费领取", sender=OFF_NET, now=NOW)
-    antispam.dismiss_reports(db, OFF_NET, staff="hq-admin", now=NOW)
+    antispam.dismiss_reports(db, OFF_NET, who=HQ_ADMIN, now=NOW)
     stats = antispam.statistics(db, days=3, now=NOW)
     assert [(d.reported, d.handled) for d in stats.days] == [(0, 0), (1, 0), (1, 2)]
     words = dict(stats.top_keywords)

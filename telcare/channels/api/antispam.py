@@ -211,7 +211,7 @@ def ranking(
 )
 def flag(sender: Sender, db: Db, who: Caller) -> dict[str, str]:
     _staff(who, hq=True)
-    return {"sender": sender, "status": antispam.flag_sender(db, sender, staff=who.subject)}
+    return {"sender": sender, "status": antispam.flag_sender(db, sender, who=who)}
 
 
 @router.post(
@@ -221,7 +221,7 @@ def flag(sender: Sender, db: Db, who: Caller) -> dict[str, str]:
 )
 def unflag(sender: Sender, db: Db, who: Caller) -> dict[str, str]:
     _staff(who, hq=True)
-    antispam.unflag_sender(db, sender, staff=who.subject)
+    antispam.unflag_sender(db, sender, who=who)
     return {"sender": sender, "status": antispam.sender_status(db, sender)}
 
 
@@ -232,7 +232,7 @@ def unflag(sender: Sender, db: Db, who: Caller) -> dict[str, str]:
 )
 def dismiss(sender: Sender, db: Db, who: Caller) -> dict[str, int]:
     _staff(who, hq=True)
-    return {"dismissed": antispam.dismiss_reports(db, sender, staff=who.subject)}
+    return {"dismissed": antispam.dismiss_reports(db, sender, who=who)}
 
 
 @router.get(

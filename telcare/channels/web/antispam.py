@@ -266,11 +266,11 @@ def act(request: Request, db: Db, who: Staff, sender: str, action: str) -> Respo
         raise HTTPException(403, "headquarters staff only")
     try:
         if action == "flag":
-            antispam.flag_sender(db, sender, staff=who.subject)
+            antispam.flag_sender(db, sender, who=who)
         elif action == "unflag":
-            antispam.unflag_sender(db, sender, staff=who.subject)
+            antispam.unflag_sender(db, sender, who=who)
         else:
-            antispam.dismiss_reports(db, sender, staff=who.subject)
+            antispam.dismiss_reports(db, sender, who=who)
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
     else:

@@ -41,7 +41,7 @@ def _plan_spam(run: _Run, month: str, lo: datetime, hi: datetime, share: float) 
 
 def _dismiss(run: _Run, sender: str) -> Callable[[datetime], None]:
     def step(now: datetime) -> None:
-        done = antispam.dismiss_reports(run.db, sender, staff=STAFF.subject, now=now)
+        done = antispam.dismiss_reports(run.db, sender, who=STAFF, now=now)
         run.count("reports dismissed", done)
 
     return step

@@ -9,6 +9,8 @@ from sqlalchemy import distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from telcare.domain import antispam_rules as r
+from telcare.domain import roles
+from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict
 from telcare.domain.messages import render
 from telcare.services.antispam.common import _now, _retry, _sender_status
@@ -133,8 +135,10 @@ def _handle_open(s: Session, sender: str, outcome: str, when: datetime) -> int:
 # --- staff actions (each audited, each reversible) ------------------------------------
 
 
-def flag_sender(db: Database, sender: str, *, staff: str, now: datetime | None = None) -> str:
-    """Flag ``sender`` by hand; its new status."""
+def flag_sender(db: Database, sender: str, *, who: Principal, now: datetime | None = None) -> str:
+    """Flag ``sender`` by hand (a role allowed ``antispam.sender.flag``); its new status."""
+    roles.require(who, "antispam.sender.flag")
+    staff = who.subject
     source = r.sender_number(sender)
 
     def work(s: Session) -> str:
@@ -146,8 +150,12 @@ def flag_sender(db: Database, sender: str, *, staff: str, now: datetime | None =
     return _retry(db, work)
 
 
-def unflag_sender(db: Database, sender: str, *, staff: str, now: datetime | None = None) -> None:
+def unflag_sender(
+    db: Database, sender: str, *, who: Principal, now: datetime | None = None
+) -> None:
     """Reverse a flag: lift the restriction and revoke the SP violations it raised."""
+    roles.require(who, "antispam.sender.flag")
+    staff = who.subject
     source = r.sender_number(sender)
     when = _now(now)
     with db.uow() as uow:
@@ -178,8 +186,12 @@ def unflag_sender(db: Database, sender: str, *, staff: str, now: datetime | None
         uow.commit()
 
 
-def dismiss_reports(db: Database, sender: str, *, staff: str, now: datetime | None = None) -> int:
+def dismiss_reports(
+    db: Database, sender: str, *, who: Principal, now: datetime | None = None
+) -> int:
     """Close the sender's open reports as "no violation found"; how many."""
+    roles.require(who, "antispam.sender.flag")
+    staff = who.subject
     source = r.sender_number(sender)
     when = _now(now)
     with db.uow() as uow:

@@ -35,8 +35,8 @@ from telcare.services.api_queries.product_orders import current_pending as curre
 from telcare.services.api_queries.product_orders import order as order
 from telcare.services.api_queries.product_orders import orders_of as orders_of
 from telcare.services.api_queries.replay import once as once
-from telcare.services.api_queries.topups import ADJUST_ROLES as ADJUST_ROLES
-from telcare.services.api_queries.topups import TOPUP_ROLES as TOPUP_ROLES
+from telcare.services.api_queries.topups import ADJUST_ACTION as ADJUST_ACTION
+from telcare.services.api_queries.topups import TOPUP_ACTION as TOPUP_ACTION
 from telcare.services.api_queries.topups import TopupView as TopupView
 from telcare.services.api_queries.topups import topup as topup
 from telcare.services.api_queries.topups import topups as topups

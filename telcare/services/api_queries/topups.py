@@ -15,8 +15,8 @@ from telcare.services.api_queries.views import Line, Page, _checked, _line, visi
 from telcare.store import models as m
 from telcare.store.uow import Database
 
-TOPUP_ROLES = frozenset({"admin", "agent"})  # cash top-ups at the counter
-ADJUST_ROLES = frozenset({"admin"})  # balance corrections
+TOPUP_ACTION = "balance.cash_topup"  # cash top-ups at the counter (role matrix)
+ADJUST_ACTION = "balance.adjust"  # balance corrections (role matrix)
 
 
 @dataclass(frozen=True, slots=True)

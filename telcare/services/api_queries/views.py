@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import true
 
 from telcare import clock
+from telcare.domain import roles
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import Forbidden, NotFound
 from telcare.domain.messages import register
@@ -83,10 +84,9 @@ def _checked(who: Principal, row: m.Subscriber | None) -> Line:
     return _line(row)
 
 
-def require_role(who: Principal, roles: frozenset[str]) -> None:
-    """Staff of one of ``roles``; everyone else is refused."""
-    if who.kind is not Kind.STAFF or who.role not in roles:
-        raise Forbidden("api.role")
+def require_role(who: Principal, action: str) -> None:
+    """A caller whose role may do ``action`` (the role matrix); everyone else is refused."""
+    roles.require(who, action)
 
 
 def visible_lines(who: Principal) -> Any:

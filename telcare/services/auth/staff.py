@@ -85,7 +85,7 @@ def set_staff_active(
     now: datetime | None = None,
 ) -> None:
     """Disable (tokens die at once) or enable a staff account (HQ admin)."""
-    audit.require_admin(who)
+    audit.require_admin(who, "account.manage")
     now = now or clock.now()
     with db.uow() as uow:
         user = _staff(uow.session, username)
@@ -108,7 +108,7 @@ def delete_staff(
     db: Database, who: Principal, username: str, *, address: str = "", now: datetime | None = None
 ) -> None:
     """Delete a staff account (HQ admin, not oneself); its tokens die at once."""
-    audit.require_admin(who)
+    audit.require_admin(who, "account.manage")
     if who.kind is Kind.STAFF and who.subject == username:
         raise Forbidden("access.denied")
     now = now or clock.now()
@@ -138,7 +138,7 @@ def log_out_everywhere(
     """Every token of a staff, SP or merchant account stops working (the account itself
     for a staff or SP principal, or an HQ admin for any account)."""
     if not (who.kind.value == kind and who.subject == subject):
-        audit.require_admin(who)
+        audit.require_admin(who, "account.manage")
     model = {"staff": m.StaffUser, "sp": pm.SpLogin, "merchant": lm.Merchant}.get(kind)
     if model is None:
         raise InvalidInput("login.kind_unknown", account_kind=kind[:20])

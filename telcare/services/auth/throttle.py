@@ -187,7 +187,7 @@ def unlock(
     now: datetime | None = None,
 ) -> None:
     """Lift an account's lockout (HQ admin): its failures so far no longer count."""
-    audit.require_admin(who)
+    audit.require_admin(who, "login.unlock")
     if kind not in KINDS:  # a form's odd value: 4xx, never a 500
         raise InvalidInput("login.kind_unknown", account_kind=kind[:10])
     now = now or clock.now()
@@ -209,7 +209,7 @@ def unblock_address(
     db: Database, who: Principal, blocked: str, *, address: str = "", now: datetime | None = None
 ) -> None:
     """Lift a client address's block (HQ admin)."""
-    audit.require_admin(who)
+    audit.require_admin(who, "login.unlock")
     now = now or clock.now()
     with db.uow() as uow:
         _add(uow.session, "address", "", blocked, now, "unlocked")

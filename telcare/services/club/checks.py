@@ -5,15 +5,16 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
-from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import Forbidden, InvalidInput
+from telcare.domain import roles
+from telcare.domain.access import Principal
+from telcare.domain.errors import InvalidInput
 
 E = TypeVar("E", bound=enum.Enum)
 
 
-def _staff(who: Principal) -> None:
-    if who.kind is not Kind.STAFF:
-        raise Forbidden("complaint.not_yours")
+def _staff(who: Principal, action: str) -> None:
+    """Staff whose role allows ``action`` (the role matrix)."""
+    roles.require(who, action)
 
 
 def _enum(kind: type[E], value: str) -> E:

@@ -29,7 +29,7 @@ def create_event(
     now: datetime | None = None,
 ) -> int:
     """A member event in the staff member's province (HQ: national)."""
-    _staff(who)
+    _staff(who, "club.event.manage")
     event_kind = _enum(dc.EventKind, kind)
     if not title.strip() or (capacity is not None and capacity < 1):
         raise InvalidInput("club.value_invalid", value=title or str(capacity))
@@ -73,7 +73,7 @@ def register_for_event(
 
 def record_attendance(db: Database, who: Principal, event_id: int, msisdn: str) -> None:
     """Staff mark a registered member as present."""
-    _staff(who)
+    _staff(who, "club.attendance.record")
     number = normalise_msisdn(msisdn)
     a = sm.ClubAttendance
     with db.uow() as uow:
@@ -183,7 +183,7 @@ def events(
 
 def registrations(db: Database, who: Principal, event_id: int) -> list[tuple[str, bool]]:
     """Staff: (msisdn, attended) of everyone signed up for an event, in sign-up order."""
-    _staff(who)
+    _staff(who, "club.console.view")
     a = sm.ClubAttendance
     with db.uow() as uow:
         s = uow.session

@@ -38,7 +38,7 @@ def create_campaign(
     ends_at: datetime | None = None,
     now: datetime | None = None,
 ) -> int:
-    _staff(who)
+    _staff(who, "club.campaign.manage")
     code = code.strip().upper()
     if not code or not title.strip():
         raise InvalidInput("club.value_invalid", value=code or title)
@@ -104,7 +104,7 @@ def moderate(
     db: Database, who: Principal, submission_id: int, action: str, now: datetime | None = None
 ) -> str:
     """Approve, reject, feature or unfeature a submission; its new state."""
-    _staff(who)
+    _staff(who, "club.submission.moderate")
     with db.uow() as uow:
         s = uow.session
         row = s.get(sm.OpinionSubmission, submission_id, with_for_update=True)

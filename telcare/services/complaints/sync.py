@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import complaints as dc
+from telcare.domain import roles
 from telcare.domain.access import Principal
-from telcare.domain.errors import Forbidden
 from telcare.domain.provinces import HQ
 from telcare.services.complaints.lifecycle import _move
 from telcare.services.complaints.trail import (
@@ -41,8 +41,7 @@ def send_back(
 ) -> str:
     """Headquarters sends a ticket back to its province (re-assignment to ``unit``);
     the owner applies it and reopens the ticket if it was resolved or closed."""
-    if not who.is_headquarters:
-        raise Forbidden("complaint.not_yours")
+    roles.require(who, "complaint.send_back")
     now = now or clock.now()
     body = dc.check_note(note)
     with db.uow() as uow:

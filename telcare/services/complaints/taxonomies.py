@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import complaints as dc
-from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import Forbidden
+from telcare.domain import roles
+from telcare.domain.access import Principal
 from telcare.domain.provinces import HQ
 from telcare.services.complaints.trail import (
     TAXONOMY_SUBJECT,
@@ -91,8 +91,7 @@ def publish_taxonomy(
     db: Database, who: Principal, categories: Iterable[dc.Category], *, now: datetime | None = None
 ) -> dc.Taxonomy:
     """A new taxonomy version (headquarters staff only), sent to every province."""
-    if who.kind is not Kind.STAFF:
-        raise Forbidden("complaint.taxonomy_hq_only")
+    roles.require(who, "complaint.taxonomy.edit")
     now = now or clock.now()
     with db.uow() as uow:
         s = uow.session

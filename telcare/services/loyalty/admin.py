@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from telcare.domain import loyalty as rules
+from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.catalog import Brand
-from telcare.domain.errors import Forbidden, InvalidInput
+from telcare.domain.errors import InvalidInput
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -17,9 +18,9 @@ from telcare.store.uow import Database
 from .gifts import GiftView, _gift, _views
 
 
-def _hq(who: Principal) -> None:
-    if not who.is_headquarters:
-        raise Forbidden("loyalty.hq_only")
+def _hq(who: Principal, action: str) -> None:
+    """HQ forms: the caller's role must allow ``action`` (the role matrix)."""
+    roles.require(who, action)
 
 
 def _bad(field_name: str, value: object) -> InvalidInput:
@@ -109,7 +110,7 @@ def gift_form(db: Database, code: str) -> GiftForm:
 def save_gift(db: Database, who: Principal, form: GiftForm) -> GiftView:
     """Create a gift or edit one (HQ): names, points, kind, eligibility, merchant service
     (e-vouchers and partner services need one), listed or withdrawn. Stock is untouched."""
-    _hq(who)
+    _hq(who, "loyalty.catalog.edit")
     code = _code_of(form.code)
     name_zh = _name(form.name_zh, 60, "name_zh")
     name_en = _name(form.name_en, 80, "name_en")

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from telcare.domain import loyalty as rules
+from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.domain.ledger import PointsKind
@@ -192,8 +193,7 @@ def advance_order(
     now: datetime | None = None,
 ) -> OrderView:
     """Staff move an order on (picked, shipped, delivered, returned, cancelled)."""
-    if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+    roles.require(who, "loyalty.order.ship")
     try:
         state = rules.OrderState(target)
     except ValueError as exc:

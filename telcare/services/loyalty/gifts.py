@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from telcare.domain import loyalty as rules
+from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
 from telcare.services import lookups
@@ -151,6 +152,7 @@ def catalog(db: Database) -> list[GiftView]:
 
 
 def _staff_for(who: Principal, province: str) -> None:
+    roles.require(who, "loyalty.stock.edit")
     if who.kind is not Kind.STAFF or not (who.is_headquarters or who.province == province):
         raise Forbidden("access.denied")
 
@@ -179,8 +181,7 @@ def set_stock(db: Database, who: Principal, gift_code: str, province: str, quant
 
 def set_gift_active(db: Database, who: Principal, gift_code: str, active: bool) -> None:
     """List or withdraw a gift from the mall (headquarters staff)."""
-    if not who.is_headquarters:
-        raise Forbidden("access.denied")
+    roles.require(who, "loyalty.catalog.edit")
     with db.uow() as uow:
         gift, detail, offer = _gift(uow.session, gift_code)
         if detail is None:

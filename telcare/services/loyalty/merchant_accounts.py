@@ -160,7 +160,7 @@ def save_merchant(
 ) -> str | None:
     """Create or edit a partner merchant (HQ). A new merchant gets a random password,
     returned once (``None`` for an edit; :func:`set_merchant_password` resets)."""
-    _hq(who)
+    _hq(who, "merchant.create")
     key = _code_of(code)
     zh, en = _name(name_zh, 60, "name_zh"), _name(name_en, 80, "name_en")
     chosen = _provinces([province])
@@ -195,7 +195,7 @@ def save_service(
     valid_days: int,
 ) -> ServiceView:
     """Create or edit (by merchant and code) a merchant service (HQ)."""
-    _hq(who)
+    _hq(who, "merchant.service.edit")
     key = _code_of(code)
     zh, en = _name(name_zh, 60, "name_zh"), _name(name_en, 80, "name_en")
     if not 1 <= valid_days <= 3660:

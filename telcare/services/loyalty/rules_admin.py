@@ -92,7 +92,7 @@ def save_rule(
     valid_to: date | None,
 ) -> RuleView:
     """Create an accrual rule, or edit rule ``rule_id`` (HQ). End a rule with ``valid_to``."""
-    _hq(who)
+    _hq(who, "loyalty.accrual_rules.edit")
     src = _source(source)
     brands = _brands([brand] if brand else None)
     rate = _decimal(points_per_yuan, "points_per_yuan", Decimal(0), Decimal(1000))
@@ -146,7 +146,7 @@ def campaigns(db: Database) -> list[CampaignView]:
 def save_campaign(db: Database, who: Principal, c: CampaignView) -> CampaignView:
     """Create or edit a campaign (HQ): days (both included), source, brands, multiplier
     and bonus points per yuan."""
-    _hq(who)
+    _hq(who, "loyalty.campaign.edit")
     code = _code_of(c.code)
     if c.ends_on < c.starts_on:
         raise _bad("ends_on", c.ends_on)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from telcare.domain import partners as rules
-from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import Conflict, Forbidden, InvalidInput
+from telcare.domain import roles
+from telcare.domain.access import Principal
+from telcare.domain.errors import Conflict, InvalidInput
 from telcare.services.partners.registry import SYSTEM, _now, _sp
 from telcare.store import antispam_models as am
 from telcare.store import complaint_models as cm
@@ -77,8 +78,7 @@ def record_inspection(
 ) -> ViolationView:
     """A violation found by staff (inspection, or a complaint checked by hand)."""
     now = _now(now)
-    if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+    roles.require(who, "sp.violation.record")
     try:
         vtype = rules.ViolationType(kind)
     except ValueError:

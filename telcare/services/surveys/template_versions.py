@@ -13,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from telcare import clock
+from telcare.domain import roles
 from telcare.domain import surveys as sv
-from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import Forbidden, NotFound
+from telcare.domain.access import Principal
+from telcare.domain.errors import NotFound
 from telcare.domain.provinces import HQ
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
@@ -147,8 +148,7 @@ def save_template(
     """Change (or create) a template without a release: a new version, effective for
     surveys sent from now on; surveys already sent keep the version they were sent with.
     Headquarters edits any template; a province its own (created scoped to it)."""
-    if editor.kind is not Kind.STAFF:
-        raise Forbidden("survey.not_your_template")
+    roles.require(editor, "survey.template.edit")
     _ensure(db)
     now = now or clock.now()
     code = code.strip().upper()

@@ -185,7 +185,7 @@ def create_topup(
     else:
         if who.kind is Kind.SUBSCRIBER:
             raise InvalidInput("api.topup_needs_card")
-        api_queries.require_role(who, api_queries.TOPUP_ROLES)
+        api_queries.require_role(who, api_queries.TOPUP_ACTION)
         if body.amount is None:
             raise InvalidInput("api.bad_order", what="amount")
         posting = accounts.recharge(
@@ -221,7 +221,7 @@ def create_adjustment(
 ) -> JSONResponse:
     """Correct a balance (staff `admin` only): a positive amount credits, negative debits."""
     line = api_queries.line_by_id(db, who, _bucket_id(body.bucket.id))
-    api_queries.require_role(who, api_queries.ADJUST_ROLES)
+    api_queries.require_role(who, api_queries.ADJUST_ACTION)
     fen = yuan_to_fen(body.amount.amount)
     posting = accounts.adjust(
         db,

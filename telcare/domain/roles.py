@@ -77,7 +77,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "loyalty.console.view": _STAFF,
     "loyalty.order.ship": _STAFF,
     "loyalty.rules.view": _STAFF,
-    "loyalty.stock.edit": _ADMINS,
+    "loyalty.stock.edit": _STAFF,  # a province's own warehouse; HQ every one
     "loyalty.settlement.view": _ADMINS,
     "loyalty.catalog.edit": _HQ_ADMIN,
     "loyalty.accrual_rules.edit": _HQ_ADMIN,
@@ -95,14 +95,14 @@ MATRIX: dict[str, frozenset[Role]] = {
     "sp.subscribe": _SUB_STAFF,
     "sp.view": _STAFF | {Role.SP},
     "sp.report.view": _STAFF,
-    "sp.violation.record": _ADMINS | {Role.HQ_AGENT},
+    "sp.violation.record": _STAFF,
     "sp.month.run": _HQ_ADMIN,
     # surveys and the customer club
     "survey.answer": _SUB,
     "survey.results.view": _STAFF,
     "survey.follow_up": _STAFF,
     "survey.contact.record": _STAFF,
-    "survey.template.edit": _ADMINS,
+    "survey.template.edit": _STAFF,  # HQ any template, a province its own
     "club.join": _SUB,
     "club.view": _SUB_STAFF,
     "club.opinion.submit": _SUB,
@@ -145,3 +145,17 @@ def require(who: Principal | Role | None, action: str) -> None:
         raise KeyError(f"undeclared action {action!r}: add it to telcare.domain.roles.MATRIX")
     if not allowed(who, action):
         raise NotPermitted("access.role", action=action)
+
+
+def markdown_table() -> str:
+    """The matrix as a Markdown table (docs/security.md holds this text; a test keeps
+    the two equal): one row an action, one column a role that some action allows."""
+    columns = [role for role in Role if any(role in allowed for allowed in MATRIX.values())]
+    lines = [
+        "| action | " + " | ".join(role.value for role in columns) + " |",
+        "| --- |" + " :-: |" * len(columns),
+    ]
+    for action, allowed_roles in MATRIX.items():
+        marks = ["✓" if role in allowed_roles else "" for role in columns]
+        lines.append(f"| `{action}` | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"

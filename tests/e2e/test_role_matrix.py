@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from telcare import clock
 from telcare.channels.api.app import create_app
 from telcare.config import secret_key
 from telcare.domain import roles
@@ -39,18 +40,16 @@ SKIP = re.compile(r"/logout$|^/hall/lang$|/login(/code)?$|/token$|^/tmf-api/auth
 DENIED_TEXTS = tuple(render("access.role", lang, action="").split("（")[0] for lang in ("zh",))
 
 
-def _staff_account(db: Database, username: str, province: str, post: str) -> None:
+def staff_account(db: Database, username: str, province: str, post: str) -> None:
     with db.uow() as uow:
         if uow.session.get(m.StaffUser, username) is None:
-            from telcare.clock import now
-
             uow.session.add(
                 m.StaffUser(
                     username=username,
                     role=post,
                     province_code=province,
                     password_hash="-",
-                    created_at=now(),
+                    created_at=clock.now(),
                 )
             )
         uow.commit()
@@ -86,7 +85,7 @@ def client_as(db: Database, role: Role) -> TestClient:
         client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
     elif role in STAFF:
         username, province, post = STAFF[role]
-        _staff_account(db, username, province, post)
+        staff_account(db, username, province, post)
         who = auth.authenticate_staff(db, username, PASSWORD)
         assert roles.role_of(who) is role
         client.headers["Authorization"] = f"Bearer {auth.issue_token(who, secret_key())}"

@@ -27,7 +27,7 @@ from telcare.channels.guard_marks import declaration as declaration
 from telcare.channels.guard_marks import kind_guard as kind_guard
 from telcare.config import secret_key
 from telcare.domain import roles
-from telcare.domain.access import Principal
+from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.services import auth
 
@@ -78,6 +78,13 @@ def _login_required(request: Request) -> HTTPException:
     return HTTPException(303, "login required", headers={"Location": login})
 
 
+def _elsewhere(request: Request, who: Principal) -> bool:
+    """A subscriber's or SP's page session on a staff page: the staff login, as before
+    (staff turned away by their role get 403)."""
+    path = request.url.path
+    return path.startswith("/staff") and who.kind is not Kind.STAFF
+
+
 def requires(action: str) -> DependsParam:
     """Declare (and check) that the route does ``action`` of the role matrix."""
     if action not in roles.MATRIX:
@@ -85,7 +92,7 @@ def requires(action: str) -> DependsParam:
 
     def guard(request: Request) -> Principal:
         who = caller(request)
-        if who is None:
+        if who is None or _elsewhere(request, who):
             raise _login_required(request)
         roles.require(who, action)
         return who

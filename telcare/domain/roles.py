@@ -103,11 +103,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     "survey.follow_up": _STAFF,
     "survey.contact.record": _STAFF,
     "survey.template.edit": _STAFF,  # HQ any template, a province its own
-    "club.join": _SUB,
+    "club.join": _SUB_STAFF,  # staff enrol a line of their province
     "club.view": _SUB_STAFF,
     "club.opinion.submit": _SUB,
     "club.console.view": _STAFF,
-    "club.event.manage": _ADMINS,
+    "club.event.manage": _STAFF,
     "club.attendance.record": _STAFF,
     "club.campaign.manage": _ADMINS,
     "club.submission.moderate": _STAFF,

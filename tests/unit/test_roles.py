@@ -14,7 +14,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.roles import MATRIX, NotPermitted, Role
 
 DOC = Path(__file__).parents[2] / "docs" / "security.md"
-SUBSCRIBER_ONLY = {"survey.answer", "club.join", "club.opinion.submit", "loyalty.redeem"}
+SUBSCRIBER_ONLY = {"survey.answer", "club.opinion.submit", "loyalty.redeem"}
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "club.console.view": _STAFF,
     "club.event.manage": _STAFF,
     "club.attendance.record": _STAFF,
-    "club.campaign.manage": _ADMINS,
+    "club.campaign.manage": _STAFF,
     "club.submission.moderate": _STAFF,
     # service van
     "van.view": _STAFF,

@@ -3,14 +3,16 @@ of the role matrix (:mod:`telcare.domain.roles`).
 
 A route declares exactly one of
 
-- ``dependencies=[requires("complaint.handle")]`` (or ``who = requires(...)`` as a
-  parameter's ``Depends``): the caller (bearer token, else the page session) must
-  hold a role the matrix allows; nobody logged in → 401 (API), the login page
-  (pages); a role the matrix refuses → 403 ``not-permitted``;
+- ``dependencies=[requires("complaint.handle")]`` (or
+  ``who: Annotated[Principal, requires(...)]``): the caller (bearer token, else the
+  page session) must hold a role the matrix allows; nobody logged in (or, on a staff
+  page, a subscriber's or SP's session) → 401 for the API and non-browser clients,
+  the login page for a browser; a role the matrix refuses → 403 ``not-permitted``;
 - ``dependencies=[public("why")]``: anyone, logged in or not (logins, the catalog,
   the home page, health);
 - a dependency marked with :func:`kind_guard` that admits one kind of caller only
-  (``require_msisdn`` of the hall pages, ``require_sp``, ``current_merchant``).
+  (``require_msisdn`` of the hall pages, ``require_sp``, ``current_merchant``);
+  mark it with ``@kind_guard(Role.X)`` from :mod:`telcare.channels.guard_marks`.
 
 ``tests/e2e/test_route_guards.py`` walks every route of the app and fails on any
 route that declares none of these; the services check the same actions again.
@@ -102,5 +104,6 @@ def requires(action: str) -> DependsParam:
     return Depends(guard)
 
 
-# Paths the app serves without a route function of ours (FastAPI's own and mounts).
+# Public paths the app serves without FastAPI dependencies (FastAPI's own, mounts, plain
+# Starlette routes): the route-coverage test accepts these paths as declared public.
 PUBLIC_PATHS = frozenset({"/openapi.json", "/static", "/static/docs"})

@@ -10,7 +10,7 @@ import pytest
 
 from telcare.domain.access import Kind, Principal
 from telcare.domain.roles import NotPermitted
-from telcare.services import antispam, complaints, loyalty
+from telcare.services import antispam, api_queries, complaints, loyalty, selfcare
 from telcare.store.uow import Database
 
 HQ_AGENT = Principal(Kind.STAFF, "hq-agent", "HQ", "agent")
@@ -63,3 +63,18 @@ def test_a_provincial_admin_may_not_publish_the_complaint_taxonomy(db: Database)
     with pytest.raises(NotPermitted):
         complaints.publish_taxonomy(db, BJ_ADMIN, current.categories)
     assert complaints.taxonomy(db).version == current.version
+
+
+def test_only_admins_adjust_a_balance_and_only_staff_take_cash(db: Database) -> None:
+    agent = Principal(Kind.STAFF, "bj-agent", "BJ", "agent")
+    line = api_queries.line_by_msisdn(db, agent, "13800138000")
+    before = selfcare.overview(db, "13800138000").balance_fen
+    with pytest.raises(NotPermitted):
+        api_queries.adjust_balance(db, agent, line, 100_000, idempotency_key="k1", reason="x")
+    subscriber = Principal(Kind.SUBSCRIBER, "13800138000", "BJ")
+    with pytest.raises(NotPermitted):
+        api_queries.cash_topup(db, subscriber, line, 100_000, idempotency_key="k2", reason="x")
+    assert selfcare.overview(db, "13800138000").balance_fen == before
+    api_queries.cash_topup(db, agent, line, 1_000, idempotency_key="k3", reason="cash")
+    api_queries.adjust_balance(db, BJ_ADMIN, line, -500, idempotency_key="k4", reason="fix")
+    assert selfcare.overview(db, "13800138000").balance_fen == before + 500

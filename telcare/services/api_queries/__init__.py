@@ -38,6 +38,8 @@ from telcare.services.api_queries.replay import once as once
 from telcare.services.api_queries.topups import ADJUST_ACTION as ADJUST_ACTION
 from telcare.services.api_queries.topups import TOPUP_ACTION as TOPUP_ACTION
 from telcare.services.api_queries.topups import TopupView as TopupView
+from telcare.services.api_queries.topups import adjust_balance as adjust_balance
+from telcare.services.api_queries.topups import cash_topup as cash_topup
 from telcare.services.api_queries.topups import topup as topup
 from telcare.services.api_queries.topups import topups as topups
 from telcare.services.api_queries.views import Line as Line

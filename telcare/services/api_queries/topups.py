@@ -8,15 +8,42 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
 from telcare.domain.ledger import EntryKind
+from telcare.services import accounts
 from telcare.services.api_queries.views import Line, Page, _checked, _line, visible_lines
 from telcare.store import models as m
 from telcare.store.uow import Database
 
 TOPUP_ACTION = "balance.cash_topup"  # cash top-ups at the counter (role matrix)
 ADJUST_ACTION = "balance.adjust"  # balance corrections (role matrix)
+
+
+def cash_topup(
+    db: Database, who: Principal, line: Line, amount_fen: int, *, idempotency_key: str, reason: str
+) -> accounts.Posting:
+    """Staff take cash at the counter for ``line`` (a line ``who`` may see)."""
+    roles.require(who, TOPUP_ACTION)
+    return accounts.recharge(
+        db, line.msisdn, amount_fen, idempotency_key=idempotency_key, reason=reason
+    )
+
+
+def adjust_balance(
+    db: Database, who: Principal, line: Line, amount_fen: int, *, idempotency_key: str, reason: str
+) -> accounts.Posting:
+    """An admin corrects ``line``'s balance: a positive amount credits, a negative debits."""
+    roles.require(who, ADJUST_ACTION)
+    return accounts.adjust(
+        db,
+        line.msisdn,
+        abs(amount_fen),
+        credit=amount_fen > 0,
+        idempotency_key=idempotency_key,
+        reason=reason,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ from telcare.domain.access import Kind
 from telcare.domain.errors import InvalidInput
 from telcare.domain.ledger import EntryKind
 from telcare.domain.money import fen_to_yuan, yuan_to_fen
-from telcare.services import accounts, api_queries, cards, selfcare
+from telcare.services import api_queries, cards, selfcare
 from telcare.services.accounts import Posting
 from telcare.services.api_queries import Line, TopupView
 from telcare.store.uow import Database
@@ -185,12 +185,13 @@ def create_topup(
     else:
         if who.kind is Kind.SUBSCRIBER:
             raise InvalidInput("api.topup_needs_card")
-        api_queries.require_role(who, api_queries.TOPUP_ACTION)
+        api_queries.require_role(who, api_queries.TOPUP_ACTION)  # before the body's checks
         if body.amount is None:
             raise InvalidInput("api.bad_order", what="amount")
-        posting = accounts.recharge(
+        posting = api_queries.cash_topup(
             db,
-            line.msisdn,
+            who,
+            line,
             yuan_to_fen(body.amount.amount),
             idempotency_key=key,
             reason=body.reason or f"API top-up by {who.subject}",
@@ -221,13 +222,11 @@ def create_adjustment(
 ) -> JSONResponse:
     """Correct a balance (staff `admin` only): a positive amount credits, negative debits."""
     line = api_queries.line_by_id(db, who, _bucket_id(body.bucket.id))
-    api_queries.require_role(who, api_queries.ADJUST_ACTION)
-    fen = yuan_to_fen(body.amount.amount)
-    posting = accounts.adjust(
+    posting = api_queries.adjust_balance(
         db,
-        line.msisdn,
-        abs(fen),
-        credit=fen > 0,
+        who,
+        line,
+        yuan_to_fen(body.amount.amount),
         idempotency_key=scoped_key(who, idempotency_key),
         reason=body.reason or f"API adjustment by {who.subject}",
     )

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from telcare.domain import complaints as dc
+from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
 from telcare.domain.provinces import HQ
@@ -31,8 +32,7 @@ def _may_see(who: Principal, ticket: cm.Ticket) -> bool:
 def _owned(s: Session, who: Principal, ticket_id: str, node: str, *, staff_only: bool) -> cm.Ticket:
     """The ticket, for a change: only its owning node writes it."""
     ticket = _visible(s, who, ticket_id)
-    if staff_only and who.kind is not Kind.STAFF:
-        raise Forbidden("complaint.not_yours")
+    roles.require(who, "complaint.handle" if staff_only else "complaint.update")
     if node != HQ and ticket.province != node:
         raise Forbidden("complaint.wrong_node", province=ticket.province)
     if node == HQ and _is_replica(s, ticket):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import complaints as dc
+from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, Forbidden
 from telcare.domain.msisdn import normalise_msisdn
@@ -48,6 +49,7 @@ def file_ticket(
 ) -> TicketView:
     """File a complaint at node ``node``. A subscriber files for their own line; staff
     file for a caller. A G3 subscriber's ticket goes to the G3 queue with shorter SLAs."""
+    roles.require(who, "complaint.file")
     now = now or clock.now()
     sla = sla or sla_table()
     sev = dc.Severity(severity)

@@ -46,6 +46,19 @@ def public(why: str) -> DependsParam:
     return Depends(open_to_all)
 
 
+def socket_checks(kind: str, why: str) -> DependsParam:
+    """Declare a WebSocket route for one kind of caller (a :class:`roles.Role` value, or
+    ``"staff"``) that authenticates in its handler: it closes the socket with 4401
+    before accepting anyone else, and the service checks the caller. ``why`` says how."""
+
+    def checked_in_handler() -> None:
+        return None
+
+    setattr(checked_in_handler, ATTRIBUTE, ("kind", kind))
+    checked_in_handler.__doc__ = why
+    return Depends(checked_in_handler)
+
+
 def caller(request: Request) -> Principal | None:
     """The caller of the request: the bearer token, else the page session's token
     (checked against its account); ``None`` when nobody valid is logged in."""

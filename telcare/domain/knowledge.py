@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from telcare.domain.access import Kind, Principal
+from telcare.domain import roles
+from telcare.domain.access import Principal
 from telcare.domain.errors import Forbidden, InvalidInput
 from telcare.domain.messages import register
 
@@ -112,9 +113,8 @@ def check_article(a: Article) -> None:
 
 
 def require_editor(who: Principal) -> None:
-    """Only headquarters staff write and approve articles."""
-    if not (who.kind is Kind.STAFF and who.is_headquarters):
-        raise Forbidden("access.denied")
+    """Only headquarters staff write and approve articles (``knowledge.edit``)."""
+    roles.require(who, "knowledge.edit")
 
 
 def require_second_person(who: Principal, author: str) -> None:

@@ -111,6 +111,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "club.attendance.record": _STAFF,
     "club.campaign.manage": _STAFF,
     "club.submission.moderate": _STAFF,
+    # knowledge base and online chat
+    "knowledge.edit": _HQ,
+    "chat.desk.view": _STAFF,
+    "chat.handle": _STAFF,
     # service van
     "van.view": _STAFF,
     "van.booking.close": _STAFF,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
+from telcare.channels.guards import public, requires
 from telcare.domain import knowledge as kb
 from telcare.services import knowledge
 
@@ -86,7 +87,11 @@ def _version(v: knowledge.ArticleVersion) -> VersionOut:
     )
 
 
-@router.get("/search", summary="Articles in force that answer a question (public)")
+@router.get(
+    "/search",
+    summary="Articles in force that answer a question (public)",
+    dependencies=[public("knowledge base search")],
+)
 def search(
     db: Db,
     q: Annotated[str, Query(min_length=1, max_length=200, description="The question.")],
@@ -99,12 +104,21 @@ def search(
     ]
 
 
-@router.post("/articles", status_code=201, summary="Write a new version (HQ staff; a draft)")
+@router.post(
+    "/articles",
+    status_code=201,
+    summary="Write a new version (HQ staff; a draft)",
+    dependencies=[requires("knowledge.edit")],
+)
 def write(body: ArticleIn, db: Db, who: Caller) -> VersionOut:
     return _version(knowledge.write_draft(db, who, body.model_dump()))
 
 
-@router.get("/articles/{slug}/{language}", summary="An article's versions, newest first (HQ staff)")
+@router.get(
+    "/articles/{slug}/{language}",
+    summary="An article's versions, newest first (HQ staff)",
+    dependencies=[requires("knowledge.edit")],
+)
 def history(slug: Slug, language: Language, db: Db, who: Caller) -> list[VersionOut]:
     kb.require_editor(who)
     return [_version(v) for v in knowledge.versions(db, slug, language)]
@@ -113,6 +127,7 @@ def history(slug: Slug, language: Language, db: Db, who: Caller) -> list[Version
 @router.post(
     "/articles/{slug}/{language}/versions/{version}/approve",
     summary="Approve a draft (an HQ colleague other than its author); in force from now",
+    dependencies=[requires("knowledge.edit")],
 )
 def approve(
     slug: Slug,
@@ -125,7 +140,10 @@ def approve(
 
 
 @router.delete(
-    "/articles/{slug}/{language}", status_code=204, summary="Retire an article (HQ staff)"
+    "/articles/{slug}/{language}",
+    status_code=204,
+    summary="Retire an article (HQ staff)",
+    dependencies=[requires("knowledge.edit")],
 )
 def retire(slug: Slug, language: Language, db: Db, who: Caller) -> None:
     knowledge.retire(db, who, slug, language)

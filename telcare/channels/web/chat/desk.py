@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires, socket_checks
 from telcare.channels.web.chat import live
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import current_staff, lang_of, require_csrf, require_staff
@@ -61,7 +62,7 @@ def _back(request: Request, chat_id: int, err: DomainError | None = None) -> Res
     return redirect(f"/staff/chat/{chat_id}")
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[requires("chat.desk.view")])
 def desk(request: Request, db: Db, who: Staff) -> Response:
     return page(
         request,
@@ -74,7 +75,7 @@ def desk(request: Request, db: Db, who: Staff) -> Response:
     )
 
 
-@router.post("/{chat_id}/take", dependencies=CSRF)
+@router.post("/{chat_id}/take", dependencies=[*CSRF, requires("chat.handle")])
 def take(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.take(db, who, chat_id)
@@ -84,7 +85,7 @@ def take(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     return redirect(f"/staff/chat/{chat_id}")
 
 
-@router.get("/{chat_id}", response_class=HTMLResponse)
+@router.get("/{chat_id}", response_class=HTMLResponse, dependencies=[requires("chat.desk.view")])
 def one(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     history = chat.messages(db, who, chat_id)
     session = chat.view_of(db, who, chat_id)
@@ -102,7 +103,7 @@ def one(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     )
 
 
-@router.get("/{chat_id}/messages")
+@router.get("/{chat_id}/messages", dependencies=[requires("chat.desk.view")])
 def poll(
     db: Db, who: Staff, chat_id: ChatId, after: Annotated[int, Query(ge=0)] = 0
 ) -> JSONResponse:
@@ -110,7 +111,7 @@ def poll(
     return JSONResponse({"chat": chat_id, "messages": [live.message_json(m) for m in fresh]})
 
 
-@router.post("/{chat_id}/reply", dependencies=CSRF)
+@router.post("/{chat_id}/reply", dependencies=[*CSRF, requires("chat.handle")])
 def reply(
     request: Request, db: Db, who: Staff, chat_id: ChatId, text: Annotated[str, Form()] = ""
 ) -> Response:
@@ -121,7 +122,7 @@ def reply(
     return _back(request, chat_id)
 
 
-@router.post("/{chat_id}/leave", dependencies=CSRF)
+@router.post("/{chat_id}/leave", dependencies=[*CSRF, requires("chat.handle")])
 def leave(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.leave(db, who, chat_id)
@@ -130,7 +131,7 @@ def leave(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     return redirect("/staff/chat/")
 
 
-@router.post("/{chat_id}/transfer", dependencies=CSRF)
+@router.post("/{chat_id}/transfer", dependencies=[*CSRF, requires("chat.handle")])
 def transfer(
     request: Request,
     db: Db,
@@ -145,7 +146,7 @@ def transfer(
     return redirect("/staff/chat/")
 
 
-@router.post("/{chat_id}/close", dependencies=CSRF)
+@router.post("/{chat_id}/close", dependencies=[*CSRF, requires("chat.handle")])
 def close(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.close(db, who, chat_id)
@@ -154,7 +155,7 @@ def close(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     return redirect("/staff/chat/")
 
 
-@router.post("/{chat_id}/ticket", dependencies=CSRF)
+@router.post("/{chat_id}/ticket", dependencies=[*CSRF, requires("chat.handle")])
 def ticket(
     request: Request,
     db: Db,
@@ -171,7 +172,10 @@ def ticket(
     return _back(request, chat_id)
 
 
-@router.websocket("/{chat_id}/ws")
+@router.websocket(
+    "/{chat_id}/ws",
+    dependencies=[socket_checks("staff", "staff on the chat, else closed 4401")],
+)
 async def socket(websocket: WebSocket, chat_id: int, after: int = 0) -> None:
     db: Database = websocket.app.state.db
     who = current_staff(cast(Request, websocket))

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import socket_checks
 from telcare.channels.web.chat import live
 from telcare.channels.web.chat.bot import bot_for
 from telcare.channels.web.render import flash, page, redirect
@@ -93,7 +94,10 @@ def _socket_msisdn(websocket: WebSocket) -> str | None:
     return msisdn
 
 
-@router.websocket("/ws")
+@router.websocket(
+    "/ws",
+    dependencies=[socket_checks("subscriber", "the session's subscriber, else closed 4401")],
+)
 async def socket(websocket: WebSocket, after: int = 0) -> None:
     db: Database = websocket.app.state.db
     msisdn = _socket_msisdn(websocket)

@@ -60,6 +60,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "balance.topup": _SUB_STAFF,
     "balance.cash_topup": _STAFF,
     "balance.adjust": _ADMINS,
+    "balance.reserve": _ADMINS,
+    "usage.manage": _ADMINS,
+    "customer.edit": _STAFF,
+    "catalog.edit": _HQ,  # the service admits HQ posts admin and catalog only
     # complaints
     "complaint.view": _SUB_STAFF,
     "complaint.file": _SUB_STAFF,
@@ -91,6 +95,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "antispam.quarantine.release": _SUB_STAFF,
     "antispam.queue.view": _STAFF,
     "antispam.sender.flag": _HQ_ADMIN,
+    "antispam.firewall.edit": _HQ,
     # service providers
     "sp.subscribe": _SUB_STAFF,
     "sp.view": _STAFF | {Role.SP},

@@ -32,7 +32,7 @@ from telcare.store import models as m
 from telcare.store.tmf_models import BalanceReservation
 from telcare.store.uow import Database
 
-RESERVE_ROLES = frozenset({"admin"})
+RESERVE_ROLES = "balance.reserve"  # the role-matrix action (admins)
 DEFAULT_TTL = timedelta(minutes=15)
 MAX_TTL = timedelta(days=1)
 

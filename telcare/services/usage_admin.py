@@ -24,7 +24,7 @@ from telcare.services.charging.single import Rated, rate_record
 from telcare.store import tmf_models as t
 from telcare.store.uow import Database
 
-USAGE_ROLES = frozenset({"admin"})
+USAGE_ROLES = "usage.manage"  # the role-matrix action (admins)
 BUILTIN = {
     "data": ("Data usage", "Mobile data sessions, volume in KB."),
     "voice": ("Voice usage", "Calls, duration in seconds (rated per started minute)."),

@@ -20,6 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from telcare import __version__
+from telcare.channels.guards import public
 from telcare.config import get_settings
 from telcare.ops import logs
 from telcare.ops.health import Health
@@ -30,19 +31,19 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 log = logs.get_logger("telcare.http")
 
 
-@router.get("/api/health")
+@router.get("/api/health", dependencies=[public("health check")])
 def health() -> dict[str, str]:
     """Kept for old probes: the process answers (same as ``/api/health/live``)."""
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/api/health/live")
+@router.get("/api/health/live", dependencies=[public("health check")])
 def live() -> dict[str, str]:
     """Liveness: the process answers requests."""
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/api/health/ready")
+@router.get("/api/health/ready", dependencies=[public("health check")])
 def ready(request: Request) -> JSONResponse:
     """Readiness: database reachable, migrations at head, NATS when the bus is NATS (503 if not)."""
     checks: Health = request.app.state.health
@@ -61,7 +62,7 @@ def metrics_allowed(request: Request) -> bool:
     return request.client is not None and request.client.host in LOOPBACK
 
 
-@router.get("/metrics", include_in_schema=False)
+@router.get("/metrics", include_in_schema=False, dependencies=[public("monitoring scrape")])
 def metrics(request: Request) -> Response:
     """Prometheus exposition of this process (refreshing the outbox gauges first)."""
     if not metrics_allowed(request):

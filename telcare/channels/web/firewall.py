@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
 from telcare.domain.access import Principal
@@ -57,7 +58,7 @@ def _hq(who: Principal) -> None:
         raise HTTPException(403, "headquarters staff only")
 
 
-@router.get(BASE, response_class=HTMLResponse)
+@router.get(BASE, response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")])
 def decisions(
     request: Request,
     db: Db,
@@ -92,7 +93,9 @@ def decisions(
     )
 
 
-@router.get(BASE + "/review", response_class=HTMLResponse)
+@router.get(
+    BASE + "/review", response_class=HTMLResponse, dependencies=[requires("antispam.queue.view")]
+)
 def review(request: Request, db: Db, who: Staff) -> Response:
     return page(
         request,
@@ -101,7 +104,9 @@ def review(request: Request, db: Db, who: Staff) -> Response:
     )
 
 
-@router.post(BASE + "/review/{sender}/{action}", dependencies=CSRF)
+@router.post(
+    BASE + "/review/{sender}/{action}", dependencies=[*CSRF, requires("antispam.firewall.edit")]
+)
 def decide(request: Request, db: Db, who: Staff, sender: str, action: str) -> Response:
     """Keep (confirm) or lift a restriction; audited."""
     _hq(who)
@@ -119,7 +124,7 @@ def decide(request: Request, db: Db, who: Staff, sender: str, action: str) -> Re
     return redirect(BASE + "/review")
 
 
-@router.post(BASE + "/enterprise", dependencies=CSRF)
+@router.post(BASE + "/enterprise", dependencies=[*CSRF, requires("antispam.firewall.edit")])
 def enterprise(
     request: Request,
     db: Db,

@@ -29,6 +29,7 @@ from telcare.channels.api.tmf.schemas import (
     Quantity,
     Ref,
 )
+from telcare.channels.guards import public
 from telcare.domain.catalog import BRAND_NAMES, Period, Product
 from telcare.services import catalog_admin
 
@@ -133,7 +134,12 @@ def to_offering_view(v: catalog_admin.OfferingView, lang: str) -> ProductOfferin
     )
 
 
-@router.get("/productOffering", response_model=list[ProductOffering], responses=listed(422))
+@router.get(
+    "/productOffering",
+    response_model=list[ProductOffering],
+    responses=listed(422),
+    dependencies=[public("the product catalogue")],
+)
 def list_offerings(request: Request, db: Db, q: Query) -> JSONResponse:
     """The offerings on sale, by code, then the drafts (names in `Accept-Language`)."""
     language = lang(request)
@@ -144,7 +150,12 @@ def list_offerings(request: Request, db: Db, q: Query) -> JSONResponse:
     )
 
 
-@router.get("/productOffering/{id}", response_model=ProductOffering, responses=errors(404))
+@router.get(
+    "/productOffering/{id}",
+    response_model=ProductOffering,
+    responses=errors(404),
+    dependencies=[public("the product catalogue")],
+)
 def get_offering(
     request: Request,
     db: Db,

@@ -38,6 +38,7 @@ from telcare.channels.api.tmf.tmf620_schemas import (
     ProductSpecification,
     ProductSpecificationCreate,
 )
+from telcare.channels.guards import public, requires
 from telcare.domain.money import yuan_to_fen
 from telcare.services import catalog_admin
 from telcare.services.catalog_admin import PriceView, SpecView
@@ -83,7 +84,10 @@ def to_price(v: PriceView) -> ProductOfferingPrice:
 
 
 @router.get(
-    "/productSpecification", response_model=list[ProductSpecification], responses=listed(422)
+    "/productSpecification",
+    response_model=list[ProductSpecification],
+    responses=listed(422),
+    dependencies=[public("the product catalogue")],
 )
 def list_specs(db: Db, q: Query) -> JSONResponse:
     """The product specifications, oldest first."""
@@ -91,7 +95,10 @@ def list_specs(db: Db, q: Query) -> JSONResponse:
 
 
 @router.get(
-    "/productSpecification/{id}", response_model=ProductSpecification, responses=problems(404)
+    "/productSpecification/{id}",
+    response_model=ProductSpecification,
+    responses=problems(404),
+    dependencies=[public("the product catalogue")],
 )
 def get_spec(db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     return one(to_spec(catalog_admin.spec(db, id)), fields)
@@ -102,6 +109,7 @@ def get_spec(db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     status_code=201,
     response_model=ProductSpecification,
     responses=WRITE,
+    dependencies=[requires("catalog.edit")],
 )
 def create_spec(body: ProductSpecificationCreate, who: Caller, db: Db) -> JSONResponse:
     """A new product specification (HQ catalog staff), `inStudy`."""
@@ -111,7 +119,13 @@ def create_spec(body: ProductSpecificationCreate, who: Caller, db: Db) -> JSONRe
     )
 
 
-@router.post("/productOffering", status_code=201, response_model=ProductOffering, responses=WRITE)
+@router.post(
+    "/productOffering",
+    status_code=201,
+    response_model=ProductOffering,
+    responses=WRITE,
+    dependencies=[requires("catalog.edit")],
+)
 def create_offering(
     body: ProductOfferingCreate, who: Caller, db: Db, request: Request
 ) -> JSONResponse:
@@ -123,7 +137,12 @@ def create_offering(
     return one(to_offering_view(view, lang(request)), status=201)
 
 
-@router.patch("/productOffering/{id}", response_model=ProductOffering, responses=WRITE)
+@router.patch(
+    "/productOffering/{id}",
+    response_model=ProductOffering,
+    responses=WRITE,
+    dependencies=[requires("catalog.edit")],
+)
 def update_offering(
     id: ResourceId, body: ProductOfferingUpdate, who: Caller, db: Db, request: Request
 ) -> JSONResponse:
@@ -134,7 +153,12 @@ def update_offering(
     return one(to_offering_view(view, lang(request)))
 
 
-@router.delete("/productOffering/{id}", status_code=204, responses=WRITE)
+@router.delete(
+    "/productOffering/{id}",
+    status_code=204,
+    responses=WRITE,
+    dependencies=[requires("catalog.edit")],
+)
 def delete_offering(id: ResourceId, who: Caller, db: Db) -> Response:
     """Delete a draft offering never launched (one on sale is retired instead: 409)."""
     catalog_admin.delete_offering(db, who, id)
@@ -142,7 +166,10 @@ def delete_offering(id: ResourceId, who: Caller, db: Db) -> Response:
 
 
 @router.get(
-    "/productOfferingPrice", response_model=list[ProductOfferingPrice], responses=listed(422)
+    "/productOfferingPrice",
+    response_model=list[ProductOfferingPrice],
+    responses=listed(422),
+    dependencies=[public("the product catalogue")],
 )
 def list_prices(db: Db, q: Query) -> JSONResponse:
     """The prices of the offerings on sale (by code), then the draft prices."""
@@ -150,14 +177,21 @@ def list_prices(db: Db, q: Query) -> JSONResponse:
 
 
 @router.get(
-    "/productOfferingPrice/{id}", response_model=ProductOfferingPrice, responses=problems(404)
+    "/productOfferingPrice/{id}",
+    response_model=ProductOfferingPrice,
+    responses=problems(404),
+    dependencies=[public("the product catalogue")],
 )
 def get_price(db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     return one(to_price(catalog_admin.price(db, id)), fields)
 
 
 @router.post(
-    "/productOfferingPrice", status_code=201, response_model=ProductOfferingPrice, responses=WRITE
+    "/productOfferingPrice",
+    status_code=201,
+    response_model=ProductOfferingPrice,
+    responses=WRITE,
+    dependencies=[requires("catalog.edit")],
 )
 def create_price(body: ProductOfferingPriceCreate, who: Caller, db: Db) -> JSONResponse:
     """A draft price (HQ catalog staff); it charges once its offering is launched."""
@@ -173,7 +207,12 @@ def create_price(body: ProductOfferingPriceCreate, who: Caller, db: Db) -> JSONR
     return one(to_price(view), status=201)
 
 
-@router.patch("/productOfferingPrice/{id}", response_model=ProductOfferingPrice, responses=WRITE)
+@router.patch(
+    "/productOfferingPrice/{id}",
+    response_model=ProductOfferingPrice,
+    responses=WRITE,
+    dependencies=[requires("catalog.edit")],
+)
 def update_price(
     id: ResourceId, body: ProductOfferingPriceUpdate, who: Caller, db: Db
 ) -> JSONResponse:
@@ -184,7 +223,12 @@ def update_price(
     return one(to_price(catalog_admin.update_price(db, who, id, changes)))
 
 
-@router.delete("/productOfferingPrice/{id}", status_code=204, responses=WRITE)
+@router.delete(
+    "/productOfferingPrice/{id}",
+    status_code=204,
+    responses=WRITE,
+    dependencies=[requires("catalog.edit")],
+)
 def delete_price(id: ResourceId, who: Caller, db: Db) -> Response:
     """Delete a draft price (not a launched one: 409)."""
     catalog_admin.delete_price(db, who, id)

@@ -46,6 +46,7 @@ from telcare.channels.api.tmf.schemas import (
 )
 from telcare.channels.api.tmf.tmf620 import offering_ref
 from telcare.channels.api.tmf.tmf637 import product_ref_href
+from telcare.channels.guards import requires
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotSubscribed
 from telcare.services import api_queries, orders
@@ -106,7 +107,10 @@ def to_order(v: OrderView) -> ProductOrder:
 
 
 @router.get(
-    "/productOrder", response_model=list[ProductOrder], responses=listed(401, 403, 404, 422)
+    "/productOrder",
+    response_model=list[ProductOrder],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def list_orders(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """Orders, the pending ones first, then the newest: a subscriber's own, a line's
@@ -115,7 +119,12 @@ def list_orders(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONRes
     return listing(q, partial(api_queries.orders_of, db, who, line), to_order)
 
 
-@router.get("/productOrder/{id}", response_model=ProductOrder, responses=problems(401, 403, 404))
+@router.get(
+    "/productOrder/{id}",
+    response_model=ProductOrder,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_order(who: Caller, db: Db, id: OrderId, fields: Fields = None) -> JSONResponse:
     """One order of a line the caller may see."""
     return one(to_order(api_queries.order(db, who, id)), fields)
@@ -154,6 +163,7 @@ def _place(db: Database, who: Principal, body: ProductOrderCreate) -> dict[str, 
     status_code=201,
     response_model=ProductOrder,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("order.place")],
 )
 def create_order(
     body: ProductOrderCreate, who: Caller, db: Db, idempotency_key: IdempotencyKey = None
@@ -179,6 +189,7 @@ def create_order(
     "/productOrder/{id}",
     response_model=ProductOrder,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("order.place")],
 )
 def update_order(body: ProductOrderUpdate, who: Caller, db: Db, id: OrderId) -> JSONResponse:
     """Answer a `pending` order: `inProgress` confirms it (the subscriber's own token only;

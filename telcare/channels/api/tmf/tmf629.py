@@ -32,6 +32,7 @@ from telcare.channels.api.tmf.schemas import (
     TimePeriod,
     Tmf,
 )
+from telcare.channels.guards import requires
 from telcare.services import api_queries, customer_admin
 from telcare.services.api_queries import CustomerView
 
@@ -70,7 +71,12 @@ def to_customer(c: CustomerView) -> Customer:
     )
 
 
-@router.get("/customer", response_model=list[Customer], responses=listed(401, 403, 422))
+@router.get(
+    "/customer",
+    response_model=list[Customer],
+    responses=listed(401, 403, 422),
+    dependencies=[requires("line.view")],
+)
 def list_customers(who: Caller, db: Db, q: Query) -> JSONResponse:
     """Customers the caller may see: a subscriber their own, staff their province's (HQ all)."""
     return listing(q, partial(api_queries.customers, db, who), to_customer)
@@ -90,7 +96,13 @@ class CustomerUpdate(Tmf):
     name: str = Field(min_length=1, max_length=80)
 
 
-@router.post("/customer", status_code=201, response_model=Customer, responses=WRITE)
+@router.post(
+    "/customer",
+    status_code=201,
+    response_model=Customer,
+    responses=WRITE,
+    dependencies=[requires("customer.edit")],
+)
 def create_customer(body: CustomerCreate, who: Caller, db: Db) -> JSONResponse:
     """A new customer (counter staff or admins): in their province, or the `province`
     characteristic's for headquarters staff."""
@@ -99,14 +111,24 @@ def create_customer(body: CustomerCreate, who: Caller, db: Db) -> JSONResponse:
     return one(to_customer(view), status=201)
 
 
-@router.patch("/customer/{id}", response_model=Customer, responses=WRITE)
+@router.patch(
+    "/customer/{id}",
+    response_model=Customer,
+    responses=WRITE,
+    dependencies=[requires("customer.edit")],
+)
 def update_customer(id: ResourceId, body: CustomerUpdate, who: Caller, db: Db) -> JSONResponse:
     """Rename a customer (staff of the customer's province, or headquarters)."""
     view = customer_admin.rename_customer(db, who, int_id(id, 2**31 - 1), body.name)
     return one(to_customer(view))
 
 
-@router.get("/customer/{id}", response_model=Customer, responses=problems(401, 403, 404))
+@router.get(
+    "/customer/{id}",
+    response_model=Customer,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_customer(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One customer, if the caller may see them."""
     return one(to_customer(api_queries.customer(db, who, int_id(id, 2**31 - 1))), fields)

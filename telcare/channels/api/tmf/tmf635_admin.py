@@ -31,6 +31,7 @@ from telcare.channels.api.tmf.tmf635_schemas import (
     UsageSpecification,
     UsageSpecificationCreate,
 )
+from telcare.channels.guards import requires
 from telcare.domain.errors import InvalidInput
 from telcare.services import usage_admin, usage_queries
 from telcare.services.usage_admin import SpecView
@@ -54,6 +55,7 @@ def to_spec(v: SpecView) -> UsageSpecification:
     "/usageSpecification",
     response_model=list[UsageSpecification],
     responses=listed(401, 422),
+    dependencies=[requires("line.view")],
 )
 def list_specs(who: Caller, db: Db, q: Query) -> JSONResponse:
     """The usage specifications: the built-in `data`, `voice`, `sms`, then added ones."""
@@ -61,7 +63,10 @@ def list_specs(who: Caller, db: Db, q: Query) -> JSONResponse:
 
 
 @router.get(
-    "/usageSpecification/{id}", response_model=UsageSpecification, responses=problems(401, 404)
+    "/usageSpecification/{id}",
+    response_model=UsageSpecification,
+    responses=problems(401, 404),
+    dependencies=[requires("line.view")],
 )
 def get_spec(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     return one(to_spec(usage_admin.spec(db, id)), fields)
@@ -72,6 +77,7 @@ def get_spec(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSON
     status_code=201,
     response_model=UsageSpecification,
     responses=problems(400, 401, 403, 422),
+    dependencies=[requires("usage.manage")],
 )
 def create_spec(body: UsageSpecificationCreate, who: Caller, db: Db) -> JSONResponse:
     """A usage specification for one service (`admin` staff)."""
@@ -98,6 +104,7 @@ def _characteristics(body: UsageCreate) -> tuple[int, bool, str]:
     status_code=201,
     response_model=UsageOut,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("usage.manage")],
 )
 def create_usage(
     body: UsageCreate, who: Caller, db: Db, idempotency_key: IdempotencyKey = None

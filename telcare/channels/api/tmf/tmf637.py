@@ -34,6 +34,7 @@ from telcare.channels.api.tmf.schemas import (
     Ref,
 )
 from telcare.channels.api.tmf.tmf620 import offering_ref
+from telcare.channels.guards import requires
 from telcare.domain.access import Kind
 from telcare.services import api_queries
 from telcare.services.api_queries import Line
@@ -100,7 +101,12 @@ def _product(item: api_queries.InventoryItem) -> Product:
     )
 
 
-@router.get("/product", response_model=list[Product], responses=listed(401, 403, 404, 422))
+@router.get(
+    "/product",
+    response_model=list[Product],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
+)
 def list_products(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """The packages in force, base plan first: a subscriber's own, a line's (`msisdn`), or
     those of every line the staff member may see."""
@@ -108,7 +114,12 @@ def list_products(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONR
     return listing(q, partial(api_queries.inventory_items, db, who, line), _product)
 
 
-@router.get("/product/{id}", response_model=Product, responses=problems(401, 403, 404))
+@router.get(
+    "/product/{id}",
+    response_model=Product,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_product(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One product (any state: active, pendingTerminate, terminated)."""
     return one(_product(api_queries.inventory_item(db, who, int_id(id, 2**31 - 1))), fields)

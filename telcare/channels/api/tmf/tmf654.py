@@ -40,6 +40,7 @@ from telcare.channels.api.tmf.schemas import (
     TopupBalance,
     TopupBalanceCreate,
 )
+from telcare.channels.guards import requires
 from telcare.domain.access import Kind
 from telcare.domain.errors import InvalidInput
 from telcare.domain.ledger import EntryKind
@@ -124,7 +125,12 @@ def _posted(replayed: bool) -> dict[str, str]:
     return {"Idempotent-Replayed": "true"} if replayed else {}
 
 
-@router.get("/bucket", response_model=list[Bucket], responses=listed(401, 403, 404, 422))
+@router.get(
+    "/bucket",
+    response_model=list[Bucket],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
+)
 def list_buckets(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """The buckets the caller may see (one line with `msisdn`)."""
     if msisdn is not None:
@@ -134,7 +140,12 @@ def list_buckets(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONRe
     return listing(q, fetch, lambda line: to_bucket(db, line))
 
 
-@router.get("/bucket/{id}", response_model=Bucket, responses=problems(401, 403, 404))
+@router.get(
+    "/bucket/{id}",
+    response_model=Bucket,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_bucket(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One line's prepaid bucket."""
     return one(to_bucket(db, api_queries.line_by_id(db, who, int_id(id, LINE_TOP))), fields)
@@ -148,7 +159,10 @@ def _entries(
 
 
 @router.get(
-    "/topupBalance", response_model=list[TopupBalance], responses=listed(401, 403, 404, 422)
+    "/topupBalance",
+    response_model=list[TopupBalance],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def list_topups(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """Top-ups, newest first: a subscriber's own, a line's (`msisdn`), or every line the
@@ -156,7 +170,12 @@ def list_topups(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONRes
     return listing(q, _entries(db, who, msisdn, EntryKind.RECHARGE), to_topup)
 
 
-@router.get("/topupBalance/{id}", response_model=TopupBalance, responses=problems(401, 403, 404))
+@router.get(
+    "/topupBalance/{id}",
+    response_model=TopupBalance,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_topup(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     return one(to_topup(api_queries.topup(db, who, int_id(id))), fields)
 
@@ -166,6 +185,7 @@ def get_topup(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSO
     status_code=201,
     response_model=TopupBalance,
     responses=problems(400, 401, 403, 404, 409, 422, 429),
+    dependencies=[requires("balance.topup")],
 )
 def create_topup(
     body: TopupBalanceCreate,
@@ -213,6 +233,7 @@ def _bucket_id(raw: str) -> int:
     status_code=201,
     response_model=AdjustBalance,
     responses=problems(400, 401, 403, 404, 409, 422),
+    dependencies=[requires("balance.adjust")],
 )
 def create_adjustment(
     body: AdjustBalanceCreate,
@@ -235,14 +256,22 @@ def create_adjustment(
 
 
 @router.get(
-    "/adjustBalance", response_model=list[AdjustBalance], responses=listed(401, 403, 404, 422)
+    "/adjustBalance",
+    response_model=list[AdjustBalance],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def list_adjustments(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """Balance adjustments, newest first (as top-ups are listed)."""
     return listing(q, _entries(db, who, msisdn, EntryKind.ADJUSTMENT), to_adjustment)
 
 
-@router.get("/adjustBalance/{id}", response_model=AdjustBalance, responses=problems(401, 403, 404))
+@router.get(
+    "/adjustBalance/{id}",
+    response_model=AdjustBalance,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_adjustment(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     """One balance adjustment."""
     view = api_queries.topup(db, who, int_id(id), kind=EntryKind.ADJUSTMENT)

@@ -45,6 +45,7 @@ from telcare.channels.api.tmf.schemas import (
     Tmf,
 )
 from telcare.channels.api.tmf.tmf654 import LINE_TOP, PATH, bucket_ref, to_bucket
+from telcare.channels.guards import requires
 from telcare.domain.access import Kind
 from telcare.domain.money import yuan_to_fen
 from telcare.services import api_queries, reservations
@@ -106,7 +107,13 @@ def to_reservation(v: ReservationView) -> ReserveBalance:
     )
 
 
-@router.post("/bucket", status_code=201, response_model=Bucket, responses=WRITE)
+@router.post(
+    "/bucket",
+    status_code=201,
+    response_model=Bucket,
+    responses=WRITE,
+    dependencies=[requires("customer.edit")],
+)
 def open_bucket(body: BucketCreate, who: Caller, db: Db) -> JSONResponse:
     """A line's monetary bucket (a line has exactly one, opened with the line): answers
     it for the line named in `relatedParty` (an MSISDN), as the bucket to use."""
@@ -114,7 +121,13 @@ def open_bucket(body: BucketCreate, who: Caller, db: Db) -> JSONResponse:
     return one(to_bucket(db, line), status=201)
 
 
-@router.post("/reserveBalance", status_code=201, response_model=ReserveBalance, responses=WRITE)
+@router.post(
+    "/reserveBalance",
+    status_code=201,
+    response_model=ReserveBalance,
+    responses=WRITE,
+    dependencies=[requires("balance.reserve")],
+)
 def create_reservation(body: ReserveBalanceCreate, who: Caller, db: Db) -> JSONResponse:
     """Hold an amount on a bucket (`admin` staff) if the balance less what is held covers it."""
     ttl = reservations.DEFAULT_TTL
@@ -132,7 +145,10 @@ def create_reservation(body: ReserveBalanceCreate, who: Caller, db: Db) -> JSONR
 
 
 @router.get(
-    "/reserveBalance", response_model=list[ReserveBalance], responses=listed(401, 403, 404, 422)
+    "/reserveBalance",
+    response_model=list[ReserveBalance],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def list_reservations(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> JSONResponse:
     """Reservations, newest first: a line's (`msisdn`, a subscriber's own), or those of every
@@ -142,13 +158,21 @@ def list_reservations(who: Caller, db: Db, q: Query, msisdn: Msisdn = None) -> J
 
 
 @router.get(
-    "/reserveBalance/{id}", response_model=ReserveBalance, responses=problems(401, 403, 404)
+    "/reserveBalance/{id}",
+    response_model=ReserveBalance,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
 )
 def get_reservation(who: Caller, db: Db, id: ResourceId, fields: Fields = None) -> JSONResponse:
     return one(to_reservation(reservations.reservation(db, who, int_id(id))), fields)
 
 
-@router.patch("/reserveBalance/{id}", response_model=ReserveBalance, responses=WRITE)
+@router.patch(
+    "/reserveBalance/{id}",
+    response_model=ReserveBalance,
+    responses=WRITE,
+    dependencies=[requires("balance.reserve")],
+)
 def settle_reservation(
     id: ResourceId, body: ReserveBalanceUpdate, who: Caller, db: Db
 ) -> JSONResponse:

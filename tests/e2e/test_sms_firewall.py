@@ -12,6 +12,7 @@ from sqlalchemy import select
 from telcare import clock
 from telcare.channels.sms.dispatcher import Outcome, SmsDispatcher
 from telcare.channels.sms.messages import MoMessage, MtMessage
+from telcare.domain.access import Kind, Principal
 from telcare.domain.antispam_rules import (
     QUARANTINE_SCORE,
     REPORT_NUMBER,
@@ -162,7 +163,7 @@ def test_a_new_line_sending_bulk_is_restricted_and_staff_can_lift_it(
     for i, to in enumerate(recipients):
         send(GD, to, f"第{i}个不同的问候：今天天气真不错，记得吃饭 {i * 7919}")
     assert antispam.sender_status(sqlite_db, GD) == SenderStatus.RESTRICTED.value
-    antispam.unflag_sender(sqlite_db, GD, staff="hq-admin")
+    antispam.unflag_sender(sqlite_db, GD, who=Principal(Kind.STAFF, "hq-admin", "HQ", "admin"))
     assert send(GD, BJ, HAM).replies == [MtMessage(GD, BJ, HAM)]
 
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from telcare.channels.api.app import create_app
+from telcare.domain.access import Kind, Principal
 from telcare.domain.antispam_rules import SenderStatus
 from telcare.services import antispam
 from telcare.services.hashing import hash_secret
@@ -51,7 +52,7 @@ def test_the_console_needs_a_staff_login(client: TestClient) -> None:
 def test_decisions_feed_filters_and_review_queue(sqlite_db: Database, client: TestClient) -> None:
     antispam.deliver_p2p(sqlite_db, BJ, GD, "明天见", message_id="w1")
     antispam.deliver_p2p(sqlite_db, BJ, GD, SPAM, message_id="w2")
-    antispam.flag_sender(sqlite_db, BJ, staff="system")
+    antispam.flag_sender(sqlite_db, BJ, who=Principal(Kind.STAFF, "system", "HQ", "admin"))
     antispam.appeal(sqlite_db, BJ, "我是正常用户，发的是聚会通知")
     login(client, "hq-admin")
     held = client.get("/staff/antispam/firewall?action=quarantine", headers=HTML).text
@@ -76,7 +77,7 @@ def test_decisions_feed_filters_and_review_queue(sqlite_db: Database, client: Te
 
 
 def test_only_headquarters_staff_change_standing(sqlite_db: Database, client: TestClient) -> None:
-    antispam.flag_sender(sqlite_db, BJ, staff="system")
+    antispam.flag_sender(sqlite_db, BJ, who=Principal(Kind.STAFF, "system", "HQ", "admin"))
     login(client, "bj-agent")
     token = csrf(client, "/staff/antispam/firewall/review")
     answer = client.post(
@@ -89,7 +90,7 @@ def test_only_headquarters_staff_change_standing(sqlite_db: Database, client: Te
 def test_a_restricted_subscriber_appeals_from_the_hall(sqlite_db: Database) -> None:
     from tests.e2e.test_web_hall import log_in
 
-    antispam.flag_sender(sqlite_db, BJ, staff="system")
+    antispam.flag_sender(sqlite_db, BJ, who=Principal(Kind.STAFF, "system", "HQ", "admin"))
     antispam.confirm(sqlite_db, BJ, staff="hq-admin")
     assert antispam.review_queue(sqlite_db) == []
     client = TestClient(create_app(sqlite_db))

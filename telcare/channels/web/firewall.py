@@ -116,7 +116,7 @@ def decide(request: Request, db: Db, who: Staff, sender: str, action: str) -> Re
         if action == "confirm":
             antispam.confirm(db, sender, staff=who.subject)
         else:
-            antispam.unflag_sender(db, sender, staff=who.subject)
+            antispam.unflag_sender(db, sender, who=who)
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
     else:

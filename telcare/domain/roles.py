@@ -64,6 +64,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "usage.manage": _ADMINS,
     "customer.edit": _STAFF,
     "catalog.edit": _HQ,  # the service admits HQ posts admin and catalog only
+    "sms.outbound.view": _STAFF,
     # complaints
     "complaint.view": _SUB_STAFF,
     "complaint.file": _SUB_STAFF,

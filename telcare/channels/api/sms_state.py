@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
+from telcare.channels.guards import requires
 from telcare.domain.access import Kind, require_subscriber_access
 from telcare.domain.errors import Forbidden
 from telcare.services import mt_state, selfcare
@@ -35,7 +36,11 @@ class MtStateOut(BaseModel):
     last_error: str | None
 
 
-@router.get("/outbound", summary="Notification MTs and their delivery state (staff)")
+@router.get(
+    "/outbound",
+    summary="Notification MTs and their delivery state (staff)",
+    dependencies=[requires("sms.outbound.view")],
+)
 def outbound(
     db: Db,
     who: Caller,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.web.render import page
 from telcare.channels.web.security import require_staff
 from telcare.channels.web.staff import CONSOLES
@@ -43,7 +44,7 @@ register(
 )
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[requires("console.view")])
 def jobs(
     request: Request, db: Db, who: Staff, format: Annotated[str, Query(max_length=10)] = ""
 ) -> Response:

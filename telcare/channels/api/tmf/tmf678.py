@@ -43,6 +43,7 @@ from telcare.channels.api.tmf.schemas import (
     Resource,
     TimePeriod,
 )
+from telcare.channels.guards import requires
 from telcare.domain.errors import NotFound
 from telcare.services import api_queries, cycle
 from telcare.services.api_queries import Line
@@ -165,7 +166,10 @@ def _statement_of(db: Db, who: Caller, bill_id: str) -> tuple[Line, Statement]:
 
 
 @router.get(
-    "/customerBill", response_model=list[CustomerBill], responses=listed(401, 403, 404, 422)
+    "/customerBill",
+    response_model=list[CustomerBill],
+    responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def list_bills(
     who: Caller, db: Db, page: Pages, msisdn: Msisdn = None, fields: Fields = None
@@ -178,7 +182,12 @@ def list_bills(
     return many(bills, len(chosen), fields)
 
 
-@router.get("/customerBill/{id}", response_model=CustomerBill, responses=problems(401, 403, 404))
+@router.get(
+    "/customerBill/{id}",
+    response_model=CustomerBill,
+    responses=problems(401, 403, 404),
+    dependencies=[requires("line.view")],
+)
 def get_bill(who: Caller, db: Db, id: BillId, fields: Fields = None) -> JSONResponse:
     """One monthly bill."""
     line, st = _statement_of(db, who, id)
@@ -189,6 +198,7 @@ def get_bill(who: Caller, db: Db, id: BillId, fields: Fields = None) -> JSONResp
     "/appliedCustomerBillingRate",
     response_model=list[AppliedCustomerBillingRate],
     responses=listed(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def list_rates(
     who: Caller,
@@ -207,6 +217,7 @@ def list_rates(
     "/appliedCustomerBillingRate/{id}",
     response_model=AppliedCustomerBillingRate,
     responses=problems(401, 403, 404, 422),
+    dependencies=[requires("line.view")],
 )
 def get_rate(who: Caller, db: Db, id: EntryId, fields: Fields = None) -> JSONResponse:
     """One ledger entry of a bill."""

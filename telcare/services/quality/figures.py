@@ -23,6 +23,7 @@ from telcare.services.quality import (  # noqa: F401 (importing registers their 
     callcentre_specs,
     charging_specs,
     complaint_specs,
+    network,
 )
 from telcare.services.quality.specs import HQ_COL, PROVINCE_CODES, SPECS, SUB, Period, _in
 from telcare.services.quality.sql import local_month

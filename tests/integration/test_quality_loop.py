@@ -68,6 +68,9 @@ def test_a_missed_standard_opens_an_action_listed_until_verified(loaded: Databas
     assert opened > 0 and actions.open_for_missed(loaded, MONTH, now=JULY_2) == 0
     s1 = _s1(loaded)
     assert (s1.province, s1.month, s1.indicator, s1.status) == ("XZ", MONTH, "CMP_RESP24", "open")
+    refs = {a.source_ref for a in actions.list_actions(loaded, HQ_ADMIN)}
+    assert "complaint:T2" in refs  # the major complaint of June
+    assert "standard:S6:QH:2024-06" in refs and not any(":BJ:" in r for r in refs)
     assert s1.department == "客户服务部" and s1.due_on == date(2024, 8, 1)
     assert s1.verification["value"] == 50.0 and s1.verification["threshold"] == 95.0
     assert all(a.province == "XZ" for a in actions.list_actions(loaded, XZ_AGENT))

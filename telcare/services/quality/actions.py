@@ -21,6 +21,7 @@ from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services.quality.figures import compute
 from telcare.services.quality.scope import may_handle, now_or, place
 from telcare.services.quality.specs import PROVINCE_CODES
+from telcare.store import complaint_models as cm
 from telcare.store.improvement_models import ImprovementAction
 from telcare.store.uow import Database
 
@@ -144,7 +145,8 @@ def open_action(
 
 def open_for_missed(db: Database, month: str, *, now: datetime | None = None) -> int:
     """Open an action for every standard failed and indicator off target in ``month``, per
-    province (idempotent: once per figure). Returns how many were opened. A job."""
+    province, and for every major complaint filed in it (idempotent: once per figure or
+    ticket). Returns how many were opened. A job (run when the month has closed)."""
     now = now_or(now)
     result = compute(db, [month], now=now)
     opened = 0
@@ -166,7 +168,29 @@ def open_for_missed(db: Database, month: str, *, now: datetime | None = None) ->
                     indicator=miss.indicator,
                     verification={"value": miss.value, "threshold": miss.target, "checks": []},
                 )  # fmt: skip
+        opened += _open_for_major(uow.session, month, known, now)
         uow.commit()
+    return opened
+
+
+def _open_for_major(s: Session, month: str, known: set[str], now: datetime) -> int:
+    """An action for each major complaint filed in ``month``."""
+    start, end = q.month_start(month), q.month_start(q.add_months(month, 1))
+    opened = 0
+    for t in s.scalars(
+        select(cm.Ticket).where(
+            cm.Ticket.major.is_(True), cm.Ticket.created_at >= start, cm.Ticket.created_at < end
+        )
+    ):
+        ref = f"complaint:{t.id}"
+        if ref in known:
+            continue
+        opened += 1
+        add_action(
+            s, source=rules.Source.COMPLAINT, source_ref=ref, province=t.province, month=month,
+            title=f"重大投诉整改：{t.summary}", department=t.responsible_unit or "客户服务部",
+            owner=TO_ASSIGN, plan=DEFAULT_PLAN, by=SYSTEM, now=now,
+        )  # fmt: skip
     return opened
 
 

@@ -154,7 +154,7 @@ class DisciplineCase(Base):
     staff: Mapped[str | None] = mapped_column(String(60))
     found_at: Mapped[datetime]
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(16))
     finding: Mapped[str] = mapped_column(Text, default="")
     penalty: Mapped[str] = mapped_column(Text, default="")
     handled_by: Mapped[str | None] = mapped_column(String(60))

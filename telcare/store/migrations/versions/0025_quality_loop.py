@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("staff", sa.String(length=60), nullable=True),
         sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("finding", sa.Text(), nullable=False),
         sa.Column("penalty", sa.Text(), nullable=False),
         sa.Column("handled_by", sa.String(length=60), nullable=True),

@@ -16,6 +16,7 @@ from telcare.domain import improvement as rules
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, NotFound
+from telcare.domain.inputs import check_month
 from telcare.domain.provinces import HQ
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services.quality.figures import compute
@@ -128,7 +129,7 @@ def open_action(
 ) -> ActionView:
     """Staff open an action by hand (e.g. decided in a meeting)."""
     may_handle(who, province)
-    q.parse_month(month)
+    check_month(month)
     if indicator is not None and indicator not in q.BY_CODE:
         raise NotFound("quality.action.unknown", id=indicator)
     now = now_or(now)

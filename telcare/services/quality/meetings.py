@@ -14,6 +14,7 @@ from telcare.domain import improvement as rules
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict
+from telcare.domain.inputs import check_month
 from telcare.domain.provinces import HQ
 from telcare.services.quality.actions import add_action
 from telcare.services.quality.scope import may_handle, now_or, place
@@ -71,7 +72,7 @@ def record_meeting(
 ) -> MeetingView:
     """Record the month's quality meeting of ``province`` (once) and open its actions."""
     may_handle(who, province)
-    q.parse_month(month)
+    check_month(month)
     now = now_or(now)
     with db.uow() as uow:
         s = uow.session

@@ -103,7 +103,7 @@ def detect(db: Database, *, now: datetime | None = None) -> int:
             .join(m.Subscriber, m.Subscriber.id == pm.SpSubscription.subscriber_id)
             .where(pm.SpConsent.confirmed_at > pm.SpFee.created_at)
         )
-        for fee, consent, sub in s.execute(early).tuples():
+        for fee, consent, sub in s.execute(early).all():
             opened += _open(s, "unconfirmed_fee", f"sp_fee:{fee.id}", sub.province_code,
                             f"{sub.province_code}业务支撑部 / SP {fee.access_code}",
                             {"fee": fee.id, "msisdn": sub.msisdn, "amount_fen": fee.amount_fen,
@@ -117,7 +117,7 @@ def detect(db: Database, *, now: datetime | None = None) -> int:
                 ~exists().where(pm.SpConsent.subscription_id == pm.SpSubscription.id),
             )
         )
-        for row, sub in s.execute(unconfirmed).tuples():
+        for row, sub in s.execute(unconfirmed).all():
             opened += _open(s, "unconfirmed_order", f"sp_subscription:{row.id}",
                             sub.province_code, f"{sub.province_code} {row.channel}渠道",
                             {"subscription": row.id, "msisdn": sub.msisdn, "sp": row.access_code,

@@ -4,9 +4,12 @@ overdue actions escalate; meetings and incidents raise actions; province scoping
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
 from telcare.domain.access import Kind, Principal
@@ -169,3 +172,43 @@ def test_meetings_record_attendees_decisions_and_their_actions(loaded: Database)
                                 decisions=["x"])  # fmt: skip
     assert [x.province for x in meetings.list_meetings(loaded, HQ_ADMIN)] == ["XZ"]
     assert meetings.list_meetings(loaded, GD_AGENT) == []
+
+
+_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["C1", "C2", "C3"]),
+        st.sampled_from(["XZ", "QH"]),
+        st.integers(1, 30),
+        st.integers(0, 50),
+        st.integers(0, 50),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=_ROWS, junk=st.text(max_size=80))
+def test_kpi_import_is_all_or_nothing_and_sums_what_it_keeps(
+    sqlite_db: Database, rows: list[tuple[str, str, int, int, int]], junk: str
+) -> None:
+    """Any text is either imported or refused with InvalidInput; what is kept is the last
+    row of each cell-day, and NET_DROP is its drops over its attempts."""
+    with sqlite_db.uow() as uow:
+        uow.session.execute(NetworkKpi.__table__.delete())
+        uow.commit()
+    with contextlib.suppress(InvalidInput):
+        network.import_kpis(sqlite_db, junk)
+    text = "cell,province,day,drops,attempts\n" + "".join(
+        f"{c},{p},2024-06-{d:02d},{min(a, b)},{max(a, b)}\n" for c, p, d, a, b in rows
+    )
+    with sqlite_db.uow() as uow:
+        uow.session.execute(NetworkKpi.__table__.delete())
+        uow.commit()
+    network.import_kpis(sqlite_db, text)
+    kept = {(c, d): (p, min(a, b), max(a, b)) for c, p, d, a, b in rows}
+    got = qs.compute(sqlite_db, [MONTH], ["NET_DROP"])
+    for prov in ("XZ", "QH"):
+        drops = sum(v[1] for v in kept.values() if v[0] == prov)
+        calls = sum(v[2] for v in kept.values() if v[0] == prov)
+        want = None if calls == 0 else 100 * drops / calls
+        assert got.value("NET_DROP", prov, MONTH) == (want if want is None else pytest.approx(want))

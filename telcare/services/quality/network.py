@@ -65,6 +65,20 @@ def _row(line: int, raw: dict[str, str | None], provinces: set[str]) -> dict[str
     return {"cell": cell, "province": province, "day": day, "drops": drops, "attempts": attempts}
 
 
+def _parse(text: str) -> dict[tuple[str, date], dict[str, object]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    if reader.fieldnames is None or not set(COLUMNS) <= {f.strip() for f in reader.fieldnames}:
+        raise InvalidInput("quality.kpi.header", columns=",".join(COLUMNS))
+    provinces = {p.code for p in PROVINCES}
+    rows: dict[tuple[str, date], dict[str, object]] = {}
+    for n, raw in enumerate(reader, start=2):
+        if n > MAX_ROWS:
+            raise InvalidInput("quality.kpi.row", line=n, reason=f"> {MAX_ROWS}")
+        row = _row(n, {k.strip(): v for k, v in raw.items() if isinstance(k, str)}, provinces)
+        rows[(str(row["cell"]), row["day"])] = row  # type: ignore[index]
+    return rows
+
+
 def import_kpis(
     db: Database, text: str, *, source: str = "csv", now: datetime | None = None
 ) -> Imported:
@@ -73,16 +87,10 @@ def import_kpis(
     All or nothing: a bad line refuses the file (InvalidInput with its line number).
     A cell-day already imported is replaced, so importing a file twice changes nothing.
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None or not set(COLUMNS) <= {f.strip() for f in reader.fieldnames}:
-        raise InvalidInput("quality.kpi.header", columns=",".join(COLUMNS))
-    provinces = {p.code for p in PROVINCES}
-    rows: dict[tuple[str, date], dict[str, object]] = {}
-    for n, raw in enumerate(reader, start=2):
-        if n > MAX_ROWS:
-            raise InvalidInput("quality.kpi.row", line=n, reason=f"> {MAX_ROWS}")
-        row = _row(n, {k.strip(): v for k, v in raw.items() if k}, provinces)
-        rows[(str(row["cell"]), row["day"])] = row  # type: ignore[index]
+    try:
+        rows = _parse(text)
+    except csv.Error as err:  # e.g. a line break inside a field
+        raise InvalidInput("quality.kpi.row", line="?", reason=str(err)[:80]) from err
     stamp = now or clock.now()
     with db.uow() as uow:
         keys = list(rows)

@@ -135,7 +135,8 @@ def test_overdue_actions_escalate_a_level_a_week(loaded: Database) -> None:
     actions.open_for_missed(loaded, MONTH, now=JULY_2)
     due = _s1(loaded).due_on
     day = datetime(due.year, due.month, due.day, 4, tzinfo=UTC) + timedelta(days=1)
-    assert actions.escalate_overdue(loaded, now=day - timedelta(days=1)) == 0  # due today
+    actions.escalate_overdue(loaded, now=day - timedelta(days=1))
+    assert _s1(loaded).escalation == 0  # due today: not overdue yet
     assert actions.escalate_overdue(loaded, now=day) > 0
     assert (_s1(loaded).escalation, _s1(loaded).overdue) == (1, True)
     assert "省" in _s1(loaded).escalated_to

@@ -344,8 +344,11 @@ def _indicator_table(ov: Overview, lang: str) -> str:
     return "".join(out)
 
 
-def pdf_figures(ov: Overview, lang: str = "zh") -> list[Figure]:
-    """The PDF's pages: title and standards, trends, ranking, the indicator table."""
+def pdf_figures(
+    ov: Overview, lang: str = "zh", actions: ActionsReport | None = None
+) -> list[Figure]:
+    """The PDF's pages: title and standards, trends, ranking, the indicator table, and
+    the improvement actions when given."""
     cjk_font()
     first = standards_chart(ov, lang)
     first.set_size_inches(11.7, 8.3)
@@ -368,12 +371,28 @@ def pdf_figures(ov: Overview, lang: str = "zh") -> list[Figure]:
     t.set_fontsize(8)
     ax.set_title(tr("indicators", lang), fontsize=14)
     pages.append(table)
+    if actions is not None and (actions.open or actions.closed):
+        page = plt.figure(figsize=(11.7, 8.3))
+        ax = page.add_subplot()
+        ax.set_axis_off()
+        rows = [[str(a.id), f"{a.province} {a.month} {a.title}"[:40], f"{a.owner}"[:20],
+                 a.due_on.isoformat(), a.status + (f" ↑{a.escalation}" if a.overdue else "")]
+                for a in [*actions.open, *actions.closed][:40]]  # fmt: skip
+        heads = ["#", tr("indicator", lang), tr("owner", lang), tr("due", lang),
+                 tr("status", lang)]  # fmt: skip
+        t = ax.table(cellText=rows, colLabels=heads, loc="upper center", cellLoc="left")
+        t.auto_set_font_size(False)
+        t.set_fontsize(8)
+        ax.set_title(tr("actions", lang), fontsize=14)
+        pages.append(page)
     return pages
 
 
-def write_pdf(ov: Overview, path: Path, lang: str = "zh") -> None:
+def write_pdf(
+    ov: Overview, path: Path, lang: str = "zh", actions: ActionsReport | None = None
+) -> None:
     with PdfPages(path) as pdf:
-        for fig in pdf_figures(ov, lang):
+        for fig in pdf_figures(ov, lang, actions):
             pdf.savefig(fig)
             plt.close(fig)
 
@@ -386,5 +405,5 @@ def write_report(
     pdf_path = html_path.with_suffix(".pdf")
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_html(ov, lang, actions), encoding="utf-8")
-    write_pdf(ov, pdf_path, lang)
+    write_pdf(ov, pdf_path, lang, actions)
     return html_path, pdf_path

@@ -142,8 +142,13 @@ def test_the_next_report_lists_the_action_a_missed_standard_opened(
         monkeypatch.delenv("TELCARE_DATABASE_URL")
         get_settings.cache_clear()
     report = actions.for_report(sqlite_db, "XZ", "2024-07")
-    page = rep.render_html(overview(sqlite_db, "XZ", "2024-07"), "en", report)
+    july = overview(sqlite_db, "XZ", "2024-07")
+    page = rep.render_html(july, "en", report)
     assert "Open (" in page and f'data-action="{s1.id}"' in page
+    pages = rep.pdf_figures(july, "en", report)
+    assert len(pages) == len(rep.pdf_figures(july, "en")) + 1  # a page of actions
+    for fig in pages:
+        rep.plt.close(fig)
 
 
 def rep_hq():  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import improvement as rules
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
-from telcare.domain.errors import Conflict, NotFound
+from telcare.domain.errors import Conflict, InvalidInput, NotFound
 from telcare.domain.inputs import check_month
 from telcare.domain.provinces import HQ
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -337,7 +337,9 @@ def list_actions(
     if chosen is not None and chosen != HQ:
         stmt = stmt.where(ImprovementAction.province == chosen)
     if status:
-        stmt = stmt.where(ImprovementAction.status == rules.Status(status).value)
+        if status not in set(rules.Status):
+            raise InvalidInput("quality.action.state", status=status[:20], what="listed")
+        stmt = stmt.where(ImprovementAction.status == status)
     if month:
         stmt = stmt.where(ImprovementAction.month == month)
     with db.read() as uow:

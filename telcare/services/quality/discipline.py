@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import discipline as rules
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
-from telcare.domain.errors import NotFound
+from telcare.domain.errors import InvalidInput, NotFound
 from telcare.domain.provinces import HQ
 from telcare.services.partners.violations import sync_violations
 from telcare.services.quality.scope import may_handle, now_or, place
@@ -144,6 +144,8 @@ def move(
         if row is None:
             raise NotFound("discipline.unknown", id=case_id)
         may_handle(who, row.province)
+        if action not in set(rules.CaseAction):
+            raise InvalidInput("discipline.bad_move", status=row.status, action=action[:20])
         target = rules.move(rules.CaseStatus(row.status), rules.CaseAction(action), finding,
                             penalty)  # fmt: skip
         row.status, row.handled_by = target.value, who.subject
@@ -169,7 +171,9 @@ def list_cases(
     if chosen is not None and chosen != HQ:
         stmt = stmt.where(DisciplineCase.province == chosen)
     if status:
-        stmt = stmt.where(DisciplineCase.status == rules.CaseStatus(status).value)
+        if status not in set(rules.CaseStatus):
+            raise InvalidInput("discipline.bad_move", status=status[:20], action="list")
+        stmt = stmt.where(DisciplineCase.status == status)
     if month:
         found = DisciplineCase.found_at
         start, end = q.month_start(month), q.month_start(q.add_months(month, 1))

@@ -62,6 +62,13 @@ def mark_launched(s: Session, kind: rules.Kind, item: str, *, by: str, now: date
                               created_at=now, passed_at=now))  # fmt: skip
 
 
+def _kind(kind: str) -> rules.Kind:
+    try:
+        return rules.Kind(kind)
+    except ValueError as err:
+        raise InvalidInput("launch.unknown_item", item=kind[:20]) from err
+
+
 def _hq(who: Principal) -> None:
     staff(who)
     if not who.is_headquarters:  # products and SP services are national
@@ -98,7 +105,7 @@ def start(
 ) -> ChecklistView:
     """Open the launch test of an item (headquarters); its test lines may order it now."""
     _hq(who)
-    k, now = rules.Kind(kind), now_or(now)
+    k, now = _kind(kind), now_or(now)
     lines = list(dict.fromkeys(normalise_msisdn(n) for n in test_lines if n.strip()))
     if not 1 <= len(lines) <= MAX_LINES:
         raise InvalidInput("launch.lines")
@@ -134,7 +141,7 @@ def record_step(
     rules.check_step(step)
     now = now_or(now)
     with db.uow() as uow:
-        row = _get(uow.session, rules.Kind(kind), item.strip().upper())
+        row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
             raise Conflict("launch.passed", item=row.item)
         row.steps = {**(row.steps or {}),
@@ -151,7 +158,7 @@ def approve(
     _hq(who)
     now = now_or(now)
     with db.uow() as uow:
-        row = _get(uow.session, rules.Kind(kind), item.strip().upper())
+        row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
             raise Conflict("launch.passed", item=row.item)
         rules.check_approval(row.steps or {}, row.prepared_by, who.subject)
@@ -177,7 +184,7 @@ def checklists(
 def checklist(db: Database, who: Principal, kind: str, item: str) -> ChecklistView:
     staff(who)
     with db.read() as uow:
-        row = uow.session.get(LaunchChecklist, (rules.Kind(kind).value, item.strip().upper()))
+        row = uow.session.get(LaunchChecklist, (_kind(kind).value, item.strip().upper()))
         if row is None:
             raise NotFound("launch.unknown", item=item)
         return _view(row)

@@ -24,6 +24,7 @@ from telcare.channels.config_cli import app as config_app
 from telcare.channels.knowledge_cli import calls_app, kb_app
 from telcare.channels.logins_cli import app as logins_app
 from telcare.channels.loyalty_cli import app as loyalty_app
+from telcare.channels.quality_cli import app as quality_app
 from telcare.channels.report_cli import app as report_app
 from telcare.channels.sms.messages import MoMessage
 from telcare.channels.survey_cli import app as survey_app
@@ -269,6 +270,7 @@ app.add_typer(loyalty_app, name="loyalty", help="Points: accrual, expiry, mercha
 app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the customer club.")
 app.add_typer(report_app, name="report", help="Monthly service-quality reports.")
 app.add_typer(config_app, name="config", help="Settings reference and production check.")
+app.add_typer(quality_app, name="quality", help="Quality loop: actions, launch gate, discipline.")
 app.add_typer(logins_app, name="logins", help="Lockouts, staff accounts, tokens, audit log.")
 app.add_typer(kb_app, name="kb", help="The knowledge base: search, new versions, approval.")
 app.add_typer(calls_app, name="calls", help="The 10086 call centre's call records.")

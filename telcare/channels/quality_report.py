@@ -27,6 +27,7 @@ from matplotlib.patches import Rectangle
 from telcare.domain import quality as q
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services.quality import Overview, Row, fmt_value
+from telcare.services.quality.actions import ActionsReport
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
 KEY_INDICATORS = ("CMP_RATE", "CMP_SLA", "SAT_SCORE", "SPAM_RATE", "ECH_SHARE", "RCH_SUCCESS")
@@ -55,6 +56,13 @@ TEXT = {
     "fail": ("未达标", "fail"),
     "no_data": ("无数据", "no data"),
     "none": ("无", "none"),
+    "actions": ("整改事项", "Improvement actions"),
+    "actions_open": ("未关闭（{n}项）", "Open ({n})"),
+    "actions_closed": ("本月验证关闭（{n}项）", "Verified and closed this month ({n})"),
+    "owner": ("责任部门 / 责任人", "Owner"),
+    "due": ("完成时限", "Due"),
+    "status": ("状态", "Status"),
+    "escalated": ("已升级至{to}", "escalated to {to}"),
     "no_data_note": (
         "“—”表示无数据：该指标的数据来源尚未建设或本期无业务发生，不作估算。",
         "“—” means no data: the indicator's inputs are not built yet or nothing happened; "
@@ -248,8 +256,32 @@ td.num{text-align:right}svg{max-width:100%;height:auto}.note{color:#57606a;font-
 """
 
 
-def render_html(ov: Overview, lang: str = "zh") -> str:
-    """The whole report as one self-contained HTML page (inline SVG charts)."""
+def _actions(report: ActionsReport, lang: str) -> str:
+    """The open and the closed improvement actions, each with owner, due date, status."""
+    e = html.escape
+    out = [f"<h2>{tr('actions', lang)}</h2>"]
+    for key, rows in (("actions_open", report.open), ("actions_closed", report.closed)):
+        out.append(f"<h3>{tr(key, lang, n=str(len(rows)))}</h3>")
+        if not rows:
+            out.append(f"<p>{tr('none', lang)}</p>")
+            continue
+        out.append(f"<table class=actions><tr><th>#</th><th>{tr('indicator', lang)}</th>"
+                   f"<th>{tr('owner', lang)}</th><th>{tr('due', lang)}</th>"
+                   f"<th>{tr('status', lang)}</th></tr>")  # fmt: skip
+        for a in rows:
+            status = a.status + (
+                " · " + tr("escalated", lang, to=a.escalated_to) if a.overdue else ""
+            )
+            out.append(f'<tr data-action="{a.id}"><td>{a.id}</td><td>{e(a.province)} '
+                       f"{e(a.month)} {e(a.title)}</td><td>{e(a.department)} / {e(a.owner)}</td>"
+                       f"<td>{a.due_on.isoformat()}</td><td>{e(status)}</td></tr>")  # fmt: skip
+        out.append("</table>")
+    return "".join(out)
+
+
+def render_html(ov: Overview, lang: str = "zh", actions: ActionsReport | None = None) -> str:
+    """The whole report as one self-contained HTML page (inline SVG charts); with the
+    month's open and closed improvement actions when given."""
     e = html.escape
     place = place_name(ov.province, lang)
     title = tr("title", lang, place=place, month=ov.month)
@@ -288,6 +320,8 @@ def render_html(ov: Overview, lang: str = "zh") -> str:
     out.append(svg(ranking_chart(ov, "CMP_RATE", lang)))
     out.append(f"<h2>{tr('indicators', lang)}</h2><p class=note>{tr('no_data_note', lang)}</p>")
     out.append(_indicator_table(ov, lang))
+    if actions is not None:
+        out.append(_actions(actions, lang))
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -310,8 +344,11 @@ def _indicator_table(ov: Overview, lang: str) -> str:
     return "".join(out)
 
 
-def pdf_figures(ov: Overview, lang: str = "zh") -> list[Figure]:
-    """The PDF's pages: title and standards, trends, ranking, the indicator table."""
+def pdf_figures(
+    ov: Overview, lang: str = "zh", actions: ActionsReport | None = None
+) -> list[Figure]:
+    """The PDF's pages: title and standards, trends, ranking, the indicator table, and
+    the improvement actions when given."""
     cjk_font()
     first = standards_chart(ov, lang)
     first.set_size_inches(11.7, 8.3)
@@ -334,21 +371,39 @@ def pdf_figures(ov: Overview, lang: str = "zh") -> list[Figure]:
     t.set_fontsize(8)
     ax.set_title(tr("indicators", lang), fontsize=14)
     pages.append(table)
+    if actions is not None and (actions.open or actions.closed):
+        page = plt.figure(figsize=(11.7, 8.3))
+        ax = page.add_subplot()
+        ax.set_axis_off()
+        rows = [[str(a.id), f"{a.province} {a.month} {a.title}"[:40], f"{a.owner}"[:20],
+                 a.due_on.isoformat(), a.status + (f" ↑{a.escalation}" if a.overdue else "")]
+                for a in [*actions.open, *actions.closed][:40]]  # fmt: skip
+        heads = ["#", tr("indicator", lang), tr("owner", lang), tr("due", lang),
+                 tr("status", lang)]  # fmt: skip
+        t = ax.table(cellText=rows, colLabels=heads, loc="upper center", cellLoc="left")
+        t.auto_set_font_size(False)
+        t.set_fontsize(8)
+        ax.set_title(tr("actions", lang), fontsize=14)
+        pages.append(page)
     return pages
 
 
-def write_pdf(ov: Overview, path: Path, lang: str = "zh") -> None:
+def write_pdf(
+    ov: Overview, path: Path, lang: str = "zh", actions: ActionsReport | None = None
+) -> None:
     with PdfPages(path) as pdf:
-        for fig in pdf_figures(ov, lang):
+        for fig in pdf_figures(ov, lang, actions):
             pdf.savefig(fig)
             plt.close(fig)
 
 
-def write_report(ov: Overview, out: Path, lang: str = "zh") -> tuple[Path, Path]:
+def write_report(
+    ov: Overview, out: Path, lang: str = "zh", actions: ActionsReport | None = None
+) -> tuple[Path, Path]:
     """Write ``out`` (HTML) and the PDF next to it (same name, ``.pdf``)."""
     html_path = out if out.suffix.lower() in (".html", ".htm") else out.with_suffix(".html")
     pdf_path = html_path.with_suffix(".pdf")
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(render_html(ov, lang), encoding="utf-8")
-    write_pdf(ov, pdf_path, lang)
+    html_path.write_text(render_html(ov, lang, actions), encoding="utf-8")
+    write_pdf(ov, pdf_path, lang, actions)
     return html_path, pdf_path

@@ -40,6 +40,7 @@ def quality(
     from telcare.domain import quality as q
     from telcare.domain.provinces import HQ, PROVINCES
     from telcare.services.quality import overview
+    from telcare.services.quality.actions import for_report
     from telcare.store.uow import Database
 
     code = province.upper()
@@ -52,7 +53,8 @@ def quality(
         raise typer.BadParameter(str(err), param_hint="--month") from err
     db = Database(get_settings().database_url)
     try:
-        html_path, pdf_path = write_report(overview(db, code, chosen), out, lang)
+        report = for_report(db, code, chosen)
+        html_path, pdf_path = write_report(overview(db, code, chosen), out, lang, report)
     finally:
         db.dispose()
     typer.echo(str(html_path))

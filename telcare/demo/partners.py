@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from telcare import clock
 from telcare.demo import load
+from telcare.domain.launch import Kind as LaunchKind
+from telcare.domain.launch import item_of
 from telcare.services.hashing import hash_secret
+from telcare.services.quality.launch import mark_launched
 from telcare.store import models as m
 from telcare.store import partner_models as pm
 from telcare.store.uow import Database
@@ -73,6 +76,8 @@ def seed_partners(db: Database, *, now: datetime | None = None) -> int:
                             launched_at=now - timedelta(days=_LAUNCHED_DAYS_AGO),
                         )
                     )
+                item = item_of(LaunchKind.SP_SERVICE, svc.code, code)
+                mark_launched(s, LaunchKind.SP_SERVICE, item, by="seed", now=now)
             if s.get(pm.SpLogin, code) is None:
                 s.add(pm.SpLogin(access_code=code, password_hash=hash_secret(DEMO_PASSWORD)))
         uow.commit()

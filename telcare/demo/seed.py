@@ -21,6 +21,8 @@ from telcare.demo.loyalty import seed_loyalty
 from telcare.demo.partners import seed_partners
 from telcare.demo.van import seed_van
 from telcare.domain import catalog
+from telcare.domain.launch import Kind as LaunchKind
+from telcare.domain.launch import item_of
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
@@ -28,6 +30,7 @@ from telcare.services import knowledge
 from telcare.services.accounts import post_entry
 from telcare.services.catalog_admin.specs import ensure_kind_specs
 from telcare.services.hashing import hash_secret
+from telcare.services.quality.launch import mark_launched
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -97,6 +100,8 @@ def seed_reference(db: Database) -> SeedReport:
             if s.get(m.Product, prod.code) is None:
                 s.add(_product_row(prod, now))
                 report.count("products")
+            s.flush()  # the operator's catalogue is on sale: recorded as launched
+            mark_launched(s, LaunchKind.PRODUCT, prod.code, by="seed", now=now)
         s.flush()
         ensure_kind_specs(s, now)
         have = {(t.code, t.valid_from) for t in s.scalars(select(m.TariffPrice))}
@@ -279,6 +284,8 @@ def _seed_partners_and_stock(s: Session, report: SeedReport, now: datetime) -> N
         s.flush()
         s.add(m.SpService(access_code=_SP["access_code"], **_SP["service"]))
         report.count("service providers")
+    item = item_of(LaunchKind.SP_SERVICE, _SP["service"]["code"], _SP["access_code"])
+    mark_launched(s, LaunchKind.SP_SERVICE, item, by="seed", now=now)
 
 
 def _product_row(p: catalog.Product, now: datetime) -> m.Product:

@@ -16,6 +16,8 @@ Credit score (0-100, one decimal) for one SP and one calendar month::
     refunds      = min(20, refunds as a percentage of the SP's fees)
 
 Tiers: A >= 90 with no violation in the month; B >= 75; C >= 60; D below 60.
+An SP with fewer than ``MIN_SUBSCRIBERS`` active subscriptions at the month's end has
+too little data: no score, no tier (not published), only its serious violations count.
 """
 
 from __future__ import annotations
@@ -219,6 +221,15 @@ def score(inputs: ScoreInputs) -> Score:
     return Score(value, tier_for(value, any_violation), parts)
 
 
+MIN_SUBSCRIBERS = 1
+"""Active subscriptions at the month's end below which an SP has no score and no tier."""
+
+
+def enough_data(inputs: ScoreInputs) -> bool:
+    """Whether the month's facts can carry a score (else: no data, never 100 or A)."""
+    return inputs.subscribers >= MIN_SUBSCRIBERS
+
+
 def tier_for(value: Decimal, any_violation: bool) -> Tier:
     """A needs 90 and a clean month; then B, C by their floors; D below 60."""
     for tier, floor in TIER_FLOORS:
@@ -268,8 +279,10 @@ TERMINATE_AFTER = 3
 WINDOW_MONTHS = 12
 
 
-def decide(status: SpStatus, tier: Tier, serious_this_month: int, serious_in_window: int) -> Action:
-    """What the month's score does to the SP.
+def decide(
+    status: SpStatus, tier: Tier | None, serious_this_month: int, serious_in_window: int
+) -> Action:
+    """What the month's score does to the SP (``tier`` None: no data, no tier).
 
     Terminate after ``TERMINATE_AFTER`` serious violations in 12 months; suspend on
     tier D or any serious violation in the month; a suspended SP is reinstated by a

@@ -418,7 +418,8 @@ INDICATORS: tuple[Indicator, ...] = (
        ("chat_session",)),
     # inputs not built yet
     _i("NET_DROP", "掉话率", "Dropped-call rate", Kind.SHARE, "%", L, 1.0, "网络部",
-       "dropped calls / calls (network counters)", ("network_counter",), available=False),
+       "dropped calls / call attempts (network KPIs per cell and day, `telcare quality "
+       "import-network`)", ("network_kpi",)),
 )  # fmt: skip
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}

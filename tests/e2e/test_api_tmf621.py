@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from telcare import clock
 from telcare.channels.api.app import create_app
 from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
 from telcare.services.auth import issue_token
+from telcare.services.quality import incidents
 from telcare.store.uow import Database
 
 TT = "/tmf-api/troubleTicket/v4/troubleTicket"
@@ -75,7 +77,9 @@ def test_subscriber_files_and_staff_work_the_ticket(client: TestClient) -> None:
     }
 
 
-def test_major_complaint_by_agent_needs_accountability(client: TestClient) -> None:
+def test_major_complaint_by_agent_needs_accountability(
+    client: TestClient, sqlite_db: Database
+) -> None:
     body = {
         "name": "SP未经确认扣费",
         "ticketType": "VAS.UNCONFIRMED.SP",
@@ -92,11 +96,16 @@ def test_major_complaint_by_agent_needs_accountability(client: TestClient) -> No
     client.patch(f"{TT}/{tid}", headers=HQ, json={"status": "resolved"})
     refused = client.patch(f"{TT}/{tid}", headers=HQ, json={"status": "closed"})
     assert refused.status_code == 422 and "责任单位" in refused.json()["detail"]
-    ok = client.patch(
-        f"{TT}/{tid}",
-        headers=HQ,
-        json={"status": "closed", "responsibleUnit": "上海分公司", "resolution": "全额退费"},
-    )
+    closing = {"status": "closed", "responsibleUnit": "上海分公司", "resolution": "全额退费"}
+    refused = client.patch(f"{TT}/{tid}", headers=HQ, json=closing)
+    assert refused.status_code == 422 and "事件" in refused.json()["detail"]  # issue #22
+    hq = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
+    incidents.record_incident(
+        sqlite_db, hq, province="SH", title="SP违规扣费", occurred_at=clock.now(),
+        impact="1位用户", root_cause="SP绕过确认", unit="上海分公司", person="王五",
+        penalty="SP扣分", tickets=[tid],
+    )  # fmt: skip
+    ok = client.patch(f"{TT}/{tid}", headers=HQ, json=closing)
     assert ok.status_code == 200, ok.text
     chars = {c["name"]: c["value"] for c in ok.json()["troubleTicketCharacteristic"]}
     assert chars["outcome"] == "全额退费" and chars["major"] == "true"

@@ -83,3 +83,12 @@ def test_hall_confirm_of_a_pending_gift_does_not_break(ldb: Database) -> None:
     step = hall.confirm_order(ldb, BJ, idempotency_key="web:gift-1")
     assert step.code == "G001"
     assert loyalty.my_orders(ldb, BJ)[0].gift_code == "G001"
+
+
+def test_cxjf_shows_what_a_redemption_would_spend(sms, ldb: Database) -> None:
+    """CXJF used to show 5,000 while DH counted the pending accrual (5,100): they agree now."""
+    shown = sms(BJ, "CXJF")
+    assert "5100" in shown, shown
+    assert "回复Y" in sms(BJ, "DHG002")
+    sms(BJ, "Y")
+    assert "4500" in sms(BJ, "CXJF")

@@ -42,10 +42,10 @@ def entries(db: Database) -> int:
 def test_queries_in_zh_and_en(sms) -> None:
     assert sms(BJ, "CXYE") == "尊敬的客户，您的账户余额为100.00元。【中国移动】"
     assert "100.00" in sms(BJ, " 余额 ")
-    assert "5000" in sms(BJ, "cxjf")
+    assert "5100" in sms(BJ, "cxjf")  # spendable: the opening top-up's points count (#22)
     assert "全球通88套餐G3版" in sms(BJ, "CXTC")
     assert sms(GD, "ＣＸＹＥ") == "Your balance is 30.00 yuan. [China Mobile]"
-    assert "800 points" in sms(GD, "积分")
+    assert "830 points" in sms(GD, "积分")  # 800 + the 30.00 yuan top-up
 
 
 def test_unknown_and_malformed_get_help(sms) -> None:

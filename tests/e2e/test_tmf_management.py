@@ -14,8 +14,10 @@ from time_machine import TimeMachineFixture
 
 from telcare import clock
 from telcare.channels.api.app import create_app
+from telcare.domain import launch as launch_rules
 from telcare.domain.access import Kind, Principal
 from telcare.services import charging, reservations, usage_queries
+from telcare.services.quality import launch as launch_gate
 from telcare.store.uow import Database
 from tests.e2e.test_tmf_conformance import (
     BALANCE,
@@ -50,7 +52,9 @@ def bucket_id(client: TestClient, msisdn: str) -> str:
     )
 
 
-def test_a_new_offering_goes_on_sale_only_when_launched(client: TestClient) -> None:
+def test_a_new_offering_goes_on_sale_only_when_launched(
+    client: TestClient, sqlite_db: Database
+) -> None:
     spec = client.post(f"{CATALOG}/productSpecification", json={"name": "Night data"}, headers=HQ)
     assert spec.status_code == 201 and spec.json()["lifecycleStatus"] == "InStudy"
     assert (
@@ -88,8 +92,15 @@ def test_a_new_offering_goes_on_sale_only_when_launched(client: TestClient) -> N
         client.get(f"{CATALOG}/productOfferingPrice/{pop.json()['id']}").json()["lifecycleStatus"]
         == "Launched"
     )
-    # on sale: the subscriber orders it like any charged offering (pending confirmation)
+    # launched, but on sale only once its launch checklist has passed (issue #22)
     order = {"productOrderItem": [{"action": "add", "productOffering": {"id": code}}]}
+    assert client.post(f"{ORDERING}/productOrder", json=order, headers=ME).status_code == 422
+    tester = Principal(Kind.STAFF, "hq-tester", "HQ", "agent")
+    launch_gate.start(sqlite_db, tester, "product", code, ["13700137000"])
+    for step in launch_rules.STEPS:
+        launch_gate.record_step(sqlite_db, tester, "product", code, step, ok=True)
+    launch_gate.approve(sqlite_db, HQ_ADMIN, "product", code)
+    # on sale: the subscriber orders it like any charged offering (pending confirmation)
     placed = client.post(f"{ORDERING}/productOrder", json=order, headers=ME)
     assert placed.status_code == 201 and placed.json()["state"] == "pending"
     # a launched offering keeps its price and cannot be deleted

@@ -9,10 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from telcare import clock
 from telcare.channels.api.app import create_app
 from telcare.domain.access import Kind, Principal
 from telcare.services import complaints as svc
 from telcare.services.hashing import hash_secret
+from telcare.services.quality import incidents
 from telcare.store.models import StaffUser
 from telcare.store.uow import Database
 from tests.e2e.test_web_hall import form_key, log_in, text, token
@@ -166,6 +168,12 @@ def test_ticket_page_moves_notes_accountability_and_audit(client: TestClient, db
     refused = post("/move", action="close")
     assert "重大投诉须登记责任单位和处理结果" in refused
     post("/fields", severity="high", major="1", responsible_unit="北京计费中心", outcome="退还20元")
+    assert "须关联事件" in post("/move", action="close")  # issue #22: an incident first
+    incidents.record_incident(
+        db, HQ_STAFF, province="BJ", title="计费差错", occurred_at=clock.now(), impact="多扣20元",
+        root_cause="计费配置错误", unit="北京计费中心", person="李四", penalty="通报批评",
+        tickets=[ticket_id],
+    )  # fmt: skip
     assert "已更新" in post("/move", action="close")
     assert "已更新" in post("/move", action="reopen")
     view = svc.get_ticket(db, HQ_STAFF, ticket_id)

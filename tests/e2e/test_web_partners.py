@@ -14,7 +14,7 @@ from telcare.channels.api.app import create_app
 from telcare.demo.partners import seed_partners
 from telcare.domain.access import Kind, Principal
 from telcare.domain.months import month_of
-from telcare.services import hall, partners, selfcare
+from telcare.services import hall, orders, partners, selfcare
 from telcare.services.hashing import hash_secret
 from telcare.store.models import StaffUser
 from telcare.store.uow import Database
@@ -90,6 +90,9 @@ def test_disclosure_is_public_and_lists_tier_a_after_the_month_run(
     assert before.status_code == 200 and "暂无公示" in before.text
     hq = Principal(Kind.STAFF, "hq-admin", "HQ", "admin")
     partners.record_inspection(pdb, hq, READING, "spam", "bulk SMS")
+    for access, code in ((MUSIC, "YY"), (READING, "YD")):  # no subscriber: no tier at all
+        partners.request(pdb, BJ, access, code, channel="sms")
+        orders.confirm(pdb, BJ)
     month = month_of(datetime.now(UTC))
     partners.run_month(pdb, month)
     page = client.get("/partners/disclosed").text

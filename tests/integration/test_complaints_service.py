@@ -12,6 +12,7 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.complaints import AccountabilityMissing, Category, InvalidTransition
 from telcare.domain.errors import Forbidden
 from telcare.services import complaints as svc
+from telcare.services.quality import incidents
 from telcare.store import complaint_models as cm
 from telcare.store.migrate import upgrade
 from telcare.store.outbox import OutboxEvent
@@ -87,6 +88,15 @@ def test_major_complaint_needs_accountability_and_nothing_is_written(db: Databas
     svc.update_ticket(
         db, BJ_AGENT, t.id, node="BJ", changes={"responsible_unit": "北京分公司增值业务部"}
     )
+    before = len(outbox(db))
+    with pytest.raises(AccountabilityMissing, match="major_needs_incident"):  # issue #22
+        svc.transition(db, BJ_AGENT, t.id, "close", node="BJ", outcome="退费并关停SP业务")
+    assert len(outbox(db)) == before
+    incidents.record_incident(
+        db, BJ_AGENT, province="BJ", title="SP未经确认扣费", occurred_at=NOW, impact="1位用户",
+        root_cause="SP绕过二次确认", unit="北京分公司增值业务部", person="张三",
+        penalty="SP扣信用分", tickets=[t.id], now=NOW,
+    )  # fmt: skip
     t = svc.transition(db, BJ_AGENT, t.id, "close", node="BJ", outcome="退费并关停SP业务")
     assert t.status == "closed" and t.outcome == "退费并关停SP业务"
 

@@ -114,3 +114,44 @@ def test_report_command(
     finally:
         monkeypatch.delenv("TELCARE_DATABASE_URL")
         get_settings.cache_clear()
+
+
+def test_the_next_report_lists_the_action_a_missed_standard_opened(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #22's "done when": June's failed S1 in XZ opens an action; July's report (the
+    next one) lists it as open, with its owner and due date, until it is verified."""
+    from datetime import UTC, datetime
+
+    from telcare.services.quality import actions
+
+    load(sqlite_db)
+    actions.open_for_missed(sqlite_db, MONTH, now=datetime(2024, 7, 2, tzinfo=UTC))
+    (s1,) = [a for a in actions.list_actions(sqlite_db, rep_hq(), province="XZ")
+             if a.source_ref == "standard:S1:XZ:2024-06"]  # fmt: skip
+    monkeypatch.setenv("TELCARE_DATABASE_URL", sqlite_db.url)
+    get_settings.cache_clear()
+    try:
+        out = tmp_path / "july.html"
+        args = ["quality", "--province", "XZ", "--month", "2024-07", "--out", str(out)]
+        assert CliRunner().invoke(app, args).exit_code == 0
+        page = out.read_text(encoding="utf-8")
+        assert "整改事项" in page and f'data-action="{s1.id}"' in page and "S1" in page
+        assert "客户服务部" in page and "2024-08-01" in page
+    finally:
+        monkeypatch.delenv("TELCARE_DATABASE_URL")
+        get_settings.cache_clear()
+    report = actions.for_report(sqlite_db, "XZ", "2024-07")
+    july = overview(sqlite_db, "XZ", "2024-07")
+    page = rep.render_html(july, "en", report)
+    assert "Open (" in page and f'data-action="{s1.id}"' in page
+    pages = rep.pdf_figures(july, "en", report)
+    assert len(pages) == len(rep.pdf_figures(july, "en")) + 1  # a page of actions
+    for fig in pages:
+        rep.plt.close(fig)
+
+
+def rep_hq():  # type: ignore[no-untyped-def]
+    from telcare.domain.access import Kind, Principal
+
+    return Principal(Kind.STAFF, "hq-admin", "HQ", "admin")

@@ -18,6 +18,7 @@ from telcare.channels.api import (
     ops,
     partners,
     problems,
+    quality,
     sms_simulator,
     sms_state,
     surveys,
@@ -74,6 +75,7 @@ def create_app(db: Database | None = None, demo: bool | None = None) -> FastAPI:
     app.include_router(partners.router)  # /api/partners (SP governance)
     app.include_router(knowledge.router)  # /api/knowledge (search is public)
     app.include_router(sms_state.router)  # /api/sms/outbound (MT delivery state, staff)
+    app.include_router(quality.router)  # /api/quality (the quality loop)
     for router in surveys.ROUTERS:  # /api/surveys (surveys, club, opinions)
         app.include_router(router)
     # Outermost: a URL with control characters, or a body over the limit, never reaches a route.

@@ -15,6 +15,7 @@ from telcare.channels.web import (
     pages,
     partners,
     quality,
+    quality_loop,
     security,
     simulator,
     staff,
@@ -42,5 +43,6 @@ def install(app: FastAPI, demo: bool = False) -> None:
         app.include_router(router)
     app.include_router(statement.router)  # /hall/statement, /hall/statement.csv
     app.include_router(jobs.router)  # /staff/jobs (the worker's periodic jobs)
+    app.include_router(quality_loop.router)  # /staff/quality/actions, launch, discipline …
     app.include_router(logins.router)  # /staff/logins (HQ admins: audit log, lockouts)
     app.include_router(partners.router)  # /partners/disclosed, /sp, /hall/sp, /staff/partners

@@ -7,6 +7,7 @@ The subscriber is always the logged-in one; no URL names a number.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -29,7 +30,7 @@ from telcare.domain.errors import DomainError, InvalidInput
 from telcare.domain.ledger import EntryKind
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
-from telcare.services import auth, cards, charging, hall, orders, selfcare
+from telcare.services import auth, cards, charging, hall, loyalty, orders, selfcare
 from telcare.store.uow import Database
 
 router = APIRouter(prefix="/hall", include_in_schema=False)
@@ -106,7 +107,9 @@ def overview(request: Request, db: Db, msisdn: Msisdn) -> Response:
         request,
         "hall/overview.html",
         {
-            "info": selfcare.overview(db, msisdn),
+            "info": replace(
+                selfcare.overview(db, msisdn), points=loyalty.spendable_points(db, msisdn)
+            ),
             "packages": selfcare.packages(db, msisdn),
             "usage": charging.usage_summary(db, msisdn),
             "reminder_on": charging.reminder_enabled(db, msisdn),

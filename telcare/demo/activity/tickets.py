@@ -24,6 +24,7 @@ from telcare.services import (
     complaints,
     surveys,
 )
+from telcare.services.quality import incidents
 from telcare.store import complaint_models as cm
 
 # --- complaints ------------------------------------------------------------------------
@@ -58,7 +59,7 @@ def _plan_ticket(run: _Run, line: Line, when: datetime, category: str | None = N
         )
         run.count("tickets")
         _plan_handling(run, line, t.id, now, t.respond_by, t.resolve_by,
-                       late_response, late_resolution, reopen, cat)  # fmt: skip
+                       late_response, late_resolution, reopen, cat, t.major)  # fmt: skip
 
     run.at(when, file)
 
@@ -74,6 +75,7 @@ def _plan_handling(
     late_resolution: bool,
     reopen: bool,
     category: str,
+    major: bool = False,
 ) -> None:
     rng = run.rng
     db, node = run.db, line.province
@@ -121,6 +123,14 @@ def _plan_handling(
             run.count("refunds")
 
     def close(now: datetime) -> None:
+        if major:  # a major complaint closes only once an incident accounts for it
+            incidents.record_incident(
+                db, STAFF, province=node, title=f"重大投诉 {ticket_id}", occurred_at=filed,
+                impact="用户投诉升级为重大投诉", root_cause="业务流程执行不到位",
+                unit=f"{node}客服中心", person=f"{node}客服中心主任", penalty="通报批评",
+                tickets=[ticket_id], now=now,
+            )  # fmt: skip
+            run.count("incidents")
         complaints.transition(db, STAFF, ticket_id, "close", node=node, now=now)
         run.count("tickets closed")
         sent = _contact(run, line, Trigger.TICKET, f"t-{ticket_id}")

@@ -22,6 +22,7 @@ from telcare.services.complaints.deadlines import _deadlines
 from telcare.services.complaints.taxonomies import _taxonomy
 from telcare.services.complaints.trail import _emit, _fields
 from telcare.services.complaints.views import TicketView, _view
+from telcare.services.quality.incidents import has_incident
 from telcare.store import complaint_models as cm
 from telcare.store.uow import Database
 
@@ -108,7 +109,8 @@ def transition(
     """Move a ticket through its life cycle; closing emits ``ticket.closed``.
 
     Staff move tickets; a subscriber may only close (accept) or reopen their own
-    resolved ticket. A major complaint closes only with a responsible unit and outcome.
+    resolved ticket. A major complaint closes only with a responsible unit and outcome
+    and an incident record that accounts for it (``services.quality.incidents``).
     """
     act = dc.Action(action)
     now = now or clock.now()
@@ -119,6 +121,8 @@ def transition(
         )
         before = _fields(ticket)
         _move(ticket, act, now, outcome)
+        if act is dc.Action.CLOSE and ticket.major and not has_incident(s, ticket.id):
+            raise dc.AccountabilityMissing("complaint.major_needs_incident")
         kind = {dc.Action.CLOSE: "ticket.closed", dc.Action.REOPEN: "ticket.reopened"}.get(
             act, "ticket.status_changed"
         )

@@ -72,6 +72,7 @@ from .points import PointsRow as PointsRow
 from .points import points_history as points_history
 from .points import points_sum as points_sum
 from .points import post_points as post_points
+from .points import spendable_points as spendable_points
 from .redemption import ACTION as ACTION
 from .redemption import OutOfStock as OutOfStock
 from .redemption import PendingRedemption as PendingRedemption

@@ -67,6 +67,17 @@ class PointsRow:
     reason: str
 
 
+def spendable_points(db: Database, msisdn: str) -> int:
+    """The points a redemption would spend now: the balance with every accrual due so far
+    counted first (the same accrual a redemption runs), so what is shown equals what can
+    be spent."""
+    from .accrual import accrue  # accrual imports this module
+
+    accrue(db, msisdn=msisdn)
+    with db.uow() as uow:
+        return lookups.subscriber(uow.session, msisdn).account.points
+
+
 def points_history(db: Database, msisdn: str, limit: int = 20) -> list[PointsRow]:
     """The subscriber's latest points entries, newest first."""
     with db.uow() as uow:

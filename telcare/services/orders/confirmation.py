@@ -18,6 +18,7 @@ from telcare.domain.errors import (
     NothingPending,
     OfferChanged,
 )
+from telcare.domain.launch import Kind as LaunchKind
 from telcare.domain.ledger import EntryKind
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.renewals import first_month_fee
@@ -26,6 +27,7 @@ from telcare.services.accounts import debit
 from telcare.services.orders import plan_change
 from telcare.services.orders.hooks import _CONFIRMERS, Confirmation, _subscribed
 from telcare.services.orders.offers import Offer, Pending, Subscribed
+from telcare.services.quality.launch import require_on_sale
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -199,6 +201,7 @@ def decline(db: Database, msisdn: str) -> Offer:
 
 def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now: datetime) -> None:
     check_eligible(product, Brand(sub.brand), sub.province_code)
+    require_on_sale(s, LaunchKind.PRODUCT, product.code, sub.msisdn)
     if _open_subscription_id(s, sub.id, product.code, now) is not None:
         raise AlreadySubscribed("order.already", code=product.code)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from telcare.domain import launch as launch_rules
 from telcare.domain import months
 from telcare.domain import partners as rules
 from telcare.domain.access import Principal
@@ -21,6 +22,7 @@ from telcare.services import lookups, orders
 from telcare.services.notify import queue_sms
 from telcare.services.partners.fees import _post_fee
 from telcare.services.partners.registry import _now, _offer, _require_line, _service, _sp
+from telcare.services.quality.launch import require_on_sale
 from telcare.store import models as m
 from telcare.store import partner_models as pm
 from telcare.store.uow import Database
@@ -91,6 +93,8 @@ def request(
         svc = _service(s, access_code, service_code)
         if rules.SpStatus(sp.status) is not rules.SpStatus.ACTIVE:
             raise NotEligible("sp.not_trading", sp=sp.name)
+        item = launch_rules.item_of(launch_rules.Kind.SP_SERVICE, svc.code, access_code)
+        require_on_sale(s, launch_rules.Kind.SP_SERVICE, item, sub.msisdn)
         rows = s.scalars(
             select(pm.SpSubscription).where(
                 pm.SpSubscription.subscriber_id == sub.id,

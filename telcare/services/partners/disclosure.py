@@ -24,10 +24,11 @@ class Disclosed:
 
 
 def _disclose(
-    s: Session, sp: m.ServiceProvider, month: str, result: rules.Score, now: datetime
+    s: Session, sp: m.ServiceProvider, month: str, result: rules.Score | None, now: datetime
 ) -> None:
+    """Publish an A-tier SP; withdraw any other (an SP without a score is never listed)."""
     row = s.get(pm.SpDisclosure, (month, sp.access_code))
-    if rules.rules_for(result.tier).disclosed:
+    if result is not None and rules.rules_for(result.tier).disclosed:
         if row is None:
             s.add(
                 pm.SpDisclosure(

@@ -85,7 +85,8 @@ def launch_service(
     *,
     now: datetime | None = None,
 ) -> ServiceView:
-    """Put a new monthly service on sale; the SP's latest tier must allow launches."""
+    """Register a new monthly service; the SP's latest tier must allow launches. It can be
+    ordered once its launch checklist passes (``services.quality.launch``)."""
     now = _now(now)
     _require_sp(who, access_code)
     if not code.isalnum() or len(code) > 12 or price_fen <= 0:

@@ -27,7 +27,7 @@ def _apply(
     action: rules.Action,
     month: str,
     window: list[str],
-    result: rules.Score,
+    result: rules.Score | None,
     now: datetime,
 ) -> int:
     if action is rules.Action.NONE:
@@ -50,16 +50,18 @@ def _apply(
         sp.status = rules.SpStatus.TERMINATED.value
         kinds = frozenset(rules.ViolationType(k) for k in window)
         refunds = _terminate(s, sp, month, rules.refund_on_termination(kinds), now)
+    tier = "—" if result is None else result.tier.value  # — : too little data
+    score = "—" if result is None else str(result.value)
     s.add(
         pm.SpAction(
             access_code=sp.access_code,
             action=action.value,
             month=month,
-            reason=f"tier {result.tier.value}, score {result.value}, serious {len(window)}/12m",
+            reason=f"tier {tier}, score {score}, serious {len(window)}/12m",
             actor=SYSTEM,
             details={
-                "score": str(result.value),
-                "tier": result.tier.value,
+                "score": score,
+                "tier": tier,
                 "serious": window,
                 "refunds": refunds,
             },

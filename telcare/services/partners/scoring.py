@@ -34,8 +34,8 @@ class MonthResult:
     """One SP's month: score, tier and what the policy did."""
 
     access_code: str
-    score: Decimal
-    tier: str
+    score: Decimal | None  # None: too little data to score
+    tier: str | None
     action: str
     refunds: int = 0
 
@@ -174,10 +174,11 @@ def run_month(db: Database, month: str, *, now: datetime | None = None) -> list[
             if status is rules.SpStatus.TERMINATED:
                 continue
             inputs = _inputs(s, code, month)
-            result = rules.score(inputs)
+            result = rules.score(inputs) if rules.enough_data(inputs) else None
             _save_score(s, code, month, result, inputs, now)
             _disclose(s, sp, month, result, now)
-            if rules.rules_for(result.tier).reconfirm:
+            tier = None if result is None else result.tier
+            if result is not None and rules.rules_for(tier).reconfirm:
                 _ask_reconfirm(s, sp, month, now)
             start, end = months.bounds(month)
             this_month = _serious(s, code, start, end)
@@ -189,11 +190,17 @@ def run_month(db: Database, month: str, *, now: datetime | None = None) -> list[
                 ),
                 end,
             )
-            action = rules.decide(status, result.tier, len(this_month), len(window))
+            action = rules.decide(status, tier, len(this_month), len(window))
             refunds = _apply(s, sp, action, month, window, result, now)
             uow.commit()
             results.append(
-                MonthResult(code, result.value, result.tier.value, action.value, refunds)
+                MonthResult(
+                    code,
+                    None if result is None else result.value,
+                    None if tier is None else tier.value,
+                    action.value,
+                    refunds,
+                )
             )
     return results
 
@@ -202,10 +209,16 @@ def _save_score(
     s: Session,
     code: str,
     month: str,
-    result: rules.Score,
+    result: rules.Score | None,
     inputs: rules.ScoreInputs,
     now: datetime,
 ) -> None:
+    """Save the month's score; too little data (``result`` None) removes it."""
+    row = s.get(pm.SpScore, (code, month))
+    if result is None:
+        if row is not None:
+            s.delete(row)
+        return
     facts = {
         "subscribers": inputs.subscribers,
         "complaints": inputs.complaints,
@@ -217,7 +230,6 @@ def _save_score(
         "refunds_fen": inputs.refunds_fen,
         "deductions": {k: str(v) for k, v in result.parts.items()},
     }
-    row = s.get(pm.SpScore, (code, month))
     if row is None:
         row = pm.SpScore(access_code=code, month=month)
         s.add(row)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from telcare.domain import quality as q
 from telcare.services.quality.specs import HQ_COL, SUB, Period, Spec, T, _in, _n, spec
@@ -51,14 +62,16 @@ def _spam_hours(p: Period) -> Spec:
 
 @spec("SPAM_48H")
 def _spam_48h(p: Period) -> Spec:
+    """Only reports handled or older than 48 hours are counted."""
     ok = and_(R.c.handled_at.is_not(None), hours_between(R.c.created_at, R.c.handled_at) <= 48)
+    decided = or_(R.c.handled_at.is_not(None), p.closed(R.c.created_at, 48))
     return Spec(
         REPORTS,
         SUB.c.province_code,
         local_month(R.c.created_at),
         func.sum(_n(ok)),
         den=func.count(),
-        where=_in(R.c.created_at, p),
+        where=and_(_in(R.c.created_at, p), decided),
         detail=(*REPORT_DETAIL, R.c.handled_at),
     )
 
@@ -91,15 +104,34 @@ def _spam_flagged(p: Period) -> Spec:
 
 @spec("SP_VIOLATIONS")
 def _sp_violations(p: Period) -> Spec:
+    """Every recorded violation (``sp_violation_record``: anti-spam, complaints,
+    inspections) and the anti-spam platform's own not yet copied there, not revoked."""
+    rec = pm.SpViolationRecord.__table__
     v = sp.SpViolation.__table__
+    copied = exists().where(rec.c.source_ref == literal("antispam:") + cast(v.c.id, String))
+    u = union_all(
+        select(
+            local_month(rec.c.occurred_at).label("month"),
+            rec.c.access_code.label("sp"),
+            rec.c.type.label("type"),
+            rec.c.source_ref.label("ref"),
+            rec.c.occurred_at.label("at"),
+        ).where(rec.c.revoked_at.is_(None), _in(rec.c.occurred_at, p)),
+        select(
+            local_month(v.c.created_at),
+            v.c.access_code,
+            v.c.type,
+            literal("antispam:") + cast(v.c.id, String),
+            v.c.created_at,
+        ).where(v.c.revoked_at.is_(None), _in(v.c.created_at, p), ~copied),
+    ).subquery("sp_violations")
     return Spec(
-        v,
+        u,
         HQ_COL,
-        local_month(v.c.created_at),
+        u.c.month,
         func.count(),
-        where=and_(v.c.revoked_at.is_(None), _in(v.c.created_at, p)),
-        dims={"sp": v.c.access_code},
-        detail=(v.c.id, v.c.access_code, v.c.type, v.c.created_at),
+        dims={"sp": u.c.sp},
+        detail=(u.c.ref, u.c.sp, u.c.type, u.c.at),
     )
 
 

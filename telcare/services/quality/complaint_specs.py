@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import ColumnElement, and_, func, or_
 
 from telcare.services.quality.specs import E_CHANNELS, Period, Spec, T, _in, _n, spec
 from telcare.services.quality.sql import hours_between, local_month
@@ -58,15 +58,19 @@ def _cmp_resolve_hours(p: Period) -> Spec:
 
 @spec("CMP_RESP24")
 def _cmp_resp24(p: Period) -> Spec:
+    """Only tickets whose 24 hours have passed or that were answered are counted."""
     ok = hours_between(T.c.created_at, T.c.responded_at) <= 24
-    return _tickets(p, num=func.sum(_n(and_(T.c.responded_at.is_not(None), ok))),
+    decided = or_(T.c.responded_at.is_not(None), p.closed(T.c.created_at, 24))
+    return _tickets(p, decided, num=func.sum(_n(and_(T.c.responded_at.is_not(None), ok))),
                     den=func.count())  # fmt: skip
 
 
 @spec("CMP_RESP_ONTIME")
 def _cmp_resp_ontime(p: Period) -> Spec:
+    """Only tickets answered or past their deadline are counted."""
     ok = and_(T.c.responded_at.is_not(None), T.c.responded_at <= T.c.respond_by)
-    return _tickets(p, num=func.sum(_n(ok)), den=func.count())
+    decided = or_(T.c.responded_at.is_not(None), p.passed(T.c.respond_by))
+    return _tickets(p, decided, num=func.sum(_n(ok)), den=func.count())
 
 
 @spec("CMP_REPEAT")

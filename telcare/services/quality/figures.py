@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, func, literal, select
 
+from telcare import clock
 from telcare.domain import quality as q
 from telcare.domain.provinces import HQ
 from telcare.services.quality import (  # noqa: F401 (importing registers their specs)
@@ -21,6 +23,7 @@ from telcare.services.quality import (  # noqa: F401 (importing registers their 
     callcentre_specs,
     charging_specs,
     complaint_specs,
+    network,
 )
 from telcare.services.quality.specs import HQ_COL, PROVINCE_CODES, SPECS, SUB, Period, _in
 from telcare.services.quality.sql import local_month
@@ -116,9 +119,12 @@ def compute(
     db: Database,
     months: Sequence[str],
     codes: Iterable[str] | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Result:
-    """Every (or the given) indicator for every province and the nation over ``months``."""
-    period = Period(min(months), max(months))
+    """Every (or the given) indicator for every province and the nation over ``months``,
+    as of ``now`` (cases whose window is still open at ``now`` are not counted yet)."""
+    period = Period(min(months), max(months), now or clock.now())
     result = Result(period.months)
     base = subscriber_base(db, period)
     for ind in q.INDICATORS if codes is None else [q.BY_CODE[c] for c in codes]:
@@ -150,9 +156,9 @@ def compute(
 def breakdown(db: Database, code: str, dim: str, month: str, province: str) -> list[q.Figure]:
     """One indicator split by a dimension (channel, product, SP) for a province or HQ."""
     ind = q.BY_CODE[code]
-    if not ind.available or code not in SPECS or dim not in SPECS[code](Period(month, month)).dims:
+    period = Period(month, month, clock.now())
+    if not ind.available or code not in SPECS or dim not in SPECS[code](period).dims:
         return []
-    period = Period(month, month)
     base = subscriber_base(db, period)
     rows = [r for r in _aggregate(db, code, period, dim) if province in (HQ, r[0])]
     if province == HQ:
@@ -175,7 +181,7 @@ def details(
     db: Database, code: str, province: str, month: str, limit: int = 50
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The rows behind one figure (tickets, reports, orders …): column names and rows."""
-    s = SPECS[code](Period(month, month))
+    s = SPECS[code](Period(month, month, clock.now()))
     stmt = select(*s.detail).select_from(s.source)
     if s.where is not None:
         stmt = stmt.where(s.where)

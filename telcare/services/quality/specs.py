@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, String, and_, case, literal, literal_column
@@ -30,10 +30,22 @@ E_CHANNELS = ("sms", "web", "api", "hall")
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """Months ``first``..``last`` and their UTC bounds [start, end)."""
+    """Months ``first``..``last`` and their UTC bounds [start, end); ``as_of`` is the
+    instant the figures are taken (a case whose window is still open is not counted)."""
 
     first: str
     last: str
+    as_of: datetime | None = None
+
+    def closed(self, opened: ColumnElement[Any], hours: float) -> ColumnElement[bool]:
+        """The window of ``hours`` from ``opened`` has ended by ``as_of``."""
+        if self.as_of is None:
+            return literal(True)
+        return opened <= self.as_of - timedelta(hours=hours)
+
+    def passed(self, deadline: ColumnElement[Any]) -> ColumnElement[bool]:
+        """The ``deadline`` column lies before ``as_of``."""
+        return literal(True) if self.as_of is None else deadline <= self.as_of
 
     @property
     def start(self) -> datetime:

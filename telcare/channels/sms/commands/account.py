@@ -11,7 +11,7 @@ from telcare.domain import sms_grammar as g
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
-from telcare.services import cards, charging, orders, selfcare
+from telcare.services import cards, charging, loyalty, orders, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
@@ -25,7 +25,8 @@ def balance(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
 
 @registry.command(g.QueryPoints)
 def points(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
-    return render("sms.points", who.language, points=who.points)
+    """The spendable points: what ``DH`` + ``Y`` would spend from (accrual counted)."""
+    return render("sms.points", who.language, points=loyalty.spendable_points(db, mo.sender))
 
 
 @registry.command(g.QueryPackages)

@@ -16,6 +16,7 @@ register(
         "web.sp.name": ("名称", "Name"),
         "web.sp.score": ("信用分", "Score"),
         "web.sp.tier": ("等级", "Tier"),
+        "web.sp.no_data": ("数据不足，不评级", "too little data: no tier"),
         "web.sp.status": ("状态", "Status"),
         "web.sp.status.active": ("正常", "Active"),
         "web.sp.status.suspended": ("暂停", "Suspended"),

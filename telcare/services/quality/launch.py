@@ -1,0 +1,190 @@
+"""The launch gate: a product/tariff or SP service is on sale only once its launch
+checklist has passed (test orders on test lines through SMS and the web, both languages'
+texts reviewed, approval by a second person). Ordering services call
+:func:`require_on_sale`; seeds record what is already on sale with :func:`mark_launched`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from telcare.domain import launch as rules
+from telcare.domain.access import Principal
+from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from telcare.domain.msisdn import normalise_msisdn
+from telcare.services.quality.scope import now_or, staff
+from telcare.store import models as m
+from telcare.store.improvement_models import LaunchChecklist
+from telcare.store.uow import Database
+
+MAX_LINES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistView:
+    kind: str
+    item: str
+    status: str
+    test_lines: list[str]
+    steps: dict[str, Any]
+    missing: list[str]
+    prepared_by: str
+    approved_by: str | None
+    created_at: datetime
+    passed_at: datetime | None
+
+
+def _view(r: LaunchChecklist) -> ChecklistView:
+    steps = dict(r.steps or {})
+    return ChecklistView(r.kind, r.item, r.status, list(r.test_lines), steps,
+                         [] if r.status == "passed" else rules.missing(steps), r.prepared_by,
+                         r.approved_by, r.created_at, r.passed_at)  # fmt: skip
+
+
+def require_on_sale(s: Session, kind: rules.Kind, item: str, msisdn: str) -> None:
+    """Refuse an order of an item whose checklist has not passed (its test lines may)."""
+    row = s.get(LaunchChecklist, (kind.value, item))
+    rules.check_on_sale(
+        None if row is None else row.status, item, msisdn, [] if row is None else row.test_lines
+    )
+
+
+def mark_launched(s: Session, kind: rules.Kind, item: str, *, by: str, now: datetime) -> None:
+    """Record an item already on sale before the gate (seeds, data migrations)."""
+    if s.get(LaunchChecklist, (kind.value, item)) is None:
+        s.add(LaunchChecklist(kind=kind.value, item=item, test_lines=[], steps={"legacy": True},
+                              status="passed", prepared_by="legacy", approved_by=by,
+                              created_at=now, passed_at=now))  # fmt: skip
+
+
+def _kind(kind: str) -> rules.Kind:
+    try:
+        return rules.Kind(kind)
+    except ValueError as err:
+        raise InvalidInput("launch.unknown_item", item=kind[:20]) from err
+
+
+def _hq(who: Principal) -> None:
+    staff(who)
+    if not who.is_headquarters:  # products and SP services are national
+        raise Forbidden("access.denied")
+
+
+def _exists(s: Session, kind: rules.Kind, item: str) -> None:
+    if kind is rules.Kind.PRODUCT:
+        found = s.get(m.Product, item) is not None
+    else:
+        access, _, code = item.partition(":")
+        svc = m.SpService
+        query = select(svc.id).where(svc.access_code == access, svc.code == code)
+        found = s.scalar(query) is not None
+    if not found:
+        raise NotFound("launch.unknown_item", item=item)
+
+
+def _get(s: Session, kind: rules.Kind, item: str) -> LaunchChecklist:
+    row = s.get(LaunchChecklist, (kind.value, item), with_for_update=True)
+    if row is None:
+        raise NotFound("launch.unknown", item=item)
+    return row
+
+
+def start(
+    db: Database,
+    who: Principal,
+    kind: str,
+    item: str,
+    test_lines: Sequence[str],
+    *,
+    now: datetime | None = None,
+) -> ChecklistView:
+    """Open the launch test of an item (headquarters); its test lines may order it now."""
+    _hq(who)
+    k, now = _kind(kind), now_or(now)
+    lines = list(dict.fromkeys(normalise_msisdn(n) for n in test_lines if n.strip()))
+    if not 1 <= len(lines) <= MAX_LINES:
+        raise InvalidInput("launch.lines")
+    item = item.strip().upper()
+    with db.uow() as uow:
+        s = uow.session
+        _exists(s, k, item)
+        row = s.get(LaunchChecklist, (k.value, item))
+        if row is not None and row.status == "passed":
+            raise Conflict("launch.passed", item=item)
+        if row is None:
+            row = LaunchChecklist(kind=k.value, item=item, steps={}, status="testing",
+                                  prepared_by=who.subject, created_at=now)  # fmt: skip
+            s.add(row)
+        row.test_lines = lines
+        uow.commit()
+        return _view(row)
+
+
+def record_step(
+    db: Database,
+    who: Principal,
+    kind: str,
+    item: str,
+    step: str,
+    *,
+    ok: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> ChecklistView:
+    """Record one test order check or text review with its result and evidence."""
+    _hq(who)
+    rules.check_step(step)
+    now = now_or(now)
+    with db.uow() as uow:
+        row = _get(uow.session, _kind(kind), item.strip().upper())
+        if row.status == "passed":
+            raise Conflict("launch.passed", item=row.item)
+        row.steps = {**(row.steps or {}),
+                     step: {"ok": ok, "by": who.subject, "at": now.isoformat(),
+                            "note": note.strip()[:500]}}  # fmt: skip
+        uow.commit()
+        return _view(row)
+
+
+def approve(
+    db: Database, who: Principal, kind: str, item: str, *, now: datetime | None = None
+) -> ChecklistView:
+    """A second person approves a complete checklist: the item goes on sale."""
+    _hq(who)
+    now = now_or(now)
+    with db.uow() as uow:
+        row = _get(uow.session, _kind(kind), item.strip().upper())
+        if row.status == "passed":
+            raise Conflict("launch.passed", item=row.item)
+        rules.check_approval(row.steps or {}, row.prepared_by, who.subject)
+        row.status, row.approved_by, row.passed_at = "passed", who.subject, now
+        uow.commit()
+        return _view(row)
+
+
+def checklists(
+    db: Database, who: Principal, *, status: str | None = None, limit: int = 500
+) -> list[ChecklistView]:
+    """Every checklist (staff), the ones under test first."""
+    staff(who)
+    stmt = select(LaunchChecklist).order_by(
+        LaunchChecklist.status.desc(), LaunchChecklist.kind, LaunchChecklist.item
+    )
+    if status:
+        stmt = stmt.where(LaunchChecklist.status == status)
+    with db.read() as uow:
+        return [_view(r) for r in uow.session.scalars(stmt.limit(min(max(limit, 1), 2000)))]
+
+
+def checklist(db: Database, who: Principal, kind: str, item: str) -> ChecklistView:
+    staff(who)
+    with db.read() as uow:
+        row = uow.session.get(LaunchChecklist, (_kind(kind).value, item.strip().upper()))
+        if row is None:
+            raise NotFound("launch.unknown", item=item)
+        return _view(row)

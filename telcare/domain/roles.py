@@ -50,6 +50,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     # staff console and reports
     "console.view": _STAFF,
     "quality.view": _STAFF,
+    "quality.action.handle": _STAFF,  # actions, meetings, incidents and cases of their scope
+    "quality.meeting.record": _STAFF,
+    "quality.incident.record": _STAFF,
+    "quality.discipline.handle": _STAFF,
+    "quality.launch.manage": _HQ,  # products and SP services are national
     "audit.view": _HQ_ADMIN,
     "login.unlock": _HQ_ADMIN,
     "account.manage": _HQ_ADMIN,

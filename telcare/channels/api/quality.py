@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from telcare import clock
 from telcare.channels.api.tmf.common import Caller, Db, IdempotencyKey, TmfRoute, scoped_key
+from telcare.channels.guards import requires
 from telcare.domain import quality as q
 from telcare.domain.inputs import check_month
 from telcare.domain.months import month_of
@@ -52,7 +53,7 @@ def _obj(view: Any) -> dict[str, Any]:
     return out
 
 
-@router.get("/figures")
+@router.get("/figures", dependencies=[requires("quality.view")])
 def figures(who: Caller, db: Db, province: Province = None, month: MonthQ = None) -> dict[str, Any]:
     """Every indicator and standard of a province (or the nation) for a month."""
     chosen = place(who, province) or HQ
@@ -90,7 +91,7 @@ class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
 
 
-@router.get("/actions")
+@router.get("/actions", dependencies=[requires("quality.view")])
 def list_actions(
     who: Caller,
     db: Db,
@@ -103,19 +104,19 @@ def list_actions(
                                                   month=_month(month))]  # fmt: skip
 
 
-@router.post("/actions/{action_id}/assign")
+@router.post("/actions/{action_id}/assign", dependencies=[requires("quality.action.handle")])
 def assign(action_id: Id, body: AssignIn, who: Caller, db: Db) -> dict[str, Any]:
     """Name the owner, the plan and the due date."""
     return _obj(actions.assign(db, who, action_id, **body.model_dump()))
 
 
-@router.post("/actions/{action_id}/evidence")
+@router.post("/actions/{action_id}/evidence", dependencies=[requires("quality.action.handle")])
 def evidence(action_id: Id, body: TextIn, who: Caller, db: Db) -> dict[str, Any]:
     """Report what was done: the action waits for the next month's figure."""
     return _obj(actions.record_evidence(db, who, action_id, body.text))
 
 
-@router.post("/actions/{action_id}/close")
+@router.post("/actions/{action_id}/close", dependencies=[requires("quality.action.handle")])
 def close(action_id: Id, body: TextIn, who: Caller, db: Db) -> dict[str, Any]:
     """Verify by hand an action without an indicator."""
     return _obj(actions.close_action(db, who, action_id, body.text))
@@ -155,12 +156,12 @@ class IncidentIn(BaseModel):
     tickets: list[str] = Field(default_factory=list, max_length=50)
 
 
-@router.get("/meetings")
+@router.get("/meetings", dependencies=[requires("quality.view")])
 def list_meetings(who: Caller, db: Db, province: Province = None) -> list[dict[str, Any]]:
     return [_obj(m) for m in meetings.list_meetings(db, who, province=province)]
 
 
-@router.post("/meetings", status_code=201)
+@router.post("/meetings", status_code=201, dependencies=[requires("quality.meeting.record")])
 def record_meeting(
     body: MeetingIn, who: Caller, db: Db, idempotency_key: IdempotencyKey = None
 ) -> dict[str, Any]:
@@ -178,12 +179,12 @@ def record_meeting(
     return result
 
 
-@router.get("/incidents")
+@router.get("/incidents", dependencies=[requires("quality.view")])
 def list_incidents(who: Caller, db: Db, province: Province = None) -> list[dict[str, Any]]:
     return [_obj(i) for i in incidents.list_incidents(db, who, province=province)]
 
 
-@router.post("/incidents", status_code=201)
+@router.post("/incidents", status_code=201, dependencies=[requires("quality.incident.record")])
 def record_incident(
     body: IncidentIn, who: Caller, db: Db, idempotency_key: IdempotencyKey = None
 ) -> dict[str, Any]:
@@ -217,23 +218,23 @@ class StepIn(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
-@router.get("/launch")
+@router.get("/launch", dependencies=[requires("quality.view")])
 def checklists(who: Caller, db: Db) -> list[dict[str, Any]]:
     return [_obj(c) for c in launch.checklists(db, who)]
 
 
-@router.post("/launch", status_code=201)
+@router.post("/launch", status_code=201, dependencies=[requires("quality.launch.manage")])
 def start(body: StartIn, who: Caller, db: Db) -> dict[str, Any]:
     """Open a launch test (headquarters); its test lines may order the item."""
     return _obj(launch.start(db, who, body.kind, body.item, body.test_lines))
 
 
-@router.post("/launch/{kind}/{item}/steps")
+@router.post("/launch/{kind}/{item}/steps", dependencies=[requires("quality.launch.manage")])
 def step(kind: Kind, item: Item, body: StepIn, who: Caller, db: Db) -> dict[str, Any]:
     return _obj(launch.record_step(db, who, kind, item, body.step, ok=body.ok, note=body.note))
 
 
-@router.post("/launch/{kind}/{item}/approve")
+@router.post("/launch/{kind}/{item}/approve", dependencies=[requires("quality.launch.manage")])
 def approve(kind: Kind, item: Item, who: Caller, db: Db) -> dict[str, Any]:
     """A second person approves a complete checklist: the item goes on sale."""
     return _obj(launch.approve(db, who, kind, item))
@@ -248,20 +249,20 @@ class MoveIn(BaseModel):
     penalty: str = Field(default="", max_length=2000)
 
 
-@router.get("/discipline")
+@router.get("/discipline", dependencies=[requires("quality.view")])
 def cases(
     who: Caller, db: Db, province: Province = None, month: MonthQ = None
 ) -> list[dict[str, Any]]:
     return [_obj(c) for c in discipline.list_cases(db, who, province=province, month=_month(month))]
 
 
-@router.post("/discipline/{case_id}")
+@router.post("/discipline/{case_id}", dependencies=[requires("quality.discipline.handle")])
 def move(case_id: Id, body: MoveIn, who: Caller, db: Db) -> dict[str, Any]:
     return _obj(discipline.move(db, who, case_id, body.action, finding=body.finding,
                                 penalty=body.penalty))  # fmt: skip
 
 
-@router.get("/discipline/summary/{month}")
+@router.get("/discipline/summary/{month}", dependencies=[requires("quality.view")])
 def summary(
     month: Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
     who: Caller,

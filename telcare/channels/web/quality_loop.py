@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from telcare import clock
 from telcare.channels.api.deps import get_db
+from telcare.channels.guards import requires
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import require_csrf, require_staff
 from telcare.domain import discipline as disc_rules
@@ -101,7 +102,7 @@ def _ctx(who: Principal, tab: str, **kw: object) -> dict[str, object]:
 # --- improvement actions -------------------------------------------------------------
 
 
-@router.get("/actions", response_class=HTMLResponse)
+@router.get("/actions", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def action_list(
     request: Request,
     db: Db,
@@ -113,7 +114,7 @@ def action_list(
     return page(request, "quality/actions.html", _ctx(who, "actions", rows=rows, status=status))
 
 
-@router.post("/actions/{action_id}/assign", dependencies=CSRF)
+@router.post("/actions/{action_id}/assign", dependencies=[*CSRF, requires("quality.action.handle")])
 def action_assign(
     request: Request, db: Db, who: Staff, action_id: int, department: Short, owner: Short,
     plan: Text, due_on: Annotated[date | None, Form()] = None,
@@ -123,13 +124,15 @@ def action_assign(
     return redirect(BASE + "/actions")
 
 
-@router.post("/actions/{action_id}/evidence", dependencies=CSRF)
+@router.post(
+    "/actions/{action_id}/evidence", dependencies=[*CSRF, requires("quality.action.handle")]
+)
 def action_evidence(request: Request, db: Db, who: Staff, action_id: int, text: Text) -> Response:
     _safe(request, actions.record_evidence, db, who, action_id, text)
     return redirect(BASE + "/actions")
 
 
-@router.post("/actions/{action_id}/close", dependencies=CSRF)
+@router.post("/actions/{action_id}/close", dependencies=[*CSRF, requires("quality.action.handle")])
 def action_close(request: Request, db: Db, who: Staff, action_id: int, text: Text) -> Response:
     _safe(request, actions.close_action, db, who, action_id, text)
     return redirect(BASE + "/actions")
@@ -142,13 +145,13 @@ def _lines(text: str) -> list[str]:
     return [x.strip() for x in text.splitlines() if x.strip()]
 
 
-@router.get("/meetings", response_class=HTMLResponse)
+@router.get("/meetings", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def meeting_list(request: Request, db: Db, who: Staff, province: Province = None) -> Response:
     rows = _scoped(meetings.list_meetings, db, who, province=province)
     return page(request, "quality/meetings.html", _ctx(who, "meetings", rows=rows))
 
 
-@router.post("/meetings", dependencies=CSRF)
+@router.post("/meetings", dependencies=[*CSRF, requires("quality.meeting.record")])
 def meeting_record(
     request: Request, db: Db, who: Staff, province: Annotated[str, Form(max_length=2)],
     month: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
@@ -160,13 +163,13 @@ def meeting_record(
     return redirect(BASE + "/meetings")
 
 
-@router.get("/incidents", response_class=HTMLResponse)
+@router.get("/incidents", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def incident_list(request: Request, db: Db, who: Staff, province: Province = None) -> Response:
     rows = _scoped(incidents.list_incidents, db, who, province=province)
     return page(request, "quality/incidents.html", _ctx(who, "incidents", rows=rows))
 
 
-@router.post("/incidents", dependencies=CSRF)
+@router.post("/incidents", dependencies=[*CSRF, requires("quality.incident.record")])
 def incident_record(
     request: Request, db: Db, who: Staff, province: Annotated[str, Form(max_length=2)],
     title: Annotated[str, Form(min_length=1, max_length=200)],
@@ -183,14 +186,14 @@ def incident_record(
 # --- launch checklists ------------------------------------------------------------------
 
 
-@router.get("/launch", response_class=HTMLResponse)
+@router.get("/launch", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def launch_list(request: Request, db: Db, who: Staff) -> Response:
     rows = _scoped(launch.checklists, db, who)
     return page(request, "quality/launch.html",
                 _ctx(who, "launch", rows=rows, steps=launch_rules.STEPS))  # fmt: skip
 
 
-@router.post("/launch", dependencies=CSRF)
+@router.post("/launch", dependencies=[*CSRF, requires("quality.launch.manage")])
 def launch_start(
     request: Request, db: Db, who: Staff,
     kind: Annotated[str, Form(pattern=r"^(product|sp_service)$")],
@@ -201,7 +204,7 @@ def launch_start(
     return redirect(BASE + "/launch")
 
 
-@router.post("/launch/{kind}/{item}/steps", dependencies=CSRF)
+@router.post("/launch/{kind}/{item}/steps", dependencies=[*CSRF, requires("quality.launch.manage")])
 def launch_step(
     request: Request, db: Db, who: Staff, kind: str, item: str,
     step: Annotated[str, Form(max_length=30)], ok: Annotated[bool, Form()] = False,
@@ -211,7 +214,9 @@ def launch_step(
     return redirect(BASE + "/launch")
 
 
-@router.post("/launch/{kind}/{item}/approve", dependencies=CSRF)
+@router.post(
+    "/launch/{kind}/{item}/approve", dependencies=[*CSRF, requires("quality.launch.manage")]
+)
 def launch_approve(request: Request, db: Db, who: Staff, kind: str, item: str) -> Response:
     _safe(request, launch.approve, db, who, kind, item)
     return redirect(BASE + "/launch")
@@ -220,7 +225,7 @@ def launch_approve(request: Request, db: Db, who: Staff, kind: str, item: str) -
 # --- discipline ---------------------------------------------------------------------------
 
 
-@router.get("/discipline", response_class=HTMLResponse)
+@router.get("/discipline", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def case_list(request: Request, db: Db, who: Staff, province: Province = None) -> Response:
     rows = _scoped(discipline.list_cases, db, who, province=province)
     month = clock.local_now().strftime("%Y-%m")
@@ -230,7 +235,7 @@ def case_list(request: Request, db: Db, who: Staff, province: Province = None) -
                      rules=disc_rules.BY_CODE))  # fmt: skip
 
 
-@router.post("/discipline/{case_id}", dependencies=CSRF)
+@router.post("/discipline/{case_id}", dependencies=[*CSRF, requires("quality.discipline.handle")])
 def case_move(
     request: Request, db: Db, who: Staff, case_id: int,
     action: Annotated[str, Form(pattern=r"^(investigate|uphold|dismiss)$")],

@@ -46,7 +46,7 @@ def test_every_line_once_with_its_file_line_number(
         path.write_bytes(data)
         chunks = list(_csv_chunks(path, 0, 0, rows))
     got = [(n, raw) for c in chunks for n, raw in zip(c.frame["line"], c.frame["raw"], strict=True)]
-    assert got == [(i + 2, text) for i, text in enumerate(body) if text.strip()]
+    assert got == [(i + 2, text) for i, text in enumerate(body) if text.strip(" ")]  # as the reader
     in_file = after_header.count(b"\n") + (0 if after_header.endswith(b"\n") else 1)
     assert sum(c.lines for c in chunks) == (in_file if after_header else 0)
     assert not chunks or chunks[-1].end == len(data)

@@ -88,6 +88,10 @@ def _write_usage(s: Session, pg: bool, rows: pl.DataFrame) -> None:
         s.connection().exec_driver_sql(sql, body.slice(lo, 50_000).rows())
 
 
+MAX_FUTURE = timedelta(days=1)
+"""Usage dated more than this after now is rejected (a clock or file error, not usage)."""
+
+
 class _Ingest:
     """State of one file's ingest: database, job, prices and counters."""
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from telcare import clock
 from telcare.domain.errors import InvalidInput
 from telcare.domain.messages import register
-from telcare.services.charging.chunk import _ChunkResult, _Ingest
+from telcare.services.charging.chunk import MAX_FUTURE, _ChunkResult, _Ingest
 from telcare.services.charging.lock import file_lock
 from telcare.services.charging.reading import (
     _csv_chunks,
@@ -43,7 +43,6 @@ from telcare.store.uow import Database, UnitOfWork
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 500_000
-MAX_FUTURE = timedelta(days=1)
 """Usage dated later than this after now is rejected (clock skew allowance)."""
 
 register(

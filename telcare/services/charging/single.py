@@ -12,7 +12,7 @@ import polars as pl
 from telcare import clock
 from telcare.domain.errors import InvalidInput
 from telcare.domain.messages import register
-from telcare.services.charging.chunk import _Ingest
+from telcare.services.charging.chunk import MAX_FUTURE, _Ingest
 from telcare.services.charging.reading import _split_fields
 from telcare.store.charging_models import IngestJob
 from telcare.store.uow import Database
@@ -64,7 +64,7 @@ def rate_record(
         )
         uow.session.add(job)
         uow.session.flush()
-        result = _Ingest(db, job.id, None).chunk(uow, frame)
+        result = _Ingest(db, job.id, None, MAX_FUTURE).chunk(uow, frame)
         if len(result.rejects):
             raise InvalidInput("usage.rejected", reason=str(result.rejects["reason"][0]))
         uow.commit()

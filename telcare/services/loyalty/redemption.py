@@ -60,6 +60,9 @@ class Redeemed:
     code: str | None = None
     code_expires_at: datetime | None = None
     ends_at: datetime | None = None
+    starts_at: datetime | None = None
+    """Always None: a gift takes effect at once (generic order code reads it, as for a
+    base-plan change that starts on the 1st)."""
 
 
 def _gift_offer(gift: m.Gift) -> orders.Offer:

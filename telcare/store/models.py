@@ -165,9 +165,9 @@ class Product(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     description_zh: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    last_update: Mapped[datetime | None]  # the offering's TMF620 lastUpdate (0023)
+    last_update: Mapped[datetime | None]  # the offering's TMF620 lastUpdate (migration 0022)
     spec_id: Mapped[int | None] = mapped_column(ForeignKey("product_spec.id"))  # TMF620
-    # FirstMonth: "full" or "prorated" (migration 0021)
+    # FirstMonth: "full" or "prorated" (migration 0024)
     first_month: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
     __table_args__ = (CheckConstraint("price_fen >= 0", name="price"),)
 

@@ -3,7 +3,7 @@ checklists (products and SP services on sale before this are recorded as launche
 discipline cases
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0024
 Create Date: 2026-12-04 21:28:23.126073
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0021"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """service desk: knowledge base (kb_article, full-text search), call-centre call records,
 online chats (chat_session, chat_message)
 
-Revision ID: 0026
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-04 22:00:00
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None

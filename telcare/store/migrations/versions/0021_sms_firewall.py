@@ -1,8 +1,8 @@
 """SMS firewall: person-to-person messages carry a kind and a MinHash signature, an index on
 (sender, created_at) for sender standing, and the registered enterprise senders
 
-Revision ID: 0022
-Revises: 0026
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-04 22:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0026"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

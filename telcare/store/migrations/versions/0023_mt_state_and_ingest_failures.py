@@ -3,8 +3,8 @@ delivered / failed), its claim, attempts, SMSC message id and error; outbound_sm
 the SMSC's message ids to rows for delivery receipts; ingest_job.status 'failed' with its
 error (a run stopped by an error, resumed by the next)
 
-Revision ID: 0020
-Revises: 0023
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0023"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

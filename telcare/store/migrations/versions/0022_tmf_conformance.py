@@ -1,8 +1,8 @@
 """tmf conformance: product.last_update, catalog drafts (product_spec, offering_draft,
 offering_price_draft), usage_spec, balance_reservation, ticket.ticket_type
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
-down_revision = "0022"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """the monthly cycle: job_run (one row per periodic job and period), renewal (one row per
 subscription and month renewed) and product.first_month (the first month's terms)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

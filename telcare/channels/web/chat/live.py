@@ -82,18 +82,23 @@ async def serve(
             fresh = await run_in_threadpool(chat.messages, db, who, chat_id, last)
             if fresh:
                 last = fresh[-1].seq
-                await websocket.send_json({"messages": [message_json(m) for m in fresh]})
+                try:
+                    await websocket.send_json({"messages": [message_json(m) for m in fresh]})
+                except (RuntimeError, OSError, WebSocketDisconnect):
+                    return  # the client went away; receive() sees it and ends the socket
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), POLL_SECONDS)
 
     async def receive() -> None:
+        """Every frame the client sent, in order, until it disconnects: a message sent
+        just before closing is still said."""
         while True:
             frame = await websocket.receive()
             if frame["type"] == "websocket.disconnect":
-                raise WebSocketDisconnect(frame.get("code", 1000))
+                return
             text = frame.get("text")
             if text is None or len(text) > MAX_FRAME:  # binary or oversized: refused, not fatal
-                await websocket.send_json({"error": render("chat.too_long", lang, limit=1000)})
+                await _send_error(render("chat.too_long", lang, limit=1000))
                 continue
             try:
                 body = json.loads(text)
@@ -103,16 +108,15 @@ async def serve(
             try:
                 await on_text(said)
             except DomainError as err:
-                await websocket.send_json({"error": render(err.key, lang, **err.params)})
+                await _send_error(render(err.key, lang, **err.params))
             hub.notify(chat_id)
 
-    tasks = [asyncio.create_task(pump()), asyncio.create_task(receive())]
+    async def _send_error(text: str) -> None:
+        with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+            await websocket.send_json({"error": text})
+
+    sender = asyncio.create_task(pump())
     try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in done:
-            exc = task.exception()
-            if exc is not None and not isinstance(exc, WebSocketDisconnect):
-                raise exc
+        await receive()
     finally:
-        for task in tasks:
-            task.cancel()
+        sender.cancel()

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from telcare import clock
+from telcare.channels import process
 from telcare.config import get_settings
 
 if TYPE_CHECKING:
@@ -59,8 +60,15 @@ def worker(
     batch_lines: Annotated[
         int, typer.Option(min=1, help="Lines per renewal transaction.", hidden=True)
     ] = 2000,
+    log_level: process.LogLevel = None,
+    health_port: process.HealthPort = None,
 ) -> None:
-    """Run every periodic job once per period (renewals, points, SP month, surveys, SLA, …)."""
+    """Run every periodic job once per period (renewals, points, SP month, surveys, SLA, …).
+
+    Long-running (without ``--once``) it is a service like ``serve`` and ``smpp``: it
+    refuses to start without a real ``TELCARE_SECRET_KEY`` outside demo mode, logs as
+    they do and serves ``--health-port``."""
+    from telcare.channels import startup
     from telcare.domain.errors import DomainError
     from telcare.domain.messages import render
     from telcare.services import cycle
@@ -74,6 +82,8 @@ def worker(
             clock.start_at(clock.parse_instant(now))
         except ValueError as err:
             raise typer.BadParameter(str(err), param_hint="--now") from err
+    if not once:
+        startup.require_secret()
     db = _database()
     held = timedelta(seconds=lease)
     try:
@@ -83,6 +93,10 @@ def worker(
             if any(r.status == "failed" for r in ran):
                 raise typer.Exit(1)
             return
+        from telcare.ops import health
+
+        checks = health.for_node(db, get_settings().bus_url)
+        process.begin("worker", log_level, health_port, checks, db.engine)
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())

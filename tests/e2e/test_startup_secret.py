@@ -72,7 +72,7 @@ def test_serve_refuses_a_weak_key(tmp_path: Path, reason: str) -> None:
     assert "telcare serve --demo" in done.stderr  # the way out, for a demo
 
 
-@pytest.mark.parametrize("command", [["smpp"], ["bus", "run"]])
+@pytest.mark.parametrize("command", [["smpp"], ["bus", "run"], ["worker"]])
 def test_the_other_servers_refuse_a_missing_key(tmp_path: Path, command: list[str]) -> None:
     done = subprocess.run(
         [*TELCARE, *command],
@@ -155,3 +155,30 @@ def test_serve_demo_sessions_survive_a_restart(tmp_path: Path) -> None:
         _stop(proc)
     assert again and again.group(1) == first.group(1)
     assert kept.read_text() == key
+
+
+def test_the_worker_serves_its_health_port_and_stops_on_sigterm(tmp_path: Path) -> None:
+    env = env_with(tmp_path, STRONG)
+    init = subprocess.run([*TELCARE, "init"], env=env, capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    port = free_port()
+    proc = subprocess.Popen(
+        [*TELCARE, "worker", "--health-port", str(port), "--every", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "no health port"
+                time.sleep(0.3)
+        assert ready.status_code == 200, ready.text
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 0, output

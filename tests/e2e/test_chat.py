@@ -140,3 +140,13 @@ def test_each_sees_only_their_own_chat(db: Database) -> None:
     with pytest.raises(NotFound):
         chat.messages(db, GD_AGENT, mine)
     assert chat.messages(db, BJ_AGENT, mine)  # Beijing's staff see Beijing's chats
+
+
+@pytest.mark.usefixtures("noon")
+def test_the_desk_is_for_staff_in_the_service_too(db: Database) -> None:
+    chat_id = chat.start(db, BJ).id
+    for outsider in (Principal(Kind.SUBSCRIBER, BJ, "BJ"), Principal(Kind.SP, "1066000001", "")):
+        with pytest.raises(Forbidden):
+            chat.queue(db, outsider)
+        with pytest.raises(Forbidden):
+            chat.take(db, outsider, chat_id)

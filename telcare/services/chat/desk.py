@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, case, func, select, true
 from telcare import clock
 from telcare.config import get_settings
 from telcare.domain import chat as dc
-from telcare.domain.access import Kind, Principal
+from telcare.domain import roles
+from telcare.domain.access import Principal
 from telcare.domain.errors import Forbidden, InvalidInput
 from telcare.domain.messages import render
 from telcare.services.chat.common import ChatView, Message, append, locked, transcript, view
@@ -23,9 +24,9 @@ from telcare.store.uow import Database
 _G3_FIRST = case((cm.ChatSession.queue == "G3", 0), else_=1)
 
 
-def _staff(who: Principal) -> None:
-    if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+def _staff(who: Principal, action: str = "chat.handle") -> None:
+    """The role matrix's word on ``who`` (staff of any post work the desk)."""
+    roles.require(who, action)
 
 
 def _scope(who: Principal) -> ColumnElement[bool]:
@@ -34,7 +35,7 @@ def _scope(who: Principal) -> ColumnElement[bool]:
 
 def queue(db: Database, who: Principal) -> list[ChatView]:
     """Chats waiting for an agent in ``who``'s scope: the G3 desk first, then oldest first."""
-    _staff(who)
+    _staff(who, "chat.desk.view")
     with db.uow() as uow:
         rows = uow.session.scalars(
             select(cm.ChatSession)
@@ -46,7 +47,7 @@ def queue(db: Database, who: Principal) -> list[ChatView]:
 
 def mine(db: Database, who: Principal) -> list[ChatView]:
     """The chats ``who`` is in."""
-    _staff(who)
+    _staff(who, "chat.desk.view")
     with db.uow() as uow:
         rows = uow.session.scalars(
             select(cm.ChatSession)
@@ -60,7 +61,7 @@ def mine(db: Database, who: Principal) -> list[ChatView]:
 
 def supervise(db: Database, who: Principal) -> list[ChatView]:
     """Every open chat in ``who``'s scope (a supervisor's view): bot, waiting or answered."""
-    _staff(who)
+    _staff(who, "chat.desk.view")
     with db.uow() as uow:
         rows = uow.session.scalars(
             select(cm.ChatSession)

@@ -3,18 +3,32 @@ renewals, equal to the ledger; who may see which bill."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from time_machine import TimeMachineFixture
 
 from telcare.services import cycle, orders
 from telcare.store.uow import Database
+from tests.conftest import Templates, db_at
 from tests.e2e.test_api_tmf import API, BJ, GD, PASSWORD, client, subscriber_headers
 
 __all__ = ["client"]
 BILLS = f"{API}/customerBillManagement/v4"
 FEBRUARY = datetime.fromisoformat("2027-02-02T10:00:00+08:00")
+SEEDED = datetime(2026, 12, 10, 4, tzinfo=UTC)
+
+
+@pytest.fixture
+def sqlite_db(
+    templates: Templates, tmp_path: Path, time_machine: TimeMachineFixture
+) -> Iterator[Database]:
+    """The demo as seeded in December: 全球通88 in force before January, whatever day the
+    suite runs (seeded on 1 January, its first month would not be a renewal)."""
+    yield from db_at(SEEDED, "sqlite", templates, tmp_path, time_machine)
 
 
 def staff_headers(client: TestClient, username: str) -> dict[str, str]:

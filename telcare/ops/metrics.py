@@ -31,8 +31,8 @@ SMS_LATENCY = Histogram(
 )
 SMS_FIREWALL = Counter(
     "telcare_sms_firewall_decisions_total",
-    "Decisions on MT SMS by the anti-spam screening (deliver, quarantine, stop), by reason;"
-    " an SMS firewall of signalling counts here too once it exists.",
+    "Decisions of the SMS firewall (deliver, quarantine, stop) by rule: service MTs and"
+    " person-to-person SMS.",
     ["decision", "rule"],
 )
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from telcare import clock
@@ -56,7 +57,11 @@ def judged(db: Database, recipient: str) -> list[am.SpamMessage]:
 
 
 def test_a_stranger_s_sms_reaches_the_recipient(sqlite_db: Database, send: Send) -> None:
+    labels = {"decision": "deliver", "rule": "clean"}
+    before = REGISTRY.get_sample_value("telcare_sms_firewall_decisions_total", labels) or 0
     outcome = send(BJ, GD, HAM)
+    after = REGISTRY.get_sample_value("telcare_sms_firewall_decisions_total", labels)
+    assert after == before + 1  # /metrics counts person-to-person decisions too
     assert outcome.replies == [MtMessage(BJ, GD, HAM)]
     assert outcome.decision is not None and outcome.decision.reason is Reason.CLEAN
     [row] = judged(sqlite_db, GD)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import antispam_rules as r
 from telcare.domain import sender_standing as st
 from telcare.domain.msisdn import normalise_msisdn
+from telcare.ops.metrics import SMS_FIREWALL
 from telcare.services import lookups
 from telcare.services.antispam.classifier import current_classifier
 from telcare.services.antispam.common import _now, _retry, _sender_status
@@ -176,4 +177,6 @@ def deliver_p2p(
         s.flush()
         return P2PResult(decision, source, number, body, restricted_now)
 
-    return _retry(db, work)
+    result = _retry(db, work)
+    SMS_FIREWALL.labels(result.decision.action.value, result.decision.reason.value).inc()
+    return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -77,31 +78,50 @@ def deliver_mt(
         if old is not None:
             return r.Decision(r.Action(old.action), r.Reason(old.reason), old.score, old.detail)
         lookups.subscriber(s, number)
-
-        def classify(threshold: float | None) -> tuple[bool, float]:
-            verdict = current_classifier().classify(text, threshold)
-            return verdict.is_spam, verdict.score
-
-        decision = r.decide(source, text, _rules(s, number), classify, _sender_status(s, source))
-        s.add(
-            am.SpamMessage(
-                message_id=message_id,
-                sender=source,
-                recipient=number,
-                text=text,
-                text_hash=r.fingerprint(text),
-                action=decision.action.value,
-                reason=decision.reason.value,
-                detail=decision.detail[:40],
-                score=decision.score,
-                created_at=when,
-            )
-        )
-        s.flush()
-        return decision
+        return judge(s, message_id, source, number, text, _sender_status(s, source), when)
 
     decision = _retry(db, work)
     SMS_FIREWALL.labels(decision.action.value, decision.reason.value).inc()
+    return decision
+
+
+def judge(
+    s: Session,
+    message_id: str,
+    source: str,
+    number: str,
+    text: str,
+    status: r.SenderStatus,
+    when: datetime,
+    *,
+    enterprise: bool = False,
+    **columns: Any,
+) -> r.Decision:
+    """Decide on one SMS to ``number`` (its rules, the sender's standing, the classifier
+    only when needed) and record the decision; ``columns`` are extra ``spam_message``
+    values (a person-to-person SMS's flag and MinHash)."""
+
+    def classify(threshold: float | None) -> tuple[bool, float]:
+        verdict = current_classifier().classify(text, threshold)
+        return verdict.is_spam, verdict.score
+
+    decision = r.decide(source, text, _rules(s, number), classify, status, enterprise)
+    s.add(
+        am.SpamMessage(
+            message_id=message_id,
+            sender=source,
+            recipient=number,
+            text=text,
+            text_hash=r.fingerprint(text),
+            action=decision.action.value,
+            reason=decision.reason.value,
+            detail=decision.detail[:40],
+            score=decision.score,
+            created_at=when,
+            **columns,
+        )
+    )
+    s.flush()
     return decision
 
 

@@ -26,10 +26,9 @@ from telcare.domain import sender_standing as st
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.ops.metrics import SMS_FIREWALL
 from telcare.services import lookups
-from telcare.services.antispam.classifier import current_classifier
 from telcare.services.antispam.common import _now, _retry, _sender_status
+from telcare.services.antispam.delivery import judge
 from telcare.services.antispam.flags import SYSTEM, _flag
-from telcare.services.antispam.rules import _rules
 from telcare.store import antispam_models as am
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -153,28 +152,10 @@ def deliver_p2p(
                     _flag(s, source, r.FlagReason.BEHAVIOUR, SYSTEM, when, evidence).status
                 )
 
-        def classify(threshold: float | None) -> tuple[bool, float]:
-            verdict = current_classifier().classify(body, threshold)
-            return verdict.is_spam, verdict.score
-
-        decision = r.decide(source, body, _rules(s, number), classify, status, enterprise)
-        s.add(
-            am.SpamMessage(
-                message_id=message_id,
-                sender=source,
-                recipient=number,
-                text=body,
-                text_hash=r.fingerprint(body),
-                action=decision.action.value,
-                reason=decision.reason.value,
-                detail=decision.detail[:40],
-                score=decision.score,
-                created_at=when,
-                p2p=True,
-                minhash=sig.tobytes(),
-            )
-        )
-        s.flush()
+        decision = judge(
+            s, message_id, source, number, body, status, when,
+            enterprise=enterprise, p2p=True, minhash=sig.tobytes(),
+        )  # fmt: skip
         return P2PResult(decision, source, number, body, restricted_now)
 
     result = _retry(db, work)

@@ -22,7 +22,7 @@ from telcare.demo.partners import seed_partners
 from telcare.demo.van import seed_van
 from telcare.domain import catalog
 from telcare.domain.launch import Kind as LaunchKind
-from telcare.domain.launch import item_of
+from telcare.domain.launch import item_of, tariff_item
 from telcare.domain.ledger import EntryKind, PointsKind
 from telcare.domain.msisdn import is_msisdn
 from telcare.domain.provinces import HEADQUARTERS, PROVINCES
@@ -120,6 +120,9 @@ def seed_reference(db: Database) -> SeedReport:
                     )
                 )
                 report.count("tariff prices")
+            s.flush()  # the reference tariffs are in force: recorded as launched
+            mark_launched(s, LaunchKind.TARIFF, tariff_item(t.code, t.valid_from), by="seed",
+                          now=now)  # fmt: skip
         uow.commit()
     articles = knowledge.ensure_builtin(db)
     if articles:

@@ -120,8 +120,9 @@ class ImprovementAction(Base):
 
 
 class LaunchChecklist(Base):
-    """The launch test of a product/tariff (``product``) or SP service (``sp_service``,
-    ``item`` = ``access_code:code``): test orders on test lines, both languages reviewed,
+    """The launch test of a product/tariff (``product``), SP service (``sp_service``,
+    ``item`` = ``access_code:code``) or dated tariff price (``tariff``, ``item`` =
+    ``CODE@valid_from``): test orders on test lines, both languages reviewed,
     approval by a second person. Only a ``passed`` checklist puts the item on sale."""
 
     __tablename__ = "launch_checklist"
@@ -135,7 +136,7 @@ class LaunchChecklist(Base):
     created_at: Mapped[datetime]
     passed_at: Mapped[datetime | None]
     __table_args__ = (
-        CheckConstraint("kind in ('product','sp_service')", name="kind"),
+        CheckConstraint("kind in ('product','sp_service','tariff')", name="kind"),
         CheckConstraint("status in ('testing','passed')", name="status"),
         CheckConstraint("approved_by is null or approved_by <> prepared_by", name="four_eyes"),
     )

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import rating
-from telcare.domain.catalog import Service
-from telcare.domain.catalog import TariffPrice as DomainPrice
 from telcare.domain.months import month_of
 from telcare.ops.metrics import USAGE_RECORDS
 from telcare.services.charging.allowances import _buckets, _used
@@ -23,6 +21,7 @@ from telcare.services.charging.daily import _days, _post
 from telcare.services.charging.records import CONTROL, UNIT_COLUMNS, _parse
 from telcare.services.charging.subscribers import _Sub, _subscribers
 from telcare.services.charging.zones import voice_prices
+from telcare.services.quality.launch import rating_prices
 from telcare.store import bulk
 from telcare.store.charging_models import AllowanceUsage, IngestJob, UsageRecord
 from telcare.store.models import TariffPrice
@@ -53,10 +52,8 @@ def _existing_ids(s: Session, ids: list[str], pg: bool) -> set[str]:
 
 
 def _price_table(s: Session) -> rating.PriceTable:
-    return rating.PriceTable.from_tariffs(
-        DomainPrice(p.code, Service(p.service), p.unit, p.fen_per_unit, p.valid_from, p.valid_to)
-        for p in s.scalars(select(TariffPrice))
-    )
+    """The launched tariff prices (a price under launch test is not in force yet)."""
+    return rating.PriceTable.from_tariffs(rating_prices(s))
 
 
 def _epoch(when: datetime) -> int:

@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 from telcare.domain import call_zones as cz
 from telcare.domain import rating
 from telcare.domain.calendar import is_holiday
-from telcare.domain.catalog import Service, price_at
-from telcare.domain.catalog import TariffPrice as DomainPrice
+from telcare.domain.catalog import price_at
 from telcare.domain.errors import UnknownProduct
 from telcare.domain.subscriptions import OPERATOR_TZ, in_force
 from telcare.services.calendar import operator_calendar
-from telcare.store.models import Subscriber, Subscription, TariffPrice
+from telcare.services.quality.launch import rating_prices
+from telcare.store.models import Subscriber, Subscription
 
 
 def operator_holiday(day: date) -> bool:
@@ -73,12 +73,7 @@ def voice_prices(s: Session, good: pl.DataFrame) -> np.ndarray:
         )
     ).all():
         held.setdefault(sid, []).append((code, starts, ends))
-    tariffs = [
-        DomainPrice(p.code, Service(p.service), p.unit, p.fen_per_unit, p.valid_from, p.valid_to)
-        for p in s.scalars(
-            select(TariffPrice).where(TariffPrice.code.in_(sorted(set(cz.ZONE_TARIFF.values()))))
-        )
-    ]
+    tariffs = rating_prices(s, list(cz.ZONE_TARIFF.values()))  # launched prices only
     cache: dict[tuple[str, date], int] = {}
     is_holiday = _holidays[0]
     callers = good["msisdn"].to_numpy()[voice]

@@ -1,13 +1,14 @@
-"""The launch gate: a product/tariff or SP service is on sale only once its launch
-checklist has passed (test orders on test lines through SMS and the web, both languages'
-texts reviewed, approval by a second person). Ordering services call
-:func:`require_on_sale`; seeds record what is already on sale with :func:`mark_launched`."""
+"""The launch gate: a product/tariff, SP service or dated tariff price is on sale only once
+its launch checklist has passed (test orders on test lines through SMS and the web, run
+and checked by :mod:`.launch_verify`; both languages' texts reviewed; approval by a second
+person). Ordering services call :func:`require_on_sale`, rating :func:`rating_prices`;
+seeds record what is already on sale with :func:`mark_launched`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import launch as rules
 from telcare.domain.access import Principal
+from telcare.domain.catalog import Service
+from telcare.domain.catalog import TariffPrice as DomainPrice
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services.quality.scope import now_or, staff
@@ -41,8 +44,9 @@ class ChecklistView:
 
 def _view(r: LaunchChecklist) -> ChecklistView:
     steps = dict(r.steps or {})
-    return ChecklistView(r.kind, r.item, r.status, list(r.test_lines), steps,
-                         [] if r.status == "passed" else rules.missing(steps), r.prepared_by,
+    missing = [] if r.status == "passed" else rules.missing(steps, rules.Kind(r.kind))
+    return ChecklistView(r.kind, r.item, r.status, list(r.test_lines), steps, missing,
+                         r.prepared_by,
                          r.approved_by, r.created_at, r.passed_at)  # fmt: skip
 
 
@@ -52,6 +56,25 @@ def require_on_sale(s: Session, kind: rules.Kind, item: str, msisdn: str) -> Non
     rules.check_on_sale(
         None if row is None else row.status, item, msisdn, [] if row is None else row.test_lines
     )
+
+
+def rating_prices(s: Session, codes: Sequence[str] | None = None) -> list[DomainPrice]:
+    """The dated tariff prices rating uses: only those whose launch passed (a price under
+    test is not in force; the one it supersedes carries on until it passes)."""
+    stmt = select(m.TariffPrice)
+    if codes is not None:
+        stmt = stmt.where(m.TariffPrice.code.in_(sorted(set(codes))))
+    rows = [DomainPrice(p.code, Service(p.service), p.unit, p.fen_per_unit, p.valid_from,
+                        p.valid_to, p.name_zh, p.name_en) for p in s.scalars(stmt)]  # fmt: skip
+    launched = set(
+        s.scalars(
+            select(LaunchChecklist.item).where(
+                LaunchChecklist.kind == rules.Kind.TARIFF.value,
+                LaunchChecklist.status == "passed",
+            )
+        )
+    )
+    return rules.launched_prices(rows, launched.__contains__)
 
 
 def mark_launched(s: Session, kind: rules.Kind, item: str, *, by: str, now: datetime) -> None:
@@ -78,6 +101,8 @@ def _hq(who: Principal) -> None:
 def _exists(s: Session, kind: rules.Kind, item: str) -> None:
     if kind is rules.Kind.PRODUCT:
         found = s.get(m.Product, item) is not None
+    elif kind is rules.Kind.TARIFF:
+        found = tariff_row(s, item) is not None
     else:
         access, _, code = item.partition(":")
         svc = m.SpService
@@ -85,6 +110,18 @@ def _exists(s: Session, kind: rules.Kind, item: str) -> None:
         found = s.scalar(query) is not None
     if not found:
         raise NotFound("launch.unknown_item", item=item)
+
+
+def tariff_row(s: Session, item: str) -> m.TariffPrice | None:
+    """The dated tariff price an item ``CODE@YYYY-MM-DD`` names, if any."""
+    code, _, day = item.partition("@")
+    try:
+        valid_from = date.fromisoformat(day)
+    except ValueError:
+        return None
+    price = m.TariffPrice
+    query = select(price).where(price.code == code, price.valid_from == valid_from)
+    return s.scalar(query)
 
 
 def _get(s: Session, kind: rules.Kind, item: str) -> LaunchChecklist:
@@ -136,9 +173,9 @@ def record_step(
     note: str = "",
     now: datetime | None = None,
 ) -> ChecklistView:
-    """Record one test order check or text review with its result and evidence."""
+    """Record a text review (the test orders are recorded by :mod:`.launch_verify`)."""
     _hq(who)
-    rules.check_step(step)
+    rules.check_step(step, _kind(kind))
     now = now_or(now)
     with db.uow() as uow:
         row = _get(uow.session, _kind(kind), item.strip().upper())
@@ -161,7 +198,8 @@ def approve(
         row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
             raise Conflict("launch.passed", item=row.item)
-        rules.check_approval(row.steps or {}, row.prepared_by, who.subject)
+        rules.check_approval(row.steps or {}, row.prepared_by, who.subject,
+                             rules.Kind(row.kind))  # fmt: skip
         row.status, row.approved_by, row.passed_at = "passed", who.subject, now
         uow.commit()
         return _view(row)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help="Quality loop: import-network, open-actions, verify-actions, escalate, detect, "
-    "actions, launch, cases.",
+    "actions, launch, verify-launch, add-tariff, cases.",
     no_args_is_help=True,
 )
 console = Console()
@@ -154,6 +154,55 @@ def launch() -> None:
         table.add_row(c.kind, c.item, c.status, ",".join(c.missing), c.prepared_by,
                       c.approved_by or "")  # fmt: skip
     console.print(table)
+
+
+@app.command("verify-launch")
+def verify_launch(
+    kind: Annotated[str, typer.Argument(help="product, sp_service or tariff")],
+    item: Annotated[str, typer.Argument(help="CODE, ACCESS:CODE or CODE@YYYY-MM-DD")],
+) -> None:
+    """Run a checklist's test orders on its test lines (SMS and web) and record each check."""
+    from telcare import wiring
+    from telcare.channels.sms import launch_test
+    from telcare.domain.errors import DomainError
+
+    wiring.connect()
+    try:
+        done = launch_test.run(_database(), _hq(), kind, item)
+    except DomainError as err:
+        raise _fail(err) from err
+    table = Table("step", "line", "result", "evidence")
+    for name, r in done.steps.items():
+        if isinstance(r, dict) and "ok" in r:
+            mark = "[green]pass[/]" if r["ok"] else "[red]fail[/]"
+            table.add_row(name, str(r.get("line", "")), mark, str(r.get("evidence", ""))[:80])
+    console.print(table)
+    console.print(f"missing: {', '.join(done.missing) or '-'}")
+    if not done.steps.get("last_run", {}).get("passed"):
+        raise typer.Exit(1)
+
+
+@app.command("add-tariff")
+def add_tariff(
+    code: Annotated[str, typer.Argument(help="Tariff code, e.g. DATA_STD")],
+    fen_per_unit: Annotated[str, typer.Argument(help="New price in fen per unit, e.g. 0.8")],
+    valid_from: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
+) -> None:
+    """Add a dated tariff price; it rates nothing until its launch checklist passes."""
+    from datetime import date
+
+    from telcare.domain.errors import DomainError
+    from telcare.services.catalog_admin import tariffs
+
+    try:
+        day = date.fromisoformat(valid_from)
+    except ValueError as err:
+        raise typer.BadParameter(f"bad date {valid_from!r}", param_hint="--from") from err
+    try:
+        item = tariffs.add_price(_database(), _hq(), code, fen_per_unit, day)
+    except DomainError as err:
+        raise _fail(err) from err
+    console.print(f"added {item}: start its launch test (kind tariff) before it rates")
 
 
 @app.command()

@@ -52,3 +52,22 @@ def test_the_quality_loop_from_the_command_line(qdb: Database, tmp_path: Path) -
     assert "discipline cases opened" in runner.invoke(app, ["detect"]).output
     assert "QQT88" in runner.invoke(app, ["launch"], env={"COLUMNS": "200"}).output
     assert runner.invoke(app, ["open-actions", "--month", "1999-13"]).exit_code == 2
+
+
+def test_a_new_tariff_is_added_and_its_launch_test_run_from_the_command_line(
+    qdb: Database,
+) -> None:
+    from telcare.domain.access import Kind, Principal
+    from telcare.services.quality import launch
+
+    runner = CliRunner()
+    added = runner.invoke(app, ["add-tariff", "SMS_STD", "8", "--from", "2030-01-01"])
+    assert added.exit_code == 0 and "SMS_STD@2030-01-01" in added.output, added.output
+    item = "SMS_STD@2030-01-01"
+    not_started = runner.invoke(app, ["verify-launch", "tariff", item])
+    assert not_started.exit_code == 2 and "no launch checklist" in not_started.output
+    tester = Principal(Kind.STAFF, "hq-tester", "HQ", "admin")
+    launch.start(qdb, tester, "tariff", item, ["13800138000"])
+    ran = runner.invoke(app, ["verify-launch", "tariff", item], env={"COLUMNS": "200"})
+    assert ran.exit_code == 0 and "pass" in ran.output, ran.output
+    assert "missing: text_zh, text_en" in ran.output

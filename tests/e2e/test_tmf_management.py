@@ -14,6 +14,7 @@ from time_machine import TimeMachineFixture
 
 from telcare import clock
 from telcare.channels.api.app import create_app
+from telcare.channels.sms import launch_test
 from telcare.domain import launch as launch_rules
 from telcare.domain.access import Kind, Principal
 from telcare.services import charging, reservations, usage_queries
@@ -96,8 +97,10 @@ def test_a_new_offering_goes_on_sale_only_when_launched(
     order = {"productOrderItem": [{"action": "add", "productOffering": {"id": code}}]}
     assert client.post(f"{ORDERING}/productOrder", json=order, headers=ME).status_code == 422
     tester = Principal(Kind.STAFF, "hq-tester", "HQ", "agent")
-    launch_gate.start(sqlite_db, tester, "product", code, ["13700137000"])
-    for step in launch_rules.STEPS:
+    launch_gate.start(sqlite_db, tester, "product", code, ["13800138000"])
+    ran = launch_test.run(sqlite_db, tester, "product", code)  # test orders: SMS and web
+    assert ran.steps["last_run"]["passed"], ran.steps
+    for step in launch_rules.REVIEWS:
         launch_gate.record_step(sqlite_db, tester, "product", code, step, ok=True)
     launch_gate.approve(sqlite_db, HQ_ADMIN, "product", code)
     # on sale: the subscriber orders it like any charged offering (pending confirmation)

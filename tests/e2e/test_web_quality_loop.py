@@ -88,3 +88,29 @@ def test_pages_need_staff(app_db: Database) -> None:
     for path in ("actions", "meetings", "incidents", "launch", "discipline"):
         r = anon.get(f"/staff/quality/{path}", headers=HTML, follow_redirects=False)
         assert r.status_code in (303, 401, 403), (path, r.status_code)
+
+
+def test_headquarters_runs_the_test_orders_from_the_launch_page(app_db: Database) -> None:
+    from telcare.demo.partners import seed_partners
+    from telcare.domain.access import Kind, Principal
+    from telcare.services import partners
+
+    seed_partners(app_db)
+    music = "1066000001"
+    partners.launch_service(app_db, Principal(Kind.SP, music, "HQ"), music, "NEWS", "音乐快讯",
+                            "Music news", 300)  # fmt: skip
+    hq = signed_in(app_db, "hq-admin")
+    page = hq.get("/staff/quality/launch", headers=HTML).text
+    form = {"csrf_token": csrf(page), "kind": "sp_service", "item": f"{music}:NEWS",
+            "lines": "13800138000 13900139000"}  # fmt: skip
+    started = hq.post("/staff/quality/launch", data=form, headers=HTML).text
+    assert f'data-item="sp_service:{music}:NEWS" data-status="testing"' in started
+    typed = {"csrf_token": csrf(started), "step": "sms_order", "ok": "true", "note": ""}
+    refused = hq.post(f"/staff/quality/launch/sp_service/{music}:NEWS/steps", data=typed,
+                      headers=HTML).text  # fmt: skip
+    assert "系统自动验证" in refused
+    ran = hq.post(f"/staff/quality/launch/sp_service/{music}:NEWS/verify", headers=HTML,
+                  data={"csrf_token": csrf(refused)}).text  # fmt: skip
+    assert "测试订购全部通过" in ran
+    assert 'data-step="sms_charge" data-ok="true"' in ran
+    assert 'data-step="web_refund" data-ok="true"' in ran

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from telcare.channels.sms import launch_test
 from telcare.demo.partners import seed_partners
-from telcare.domain import launch as rules
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotEligible
 from telcare.services import orders, partners
@@ -42,8 +42,11 @@ def test_an_sp_service_without_a_passed_checklist_cannot_be_ordered(pdb: Databas
     assert orders.confirm(pdb, BJ).message_key == "sp.subscribed"
     with pytest.raises(NotEligible):
         partners.request(pdb, GD, MUSIC, "NEWS", channel="sms")  # the public may not
-    for step in rules.STEPS[:-1]:
-        launch.record_step(pdb, TESTER, "sp_service", ITEM, step, ok=True, note="通过")
+    with pytest.raises(InvalidInput, match=r"launch\.automatic"):  # run by the system only
+        launch.record_step(pdb, TESTER, "sp_service", ITEM, "sms_order", ok=True, note="通过")
+    partners.cancel(pdb, BJ, MUSIC, "NEWS", channel="sms")  # the manual order above
+    launch_test.run(pdb, TESTER, "sp_service", ITEM)
+    launch.record_step(pdb, TESTER, "sp_service", ITEM, "text_zh", ok=True, note="通过")
     with pytest.raises(Conflict, match=r"launch\.incomplete"):
         launch.approve(pdb, APPROVER, "sp_service", ITEM)
     launch.record_step(pdb, TESTER, "sp_service", ITEM, "text_en", ok=False, note="typo")
@@ -55,7 +58,7 @@ def test_an_sp_service_without_a_passed_checklist_cannot_be_ordered(pdb: Databas
     assert (done.status, done.approved_by, done.missing) == ("passed", "hq-admin", [])
     partners.request(pdb, GD, MUSIC, "NEWS", channel="sms")  # on sale now
     with pytest.raises(Conflict):
-        launch.record_step(pdb, TESTER, "sp_service", ITEM, "sms_order", ok=False)
+        launch.record_step(pdb, TESTER, "sp_service", ITEM, "text_zh", ok=False)
     listed = {(c.kind, c.item): c.status for c in launch.checklists(pdb, BJ_AGENT)}
     assert listed[("sp_service", ITEM)] == "passed"
     assert listed[("product", "QQT88")] == "passed"  # the catalogue, seeded as launched

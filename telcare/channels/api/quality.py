@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from telcare import clock
 from telcare.channels.api.tmf.common import Caller, Db, IdempotencyKey, TmfRoute, scoped_key
 from telcare.channels.guards import requires
+from telcare.channels.sms import launch_test
 from telcare.domain import quality as q
 from telcare.domain.inputs import check_month
 from telcare.domain.months import month_of
@@ -202,13 +203,13 @@ def record_incident(
 # --- launch checklists ------------------------------------------------------------------
 
 
-Kind = Annotated[str, Path(pattern=r"^(product|sp_service)$")]
-Item = Annotated[str, Path(pattern=r"^[A-Za-z0-9:]{1,60}$")]
+Kind = Annotated[str, Path(pattern=r"^(product|sp_service|tariff)$")]
+Item = Annotated[str, Path(pattern=r"^[A-Za-z0-9:_@-]{1,60}$")]
 
 
 class StartIn(BaseModel):
-    kind: str = Field(pattern=r"^(product|sp_service)$")
-    item: str = Field(pattern=r"^[A-Za-z0-9:]{1,60}$")
+    kind: str = Field(pattern=r"^(product|sp_service|tariff)$")
+    item: str = Field(pattern=r"^[A-Za-z0-9:_@-]{1,60}$")
     test_lines: list[str] = Field(min_length=1, max_length=5)
 
 
@@ -232,6 +233,12 @@ def start(body: StartIn, who: Caller, db: Db) -> dict[str, Any]:
 @router.post("/launch/{kind}/{item}/steps", dependencies=[requires("quality.launch.manage")])
 def step(kind: Kind, item: Item, body: StepIn, who: Caller, db: Db) -> dict[str, Any]:
     return _obj(launch.record_step(db, who, kind, item, body.step, ok=body.ok, note=body.note))
+
+
+@router.post("/launch/{kind}/{item}/verify", dependencies=[requires("quality.launch.manage")])
+def verify(kind: Kind, item: Item, who: Caller, db: Db) -> dict[str, Any]:
+    """Run the test orders on the test lines (SMS and web) and record each check."""
+    return _obj(launch_test.run(db, who, kind, item))
 
 
 @router.post("/launch/{kind}/{item}/approve", dependencies=[requires("quality.launch.manage")])

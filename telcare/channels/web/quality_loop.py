@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.guards import requires
+from telcare.channels.sms import launch_test
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import require_csrf, require_staff
 from telcare.domain import discipline as disc_rules
@@ -64,12 +65,19 @@ register(
         "web.ql.person": ("责任人", "Responsible person"),
         "web.ql.penalty": ("处理", "Penalty"),
         "web.ql.tickets": ("关联投诉单（空格分隔）", "Tickets (space separated)"),
-        "web.ql.item": ("产品或SP业务", "Product or SP service"),
+        "web.ql.item": ("产品、资费或SP业务", "Product, tariff or SP service"),
         "web.ql.lines": ("测试号码（空格分隔）", "Test lines (space separated)"),
         "web.ql.start": ("开始上线测试", "Start the launch test"),
         "web.ql.step": ("测试项", "Step"),
         "web.ql.ok": ("通过", "passed"),
         "web.ql.approve": ("审批上线", "Approve the launch"),
+        "web.ql.run": ("运行测试订购", "Run the test orders"),
+        "web.ql.run_passed": ("测试订购全部通过。", "Every test order check passed."),
+        "web.ql.run_failed": (
+            "测试订购未全部通过，详见各测试项的结果。",
+            "Some test order checks failed; see each step's result.",
+        ),
+        "web.ql.results": ("测试结果", "Results"),
         "web.ql.missing": ("未完成", "Missing"),
         "web.ql.rule": ("违反", "Prohibition"),
         "web.ql.finding": ("调查结论", "Finding"),
@@ -190,14 +198,14 @@ def incident_record(
 def launch_list(request: Request, db: Db, who: Staff) -> Response:
     rows = _scoped(launch.checklists, db, who)
     return page(request, "quality/launch.html",
-                _ctx(who, "launch", rows=rows, steps=launch_rules.STEPS))  # fmt: skip
+                _ctx(who, "launch", rows=rows, steps=launch_rules.REVIEWS))  # fmt: skip
 
 
 @router.post("/launch", dependencies=[*CSRF, requires("quality.launch.manage")])
 def launch_start(
     request: Request, db: Db, who: Staff,
-    kind: Annotated[str, Form(pattern=r"^(product|sp_service)$")],
-    item: Annotated[str, Form(pattern=r"^[A-Za-z0-9:]{1,60}$")],
+    kind: Annotated[str, Form(pattern=r"^(product|sp_service|tariff)$")],
+    item: Annotated[str, Form(pattern=r"^[A-Za-z0-9:_@-]{1,60}$")],
     lines: Annotated[str, Form(max_length=200)],
 ) -> Response:  # fmt: skip
     _safe(request, launch.start, db, who, kind, item, lines.split())
@@ -211,6 +219,21 @@ def launch_step(
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:  # fmt: skip
     _safe(request, launch.record_step, db, who, kind, item, step, ok=ok, note=note)
+    return redirect(BASE + "/launch")
+
+
+@router.post(
+    "/launch/{kind}/{item}/verify", dependencies=[*CSRF, requires("quality.launch.manage")]
+)
+def launch_verify(request: Request, db: Db, who: Staff, kind: str, item: str) -> Response:
+    """Run the test orders on the test lines (SMS and web); each check is recorded."""
+    try:
+        done = launch_test.run(db, who, kind, item)
+    except DomainError as err:
+        flash(request, "error", err.key, **err.params)
+    else:
+        verdict = "web.ql.run_passed" if done.steps["last_run"]["passed"] else "web.ql.run_failed"
+        flash(request, "ok" if done.steps["last_run"]["passed"] else "error", verdict)
     return redirect(BASE + "/launch")
 
 

@@ -34,7 +34,6 @@ from telcare.domain.errors import Conflict, DomainError
 from telcare.domain.ledger import EntryKind
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
-from telcare.domain.months import month_of
 from telcare.domain.renewals import first_month_fee
 from telcare.services import accounts, hall, lookups, orders, partners, selfcare
 from telcare.services.partners.sanctions import refund_fees
@@ -236,16 +235,13 @@ def _refund(db: Database, r: _Run) -> None:
         accounts.refund(db, r.line, r.charged, idempotency_key=f"{r.tag}:{r.channel}:refund",
                         reason=f"上线测试退费 {r.item.code}")  # fmt: skip
         return
+    charged = [int(e["entry"]) for e in r.entries(EntryKind.CHARGE)]
     with db.uow() as uow:
         s = uow.session
-        sub = lookups.subscriber(s, r.line)
-        for row in s.scalars(
-            select(pm.SpSubscription)
-            .join(m.SpService, m.SpService.id == pm.SpSubscription.service_id)
-            .where(pm.SpSubscription.subscriber_id == sub.id,
-                   m.SpService.access_code == r.item.access, m.SpService.code == r.item.code)
-        ):  # fmt: skip
-            refund_fees(s, row, month_of(row.requested_at), clock.now())
+        fees = s.scalars(select(pm.SpFee).where(pm.SpFee.ledger_entry_id.in_(charged))).all()
+        for fee in fees:  # only the test order's own fee
+            row = s.get_one(pm.SpSubscription, fee.subscription_id)
+            refund_fees(s, row, fee.month, clock.now())
         uow.commit()
 
 

@@ -20,6 +20,7 @@ from telcare.services import complaints, loyalty, partners, quality, surveys
 from telcare.services.cycle.reminders import remind_fees
 from telcare.services.cycle.renewals import renew_month
 from telcare.services.cycle.statements import notify_ready
+from telcare.services.quality import discipline
 
 Result = dict[str, Any]
 Runner = Callable[[Any, str, datetime, Callable[[], None]], Result]
@@ -75,6 +76,11 @@ def _quality(db: Any, period: str, now: datetime, beat: Callable[[], None]) -> R
     return {"month": last, "figures": quality.store_snapshot(db, quality.compute(db, [last]), now)}
 
 
+def _discipline(db: Any, period: str, now: datetime, beat: Callable[[], None]) -> Result:
+    """Breaches of the five prohibitions found in the data: one discipline case each."""
+    return {"cases_opened": discipline.detect(db, now=now)}
+
+
 def _statements(db: Any, period: str, now: datetime, beat: Callable[[], None]) -> Result:
     last = schedule.previous_key(Cadence.MONTHLY, period)
     return {"month": last, "sms": notify_ready(db, last, now=now)}
@@ -103,6 +109,9 @@ JOBS: tuple[Job, ...] = (
         _sp_month),
     Job(JobSpec("quality_month", Cadence.MONTHLY, _h(5), catch_up=True,
                 title_zh="月度服务质量指标", title_en="The month's quality figures"), _quality),
+    Job(JobSpec("discipline_detect", Cadence.DAILY, _h(4.5),
+                title_zh="五不准违规检测", title_en="Five prohibitions: detect breaches"),
+        _discipline),
     Job(JobSpec("statements", Cadence.MONTHLY, _h(6), catch_up=True,
                 title_zh="月账单短信通知", title_en="Statement ready SMS"), _statements),
     Job(JobSpec("fee_reminders", Cadence.MONTHLY, timedelta(days=24, hours=10),

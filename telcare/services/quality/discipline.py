@@ -3,10 +3,11 @@
 with a finding; a monthly summary per province. :func:`detect` is a plain function for
 the periodic worker.
 
-Found by the system today: a fee without the subscriber's consent (an SP violation of
-type ``unconfirmed_charge`` from a complaint or an inspection, or a fee posted before the
-consent was given) and an active SP subscription with no recorded confirmation (placed
-for the subscriber without their ``Y``)."""
+All five are found by the system: a fee without the subscriber's consent (an SP violation
+of type ``unconfirmed_charge`` from a complaint or an inspection, a fee posted before the
+consent was given or on a ``Y`` after the window), an active SP subscription with no
+recorded confirmation (placed for the subscriber without their ``Y``), and — in
+:mod:`.detectors` — misleading sales, forced bundles and charges the tariff does not allow."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput, NotFound
 from telcare.domain.provinces import HQ
 from telcare.services.partners.violations import sync_violations
+from telcare.services.quality import detectors
 from telcare.services.quality.scope import may_handle, now_or, place
 from telcare.store import complaint_models as cm
 from telcare.store import models as m
@@ -123,6 +125,10 @@ def detect(db: Database, *, now: datetime | None = None) -> int:
                             {"subscription": row.id, "msisdn": sub.msisdn, "sp": row.access_code,
                              "channel": row.channel},
                             row.activated_at or row.requested_at)  # fmt: skip
+        opened += detectors.late_consents(s, _open)
+        opened += detectors.misleading_sales(s, _open, _province_of)
+        opened += detectors.forced_bundles(s, _open)
+        opened += detectors.hidden_charges(s, _open)
         uow.commit()
     return opened
 

@@ -92,8 +92,10 @@ def test_two_subscriptions_on_one_confirmation_open_a_forced_bundle_case(
         gd = lookups.subscriber(s, GD)
         svc = s.scalars(select(m.SpService).where(m.SpService.access_code == READER)).one()
         tied = pm.SpSubscription(subscriber_id=gd.id, service_id=svc.id, access_code=READER,
-                                 state="active", channel="hall", requested_at=first.requested_at,
-                                 activated_at=first.confirmed_at, needs_reconfirm=False)  # fmt: skip
+                                 state="active", channel="hall",
+                                 requested_at=first.requested_at,
+                                 activated_at=first.confirmed_at,
+                                 needs_reconfirm=False)  # fmt: skip
         s.add(tied)
         s.flush()
         s.add(pm.SpConsent(subscription_id=tied.id, requested_at=first.requested_at,

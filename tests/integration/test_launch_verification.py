@@ -118,3 +118,22 @@ def test_a_new_tariff_price_rates_nothing_until_its_launch_passed(
     assert review_and_approve(db, "tariff", item).status == "passed"
     second = charging.ingest(db, _usage(tmp_path, "u2", "2026-10-16 10:00:00"), now=now)
     assert second.charged_fen == 20  # launched: the new price rates
+
+
+def test_a_new_base_plan_is_gated_and_verified_as_a_plan_change(db: Database) -> None:
+    with db.uow() as uow:
+        uow.session.add(m.Product(code="QQT58", name_zh="全球通58套餐", name_en="GoTone 58",
+                                  kind="base_plan", price_fen=5800, period="monthly",
+                                  validity_days=None, data_kb=0, brands=[b.value for b in Brand],
+                                  provinces=None, charged=True, active=True))  # fmt: skip
+        uow.commit()
+    with pytest.raises(NotEligible, match=r"launch\.not_on_sale"):  # plan changes are gated
+        orders.request_subscription(db, SH, "QQT58", channel="sms")
+    launch.start(db, TESTER, "product", "QQT58", [BJ, GD])
+    run = launch_test.run(db, TESTER, "product", "QQT58")
+    assert run.missing == list(rules.REVIEWS), run.steps
+    assert run.steps["sms_charge"]["evidence"]["charged_now"] == []  # charged on the 1st
+    assert "全球通58套餐" in run.steps["sms_confirmation"]["evidence"]["reply"]
+    assert orders.pending_change(db, BJ) is None  # the booked change was dropped
+    assert review_and_approve(db, "product", "QQT58").status == "passed"
+    assert isinstance(orders.request_subscription(db, SH, "QQT58", channel="sms"), orders.Pending)

@@ -76,3 +76,22 @@ def test_national_figure_sums_parts() -> None:
             q.Figure("CMP_SLA", "SH", "2024-06", 9, 10, 90.0)]  # fmt: skip
     nat = q.combine(sla, figs, "HQ")
     assert nat is not None and nat.value == pytest.approx(10 / 12 * 100)  # not the mean 70
+
+
+def test_a_tariff_price_under_launch_test_is_not_in_force() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from telcare.domain import launch
+    from telcare.domain.catalog import Service, TariffPrice, price_at
+
+    old = TariffPrice("DATA_STD", Service.DATA, "KB", Decimal(1), date(2009, 10, 1),
+                      date(2027, 1, 1))  # fmt: skip
+    new = TariffPrice("DATA_STD", Service.DATA, "KB", Decimal("0.8"), date(2027, 1, 1))
+    gated = launch.launched_prices([new, old], {"DATA_STD@2009-10-01"}.__contains__)
+    assert price_at(gated, "DATA_STD", date(2027, 3, 1)).fen_per_unit == 1  # old carries on
+    both = {"DATA_STD@2009-10-01", "DATA_STD@2027-01-01"}
+    launched = launch.launched_prices([new, old], both.__contains__)
+    assert price_at(launched, "DATA_STD", date(2027, 3, 1)).fen_per_unit == Decimal("0.8")
+    assert price_at(launched, "DATA_STD", date(2026, 3, 1)).fen_per_unit == 1
+    assert launch.missing({"sms_order": {"ok": True}}, launch.Kind.PRODUCT)[0] == "sms_order"

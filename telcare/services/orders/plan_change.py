@@ -22,8 +22,10 @@ from telcare import clock
 from telcare.domain import subscriptions as rules
 from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
 from telcare.domain.errors import AlreadySubscribed, Conflict, NothingPending
+from telcare.domain.launch import Kind as LaunchKind
 from telcare.services import lookups
 from telcare.services.orders.offers import Offer, Subscribed
+from telcare.services.quality.launch import require_on_sale
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -70,8 +72,10 @@ def cancel_change(db: Database, msisdn: str, *, now: datetime | None = None) -> 
 
 
 def check_change(s: Session, sub: lookups.Holder, product: Product, now: datetime) -> None:
-    """Refuse a change the line may not make: not eligible, the plan it has, one pending."""
+    """Refuse a change the line may not make: not eligible, not on sale (launch gate),
+    the plan it has, one pending."""
     check_eligible(product, Brand(sub.brand), sub.province_code)
+    require_on_sale(s, LaunchKind.PRODUCT, product.code, sub.msisdn)
     current = _current_row(s, sub.id, now)
     if current is not None and current.product_code == product.code:
         raise AlreadySubscribed("order.already", code=product.code)

@@ -58,9 +58,12 @@ def require_on_sale(s: Session, kind: rules.Kind, item: str, msisdn: str) -> Non
     )
 
 
-def rating_prices(s: Session, codes: Sequence[str] | None = None) -> list[DomainPrice]:
+def rating_prices(
+    s: Session, codes: Sequence[str] | None = None, *, trying: str | None = None
+) -> list[DomainPrice]:
     """The dated tariff prices rating uses: only those whose launch passed (a price under
-    test is not in force; the one it supersedes carries on until it passes)."""
+    test is not in force; the one it supersedes carries on until it passes). ``trying``:
+    a price under test taken as launched (the verification run's rating check)."""
     stmt = select(m.TariffPrice)
     if codes is not None:
         stmt = stmt.where(m.TariffPrice.code.in_(sorted(set(codes))))
@@ -74,6 +77,8 @@ def rating_prices(s: Session, codes: Sequence[str] | None = None) -> list[Domain
             )
         )
     )
+    if trying is not None:
+        launched.add(trying)
     return rules.launched_prices(rows, launched.__contains__)
 
 

@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain import launch as rules
 from telcare.domain import rating
-from telcare.domain.catalog import Service
-from telcare.domain.catalog import TariffPrice as DomainPrice
+from telcare.domain.catalog import ProductKind, Service
 from telcare.domain.errors import Conflict, DomainError
 from telcare.domain.ledger import EntryKind
 from telcare.domain.messages import render
@@ -37,7 +36,7 @@ from telcare.domain.money import fen_to_yuan
 from telcare.domain.renewals import first_month_fee
 from telcare.services import accounts, hall, lookups, orders, partners, selfcare
 from telcare.services.partners.sanctions import refund_fees
-from telcare.services.quality import launch
+from telcare.services.quality import launch, launch_plans
 from telcare.services.quality.scope import now_or
 from telcare.store import models as m
 from telcare.store import partner_models as pm
@@ -59,6 +58,7 @@ class _Item:
     name_zh: str
     name_en: str
     price_fen: int
+    base_plan: bool = False
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -87,6 +87,13 @@ class _Run:
         self.results[step] = {"ok": bool(ok), "auto": True, "line": self.line,
                               "evidence": _plain(evidence)}  # fmt: skip
         return bool(ok)
+
+    def texts_ok(self, texts: dict[str, str]) -> bool:
+        return _texts_ok(self.item, texts)
+
+    @staticmethod
+    def stop(key: str) -> Exception:
+        return _Stop(key)
 
     def entries(self, kind: EntryKind) -> list[dict[str, Any]]:
         with self.db.read() as uow:
@@ -254,6 +261,9 @@ def _run_channel(db: Database, item: _Item, channel: str, line: str, tag: str,
                  sms: SmsPort) -> dict[str, dict[str, Any]]:  # fmt: skip
     r = _Run(db, item, channel, line, tag)
     try:
+        if item.base_plan:
+            launch_plans.run(db, r, sms if channel == "sms" else None)
+            return _complete(r, channel, line)
         expected = _expected_fee(db, r)
         if channel == "sms":
             _order_sms(db, r, sms)
@@ -267,6 +277,10 @@ def _run_channel(db: Database, item: _Item, channel: str, line: str, tag: str,
         if failed is not None:
             r.results[failed] = {"ok": False, "auto": True, "line": line,
                                  "evidence": {"error": key}}  # fmt: skip
+    return _complete(r, channel, line)
+
+
+def _complete(r: _Run, channel: str, line: str) -> dict[str, dict[str, Any]]:
     for t in rules.TESTS:
         r.results.setdefault(f"{channel}_{t}", {"ok": False, "auto": True, "line": line,
                                                 "evidence": {"error": "not reached"}})  # fmt: skip
@@ -285,7 +299,8 @@ def _expected_fee(db: Database, r: _Run) -> int:
 def _item(s: Session, kind: rules.Kind, item: str) -> _Item:
     if kind is rules.Kind.PRODUCT:
         p = s.get_one(m.Product, item)
-        return _Item(kind, p.code, None, "", p.name_zh, p.name_en, p.price_fen)
+        return _Item(kind, p.code, None, "", p.name_zh, p.name_en, p.price_fen,
+                     p.kind == ProductKind.BASE_PLAN.value)  # fmt: skip
     access, _, code = item.partition(":")
     svc = s.scalars(
         select(m.SpService).where(m.SpService.access_code == access, m.SpService.code == code)
@@ -302,9 +317,7 @@ def _rate(s: Session, row: LaunchChecklist) -> dict[str, dict[str, Any]]:
         return {"rate": {"ok": False, "auto": True, "line": line,
                          "evidence": {"error": "launch.unknown_item"}}}  # fmt: skip
     service = Service(price.service)
-    candidate = [p for p in launch.rating_prices(s, [price.code])]
-    candidate.append(DomainPrice(price.code, service, price.unit, price.fen_per_unit,
-                                 price.valid_from, price.valid_to))  # fmt: skip
+    candidate = launch.rating_prices(s, [price.code], trying=row.item)
     table = rating.PriceTable.from_tariffs(candidate, {service: price.code})
     volume = {Service.DATA: 1024, Service.VOICE: 61, Service.SMS: 1}[service]
     started = rating.local_midnight(price.valid_from) + 12 * 3600

@@ -210,6 +210,35 @@ def approve(
         return _view(row)
 
 
+def under_test(s: Session, who: Principal, kind: str, item: str) -> LaunchChecklist:
+    """The checklist of an item under test, for a verification run (headquarters)."""
+    _hq(who)
+    k, key = _kind(kind), item.strip().upper()
+    row = s.get(LaunchChecklist, (k.value, key))
+    if row is None:
+        raise NotFound("launch.unknown", item=key)
+    if row.status == "passed":
+        raise Conflict("launch.passed", item=key)
+    return row
+
+
+def record_run(
+    db: Database, who: Principal, kind: str, item: str, results: dict[str, dict[str, Any]],
+    *, now: datetime | None = None,
+) -> ChecklistView:  # fmt: skip
+    """Record a verification run's automatic steps (``by = system``) and its verdict."""
+    stamp = {"by": rules.AUTO_BY, "at": now_or(now).isoformat(), "run_by": who.subject}
+    with db.uow() as uow:
+        row = _get(uow.session, _kind(kind), item.strip().upper())
+        if row.status == "passed":
+            raise Conflict("launch.passed", item=row.item)
+        recorded = {step: {**r, **stamp} for step, r in results.items()}
+        verdict = {**stamp, "passed": all(r["ok"] for r in results.values())}
+        row.steps = {**(row.steps or {}), **recorded, "last_run": verdict}
+        uow.commit()
+        return _view(row)
+
+
 def checklists(
     db: Database, who: Principal, *, status: str | None = None, limit: int = 500
 ) -> list[ChecklistView]:

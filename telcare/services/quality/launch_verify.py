@@ -29,7 +29,7 @@ from telcare import clock
 from telcare.domain import launch as rules
 from telcare.domain import rating
 from telcare.domain.catalog import ProductKind, Service
-from telcare.domain.errors import Conflict, DomainError
+from telcare.domain.errors import DomainError
 from telcare.domain.ledger import EntryKind
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
@@ -37,7 +37,6 @@ from telcare.domain.renewals import first_month_fee
 from telcare.services import accounts, hall, lookups, orders, partners, selfcare
 from telcare.services.partners.sanctions import refund_fees
 from telcare.services.quality import launch, launch_plans
-from telcare.services.quality.scope import now_or
 from telcare.store import models as m
 from telcare.store import partner_models as pm
 from telcare.store.improvement_models import LaunchChecklist
@@ -345,17 +344,9 @@ def verify(
 ) -> launch.ChecklistView:
     """Run the checklist's automatic steps and record each result with its evidence
     (headquarters). Steps already passed by an earlier run are run again."""
-    launch._hq(who)
-    k, key = launch._kind(kind), item.strip().upper()
-    at = now_or(now)
     with db.read() as uow:
-        row = uow.session.get(LaunchChecklist, (k.value, key))
-        if row is None:
-            launch._get(uow.session, k, key)  # raises launch.unknown
-            raise AssertionError
-        if row.status == "passed":
-            raise Conflict("launch.passed", item=key)
-        lines = list(row.test_lines)
+        row = launch.under_test(uow.session, who, kind, item)
+        k, key, lines = rules.Kind(row.kind), row.item, list(row.test_lines)
         results = _rate(uow.session, row) if k is rules.Kind.TARIFF else None
         target = None if k is rules.Kind.TARIFF else _item(uow.session, k, key)
     if target is not None:
@@ -363,13 +354,4 @@ def verify(
         results = _run_channel(db, target, "sms", lines[0], tag, sms)
         results |= _run_channel(db, target, "web", lines[min(1, len(lines) - 1)], tag, sms)
     assert results is not None
-    stamp = {"by": rules.AUTO_BY, "at": at.isoformat(), "run_by": who.subject}
-    with db.uow() as uow:
-        row = launch._get(uow.session, k, key)
-        if row.status == "passed":
-            raise Conflict("launch.passed", item=key)
-        recorded = {s: {**r, **stamp} for s, r in results.items()}
-        verdict = {**stamp, "passed": all(r["ok"] for r in results.values())}
-        row.steps = {**(row.steps or {}), **recorded, "last_run": verdict}
-        uow.commit()
-        return launch._view(row)
+    return launch.record_run(db, who, kind, key, results, now=now)

@@ -181,6 +181,7 @@ def _order_sms(db: Database, r: _Run, sms: SmsPort) -> None:
 
 def _order_web(db: Database, r: _Run) -> None:
     item = r.item
+    evidence: dict[str, Any]
     if item.access is None:
         step = hall.request_order(db, r.line, item.code, idempotency_key=f"{r.tag}:web:order")
         ok, evidence = step.action == "pending", {"action": step.action}

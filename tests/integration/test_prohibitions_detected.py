@@ -115,3 +115,18 @@ def test_detection_is_a_worker_job(pdb: Database) -> None:
         ("discipline_detect", "done", {"cases_opened": 1})
     ]
     assert len(cases(pdb, "misleading_sale")) == 1
+
+
+def test_a_fee_on_a_consent_after_the_window_is_an_unconfirmed_fee(pdb: Database) -> None:
+    sid = subscribe(pdb, BJ, MUSIC, "YY", NOW)
+    assert discipline.detect(pdb, now=NOW) == 0
+    with pdb.uow() as uow:  # the "Y" recorded two days after the request
+        consent = uow.session.scalars(
+            select(pm.SpConsent).where(pm.SpConsent.subscription_id == sid)
+        ).one()
+        consent.requested_at = consent.confirmed_at - timedelta(days=2)
+        uow.commit()
+    assert discipline.detect(pdb, now=NOW) == 1
+    assert discipline.detect(pdb, now=NOW) == 0
+    (case,) = cases(pdb, "unconfirmed_fee")
+    assert case.province == "BJ" and case.ref.startswith("sp_fee_late:")

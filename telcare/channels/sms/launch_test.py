@@ -4,15 +4,15 @@ into :func:`telcare.services.quality.launch_verify.verify` (CLI, staff page and 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.sms.messages import MoMessage
+from telcare.domain.access import Principal
 from telcare.services.quality import launch, launch_verify
 from telcare.store.uow import Database
 
 
-def run(db: Database, who: Any, kind: str, item: str) -> launch.ChecklistView:
+def run(db: Database, who: Principal, kind: str, item: str) -> launch.ChecklistView:
     """Run the automatic steps of a checklist and record their results."""
     dispatcher = SmsDispatcher(db)
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain import launch as rules
 from telcare.domain import rating
+from telcare.domain.access import Principal
 from telcare.domain.catalog import ProductKind, Service
 from telcare.domain.errors import DomainError
 from telcare.domain.ledger import EntryKind
@@ -341,7 +342,7 @@ def _rate(s: Session, row: LaunchChecklist) -> dict[str, dict[str, Any]]:
 
 
 def verify(
-    db: Database, who: Any, kind: str, item: str, sms: SmsPort, *, now: datetime | None = None
+    db: Database, who: Principal, kind: str, item: str, sms: SmsPort, *, now: datetime | None = None
 ) -> launch.ChecklistView:
     """Run the checklist's automatic steps and record each result with its evidence
     (headquarters). Steps already passed by an earlier run are run again."""

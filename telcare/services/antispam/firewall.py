@@ -61,19 +61,34 @@ class P2PResult:
     """Set when this message's behaviour restricted the sender."""
 
 
+def signatures(texts: list[str]) -> np.ndarray:
+    """The MinHash signatures (``len(texts)`` × :data:`NUM_PERM`, uint32) of the texts'
+    character 3-shingles, in one numpy pass over the batch.
+
+    The values are exactly those of ``datasketch.MinHash(num_perm=NUM_PERM, seed=1,
+    hashfunc=zlib.crc32)`` updated with the shingles (a test pins this): the same
+    permutations and mixing, applied to all the shingles at once instead of building a
+    ``MinHash`` per text (about 0.1 ms each)."""
+    from datasketch.minhash import _fmix
+
+    template = _template()
+    a, b = template.permutations
+    groups = [st.shingles(t) for t in texts]
+    starts = np.cumsum([0, *(len(g) for g in groups[:-1])])
+    # Shingles hashed with CRC-32: stable across processes, much faster than SHA-1.
+    hv = np.fromiter(
+        (zlib.crc32(x) for g in groups for x in g),
+        dtype=np.uint32,
+        count=int(sum(map(len, groups))),
+    )
+    with np.errstate(over="ignore"):
+        permuted = _fmix(hv, 32)[:, None] * a + b  # wraps modulo 2**32, as datasketch's
+    return np.minimum.reduceat(permuted, starts, axis=0).astype(np.uint32, copy=False)
+
+
 def signature(text: str) -> np.ndarray:
     """The MinHash signature (uint32) of ``text``'s character 3-shingles."""
-    template = _template()
-    # Shingles hashed with CRC-32: stable across processes, much faster than the default SHA-1.
-    mh = type(template)(
-        num_perm=NUM_PERM,
-        seed=1,
-        hashfunc=zlib.crc32,
-        permutations=template.permutations,
-        scheme=template.scheme,
-    )
-    mh.update_batch(st.shingles(text))
-    return np.asarray(mh.hashvalues, dtype=np.uint32)
+    return signatures([text])[0]
 
 
 def activity(

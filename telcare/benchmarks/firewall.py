@@ -28,22 +28,32 @@ N_MESSAGES = 20_000
 N_SINGLE = 2_000
 BATCH = 1_000
 SEED = 11
+_NO_RULES = r.Rules()
+_ALIKE = 0.8 * NUM_PERM  # signature positions equal: the policy's similarity
 
 
 class _Window:
-    """The senders' recent messages (recipient, signature), as the window query returns them."""
+    """The senders' recent messages (recipients, signatures), as the window query returns them."""
 
     def __init__(self) -> None:
-        self.sent: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
+        self.to: dict[str, list[str]] = defaultdict(list)
+        self.sigs: dict[str, np.ndarray] = {}
 
     def activity(self, sender: str, recipient: str, sig: np.ndarray) -> st.Activity:
-        rows = self.sent[sender]
+        to = self.to[sender]
         same = {recipient}
-        if rows:
-            sims = (np.stack([s for _, s in rows]).reshape(len(rows), NUM_PERM) == sig).mean(1)
-            same.update(to for (to, _), x in zip(rows, sims, strict=True) if x >= 0.8)
-        rows.append((recipient, sig))
-        return st.Activity(len({to for to, _ in rows}), len(same), 400)
+        rows = self.sigs.get(sender)
+        if rows is not None:
+            alike = np.count_nonzero(rows[: len(to)] == sig, axis=1) >= _ALIKE
+            same.update(to[i] for i in np.flatnonzero(alike))
+        if rows is None or len(rows) == len(to):  # grow by doubling
+            grown = np.empty((max(8, 2 * len(to)), NUM_PERM), dtype=np.uint32)
+            if rows is not None:
+                grown[: len(to)] = rows
+            self.sigs[sender] = rows = grown
+        rows[len(to)] = sig
+        to.append(recipient)
+        return st.Activity(len(set(to)), len(same), 400)
 
 
 def _workload(n: int) -> list[tuple[str, str, str]]:
@@ -80,7 +90,7 @@ def _judge(
     def classify(cut: float | None) -> tuple[bool, float]:
         return score >= (cut if cut is not None else 0.5), score
 
-    return r.decide(sender, text, rules.get(recipient, r.Rules()), classify, status)
+    return r.decide(sender, text, rules.get(recipient, _NO_RULES), classify, status)
 
 
 def run(records: int = N_MESSAGES) -> dict[str, float]:

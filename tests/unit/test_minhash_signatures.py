@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 from datasketch import MinHash
 from hypothesis import given
@@ -13,8 +11,13 @@ from telcare.domain import sender_standing as standing
 from telcare.services.antispam.firewall import NUM_PERM, signature, signatures
 
 
+def _hash(shingle: str) -> int:
+    c0, c1, c2 = map(ord, shingle)
+    return (c0 * 0x9E3779B1 + c1 * 0x85EBCA77 + c2) % 2**32
+
+
 def _datasketch(text: str) -> np.ndarray:
-    mh = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    mh = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash)
     mh.update_batch(standing.shingles(text))
     return np.asarray(mh.hashvalues, dtype=np.uint32)
 

@@ -86,7 +86,10 @@ def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, 
     if spec.word_max:
         _add_words(c, doc, spec, rows, cols)
     key = np.concatenate(rows) << np.int64(spec.bits) | np.concatenate(cols)
+    if n_docs << spec.bits <= 1 << 32:  # half the bytes to sort
+        key = key.astype(np.uint32)
     uniq, counts = np.unique(key, return_counts=True)
+    uniq = uniq.astype(np.int64, copy=False)
     mask = np.int64((1 << spec.bits) - 1)
     return uniq >> np.int64(spec.bits), uniq & mask, counts
 

@@ -8,7 +8,8 @@ The classifier combines these with the n-gram model's margin in one logistic reg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -32,13 +33,21 @@ NAMES: tuple[str, ...] = (
 """One column per signal, in this order."""
 
 
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern that finds any of ``words`` inside a text (a substring test, in C)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_CTA, _CODE_WORDS, _NO_SHARE = _any_of(CTA_WORDS), _any_of(CODE_WORDS), _any_of(NO_SHARE_WORDS)
+
+
 def signals(norm: str) -> list[float]:
     """The signal vector of one normalised text (0/1 each)."""
     link = T.URL in norm
     short = T.DOMAIN_SHORT in norm
     other = T.DOMAIN_OTHER in norm
-    cta = any(w in norm for w in CTA_WORDS)
-    code = T.CODE in norm and any(w in norm for w in CODE_WORDS)
+    cta = _CTA.search(norm) is not None
+    code = T.CODE in norm and _CODE_WORDS.search(norm) is not None
     return [
         float(link),
         float(short),
@@ -46,7 +55,7 @@ def signals(norm: str) -> list[float]:
         float(T.DOMAIN_KNOWN in norm),
         float(T.SIG_KNOWN in norm),
         float(code),
-        float(any(w in norm for w in NO_SHARE_WORDS)),
+        float(_NO_SHARE.search(norm) is not None),
         float(cta),
         float(cta and (short or other)),
         float(T.SIG_KNOWN in norm and (short or other)),

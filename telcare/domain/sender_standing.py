@@ -73,10 +73,14 @@ def behaviour_verdict(
 _DIGITS = str.maketrans("123456789", "000000000")
 
 
-def shingles(text: str, k: int = 3) -> list[bytes]:
-    """Character ``k``-shingles of ``text`` as UTF-8; case, width and spacing are normalised
-    and every digit reads as 0, so texts that differ only in numbers look the same."""
-    norm = "".join(unicodedata.normalize("NFKC", text).casefold().split()).translate(_DIGITS)
-    if len(norm) <= k:
-        return [norm.encode("utf-8")]
-    return [norm[i : i + k].encode("utf-8") for i in range(len(norm) - k + 1)]
+def shingle_text(text: str) -> str:
+    """``text`` as the near-duplicate check reads it: case, width and spacing normalised,
+    every digit read as 0, so texts that differ only in numbers look the same."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split()).translate(_DIGITS)
+
+
+def shingles(text: str, k: int = 3) -> list[str]:
+    """Character ``k``-shingles of :func:`shingle_text`; a shorter text is one shingle,
+    padded with NUL to ``k`` characters."""
+    norm = shingle_text(text).ljust(k, "\0")
+    return [norm[i : i + k] for i in range(len(norm) - k + 1)]

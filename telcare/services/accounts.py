@@ -15,6 +15,7 @@ from telcare.domain.ledger import EntryKind, apply_delta, barring_after, signed_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.idempotency import check_key, run_once
+from telcare.services.tmf_hub import resources as tmf_events
 from telcare.store import bulk
 from telcare.store.models import Account, LedgerEntry
 from telcare.store.tmf_models import BalanceReservation
@@ -62,6 +63,10 @@ def post_entry(
     entry = LedgerEntry(**values)
     session.add(entry)
     session.flush()
+    if kind is EntryKind.RECHARGE:
+        tmf_events.topup_created(
+            session, entry.id, account.subscriber_id, delta_fen, reason, clock.now()
+        )
     return entry
 
 

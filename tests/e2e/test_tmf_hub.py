@@ -99,8 +99,8 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture
-def client(sqlite_db: Database) -> TestClient:
-    return TestClient(create_app(sqlite_db))
+def client(db: Database) -> TestClient:
+    return TestClient(create_app(db))
 
 
 def _register(client: TestClient, url: str, path: str = TT_HUB, **extra: str) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def _file(client: TestClient) -> str:
 
 
 def test_a_listener_hears_create_and_state_change_in_order_signed(
-    client: TestClient, sqlite_db: Database, listener: Listener, private_allowed: None
+    client: TestClient, db: Database, listener: Listener, private_allowed: None
 ) -> None:
     hub = _register(client, listener.url)
     assert hub["callback"] == listener.url and len(hub["secret"]) == 64
@@ -128,10 +128,10 @@ def test_a_listener_hears_create_and_state_change_in_order_signed(
     moved = client.patch(f"{TT}/{tid}", headers=HQ, json={"status": "acknowledged"})
     assert moved.status_code == 200, moved.text
     listener.fail = 1  # the first attempt fails: the state change must wait behind it
-    assert delivery.deliver_due(sqlite_db, rand=NO_JITTER).as_dict()["failed"] == 1
+    assert delivery.deliver_due(db, rand=NO_JITTER).as_dict()["failed"] == 1
     assert len(listener.received) == 1  # the later event did not overtake the earlier one
     later = clock.now() + timedelta(seconds=get_settings().tmf_hub_retry_base_seconds)
-    assert delivery.deliver_due(sqlite_db, now=later).delivered == 2
+    assert delivery.deliver_due(db, now=later).delivered == 2
     create, change = listener.events()[1:]
     assert [create["eventType"], change["eventType"]] == [
         "TroubleTicketCreateEvent",
@@ -156,7 +156,7 @@ def test_a_listener_hears_create_and_state_change_in_order_signed(
 
 def test_a_failing_listener_is_retried_with_back_off_then_dead_lettered_and_replayed(
     client: TestClient,
-    sqlite_db: Database,
+    db: Database,
     listener: Listener,
     private_allowed: None,
     time_machine: TimeMachineFixture,
@@ -166,14 +166,14 @@ def test_a_failing_listener_is_retried_with_back_off_then_dead_lettered_and_repl
     listener.fail = -1
     tid = _file(client)
     base = get_settings().tmf_hub_retry_base_seconds
-    assert delivery.deliver_due(sqlite_db, rand=NO_JITTER).failed == 1  # attempt 1
+    assert delivery.deliver_due(db, rand=NO_JITTER).failed == 1  # attempt 1
     for wait in (base / 2, base):  # equal jitter at its shortest: half of 30 s, of 60 s
         time_machine.shift(timedelta(seconds=wait - 1))
-        assert delivery.deliver_due(sqlite_db, rand=NO_JITTER).as_dict() == {
+        assert delivery.deliver_due(db, rand=NO_JITTER).as_dict() == {
             "delivered": 0, "failed": 0, "dead": 0,
         }  # fmt: skip
         time_machine.shift(timedelta(seconds=1))
-        outcome = delivery.deliver_due(sqlite_db, rand=NO_JITTER)
+        outcome = delivery.deliver_due(db, rand=NO_JITTER)
     assert outcome.dead == 1 and len(listener.received) == 3  # max attempts: 3
     dead = client.get(f"{TT_HUB}/{hub['id']}/deadLetter", headers=HQ)
     assert dead.status_code == 200
@@ -181,11 +181,11 @@ def test_a_failing_listener_is_retried_with_back_off_then_dead_lettered_and_repl
     assert letter["attempts"] == 3 and letter["lastError"] == "HTTP 500"
     assert letter["eventType"] == "TroubleTicketCreateEvent" and tid in letter["resource"]
     time_machine.shift(timedelta(minutes=10))
-    assert delivery.deliver_due(sqlite_db).as_dict()["failed"] == 0  # dead: not tried again
+    assert delivery.deliver_due(db).as_dict()["failed"] == 0  # dead: not tried again
     listener.fail = 0
     replayed = client.post(f"{TT_HUB}/{hub['id']}/deadLetter/replay", headers=HQ, json={})
     assert replayed.json() == {"replayed": 1}
-    assert delivery.deliver_due(sqlite_db).delivered == 1
+    assert delivery.deliver_due(db).delivered == 1
     assert listener.events()[-1]["event"]["troubleTicket"]["id"] == tid
     assert client.get(f"{TT_HUB}/{hub['id']}/deadLetter", headers=HQ).json() == []
     # deleted: nothing more is delivered
@@ -193,19 +193,19 @@ def test_a_failing_listener_is_retried_with_back_off_then_dead_lettered_and_repl
     assert client.get(f"{TT_HUB}/{hub['id']}", headers=HQ).status_code == 404
     heard = len(listener.received)
     _file(client)
-    assert delivery.deliver_due(sqlite_db).delivered == 0 and len(listener.received) == heard
+    assert delivery.deliver_due(db).delivered == 0 and len(listener.received) == heard
 
 
 def test_orders_by_sms_and_top_ups_are_events_too(
-    client: TestClient, sqlite_db: Database, listener: Listener, private_allowed: None
+    client: TestClient, db: Database, listener: Listener, private_allowed: None
 ) -> None:
     _register(client, listener.url, PO_HUB)
     _register(client, listener.url, BALANCE_HUB)
-    sms = SmsDispatcher(sqlite_db)
+    sms = SmsDispatcher(db)
     sms.handle(MoMessage(BJ, "10086", "KTG3YH", message_id="h1"))
     sms.handle(MoMessage(BJ, "10086", "Y", message_id="h2"))
-    accounts.recharge(sqlite_db, BJ, 5000, idempotency_key="hub-topup-1")
-    assert delivery.deliver_due(sqlite_db).delivered == 3
+    accounts.recharge(db, BJ, 5000, idempotency_key="hub-topup-1")
+    assert delivery.deliver_due(db).delivered == 3
     heard = listener.events()
     orders = [e for e in heard if "productOrder" in e["event"]]  # in their order
     (topup,) = [e for e in heard if "topupBalance" in e["event"]]
@@ -222,12 +222,12 @@ def test_orders_by_sms_and_top_ups_are_events_too(
 
 
 def test_a_listener_query_picks_event_types(
-    client: TestClient, sqlite_db: Database, listener: Listener, private_allowed: None
+    client: TestClient, db: Database, listener: Listener, private_allowed: None
 ) -> None:
     _register(client, listener.url, query="eventType=TroubleTicketStateChangeEvent")
     tid = _file(client)
     client.patch(f"{TT}/{tid}", headers=HQ, json={"status": "acknowledged"})
-    assert delivery.deliver_due(sqlite_db).delivered == 1
+    assert delivery.deliver_due(db).delivered == 1
     assert listener.events()[0]["eventType"] == "TroubleTicketStateChangeEvent"
     bad = client.post(TT_HUB, json={"callback": listener.url, "query": "status=new"}, headers=HQ)
     assert bad.status_code == 422 and bad.json()["code"] == "invalid-input"
@@ -270,9 +270,9 @@ def test_a_public_callback_is_accepted_without_the_setting(
 
 
 def test_who_may_register_and_see_listeners(
-    client: TestClient, sqlite_db: Database, listener: Listener, private_allowed: None
+    client: TestClient, db: Database, listener: Listener, private_allowed: None
 ) -> None:
-    with sqlite_db.uow() as uow:  # a provincial admin (token version 0)
+    with db.uow() as uow:  # a provincial admin (token version 0)
         uow.session.add(
             m.StaffUser(
                 username="bj-admin",

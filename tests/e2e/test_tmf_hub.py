@@ -299,3 +299,40 @@ def test_who_may_register_and_see_listeners(
     assert client.delete(f"{TT_HUB}/{hq['id']}", headers=BJ_ADMIN).status_code == 404
     assert client.delete(f"{TT_HUB}/{hq['id']}", headers=ME).status_code == 403
     assert client.get(f"{PO_HUB}/{hq['id']}", headers=HQ).status_code == 404  # another API's
+
+
+def test_the_cli_lists_dead_letters_replays_and_delivers(
+    client: TestClient, db: Database, listener: Listener, private_allowed: None
+) -> None:
+    from typer.testing import CliRunner
+
+    from telcare.channels.tmf_cli import app
+
+    hub = _register(client, listener.url)
+    listener.fail = -1
+    _file(client)
+    runner = CliRunner()
+    env = {"TELCARE_DATABASE_URL": db.url, "TELCARE_TMF_HUB_MAX_ATTEMPTS": "1"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        ran = runner.invoke(app, ["hub", "deliver"])
+        assert ran.exit_code == 0 and "dead=1" in ran.output, ran.output
+        dead = runner.invoke(app, ["hub", "dead", hub["id"], "--json"])
+        (letter,) = [json.loads(line) for line in dead.output.splitlines()]
+        assert letter["event_type"] == "TroubleTicketCreateEvent" and letter["attempts"] == 1
+        listed = json.loads(runner.invoke(app, ["hub", "list", "--json"]).output)
+        assert listed["id"] == int(hub["id"]) and listed["dead"] == 1
+        listener.fail = 0
+        assert "1 dead letter(s)" in runner.invoke(app, ["hub", "replay", hub["id"]]).output
+        assert "delivered=1" in runner.invoke(app, ["hub", "deliver"]).output
+        assert runner.invoke(app, ["hub", "delete", hub["id"]]).exit_code == 0
+        assert runner.invoke(app, ["hub", "dead", hub["id"]]).exit_code == 2  # gone
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        get_settings.cache_clear()

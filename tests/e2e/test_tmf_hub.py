@@ -336,3 +336,55 @@ def test_the_cli_lists_dead_letters_replays_and_delivers(
             else:
                 os.environ[k] = v
         get_settings.cache_clear()
+
+
+def test_the_staff_page_shows_dead_letters_and_replays_them(
+    db: Database, listener: Listener, private_allowed: None
+) -> None:
+    import re
+
+    from sqlalchemy import update
+
+    from telcare.services.hashing import hash_secret
+
+    with db.uow() as uow:
+        uow.session.execute(update(m.StaffUser).values(password_hash=hash_secret("pw-123456")))
+        uow.commit()
+    api = TestClient(create_app(db))
+    hub = _register(api, listener.url)
+    listener.fail = -1
+    tid = _file(api)
+    for hours in range(3):  # three attempts, each after the last one's wait
+        delivery.deliver_due(db, now=clock.now() + timedelta(hours=hours))
+    html = {"accept": "text/html"}
+
+    def staff(username: str) -> TestClient:
+        web = TestClient(create_app(db))
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/staff/login").text)
+        assert csrf
+        form = {"csrf_token": csrf.group(1), "username": username, "password": "pw-123456"}
+        web.post("/staff/login", data=form, headers=html)
+        return web
+
+    assert staff("bj-agent").get("/staff/tmf-hub/", headers=html).status_code == 403
+    web = staff("hq-admin")
+    shown = web.get("/staff/tmf-hub/", headers=html)
+    assert shown.status_code == 200
+    assert f'data-listener="{hub["id"]}" data-dead="1"' in shown.text
+    assert "TroubleTicketCreateEvent" in shown.text and tid in shown.text
+    assert "/staff/tmf-hub/" in web.get("/staff/", headers=html).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', shown.text)
+    assert csrf
+    listener.fail = 0
+    replayed = web.post(
+        "/staff/tmf-hub/replay",
+        data={"csrf_token": csrf.group(1), "listener": hub["id"]},
+        headers=html,
+        follow_redirects=False,
+    )
+    assert replayed.status_code == 303
+    assert "已重新排队1条死信" in web.get("/staff/tmf-hub/", headers=html).text
+    assert delivery.deliver_due(db).delivered == 1
+    assert web.get("/staff/tmf-hub/?format=json").json()[0]["dead"] == []
+    no_csrf = web.post("/staff/tmf-hub/replay", data={"listener": hub["id"]}, headers=html)
+    assert no_csrf.status_code in (400, 403)

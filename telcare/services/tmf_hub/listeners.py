@@ -14,6 +14,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -129,7 +130,7 @@ def get(db: Database, who: Principal, api: str | None, listener_id: int) -> List
 def listeners(db: Database, who: Principal, api: str | None = None) -> list[ListenerView]:
     """The live listeners the caller may see, oldest first."""
     roles.require(who, ACTION)
-    where = [HubListener.deleted_at.is_(None)]
+    where: list[Any] = [HubListener.deleted_at.is_(None)]
     if api is not None:
         where.append(HubListener.api == api)
     if who.province != HQ:

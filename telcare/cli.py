@@ -28,6 +28,7 @@ from telcare.channels.quality_cli import app as quality_app
 from telcare.channels.report_cli import app as report_app
 from telcare.channels.sms.messages import MoMessage
 from telcare.channels.survey_cli import app as survey_app
+from telcare.channels.tmf_cli import app as tmf_app
 from telcare.channels.usage_cli import app as usage_app
 from telcare.channels.worker_cli import jobs as jobs_command
 from telcare.channels.worker_cli import worker as worker_command
@@ -271,6 +272,7 @@ app.add_typer(survey_app, name="survey", help="Satisfaction surveys and the cust
 app.add_typer(report_app, name="report", help="Monthly service-quality reports.")
 app.add_typer(config_app, name="config", help="Settings reference and production check.")
 app.add_typer(quality_app, name="quality", help="Quality loop: actions, launch gate, discipline.")
+app.add_typer(tmf_app, name="tmf", help="TM Forum APIs: event listeners (the hub).")
 app.add_typer(logins_app, name="logins", help="Lockouts, staff accounts, tokens, audit log.")
 app.add_typer(kb_app, name="kb", help="The knowledge base: search, new versions, approval.")
 app.add_typer(calls_app, name="calls", help="The 10086 call centre's call records.")

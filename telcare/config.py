@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -67,6 +67,20 @@ class Settings(BaseSettings):
     tmf_ticket_category: str = "SVC.HOTLINE.WAIT"
     """The category of a TMF621 ticket whose ``ticketType`` is not a taxonomy code: it keeps
     its ticketType and is filed here until staff reclassify it."""
+    tmf_hub_allow_private: bool = False
+    """Let TMF hub listeners (``POST …/hub``) have loopback, private or link-local
+    addresses (tests, a listener inside the operator's network). Off: refused."""
+    tmf_hub_max_attempts: int = Field(default=8, ge=1, le=50)
+    """Attempts at one TMF event delivery before it is dead-lettered."""
+    tmf_hub_retry_base_seconds: float = Field(default=30.0, gt=0)
+    """Wait after a delivery's first failure; doubled after each further one (with jitter)."""
+    tmf_hub_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    """Longest wait between two attempts at one delivery."""
+    tmf_hub_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    """How long a listener has to answer one delivery."""
+    tmf_hub_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    """How often ``telcare worker`` (and ``telcare tmf hub deliver --loop``) looks for
+    TMF events to deliver."""
     clock: str | None = None
     """Start this process's clock at an ISO instant (demos and clock-pinned test runs only)."""
 

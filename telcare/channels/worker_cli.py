@@ -47,6 +47,15 @@ def _print_runs(ran: list[Ran]) -> None:
     console.print(table)
 
 
+def _deliver_events(db: Database) -> None:
+    """The TMF hub's due deliveries (``--once``: one round, shown if any)."""
+    from telcare.services.tmf_hub import delivery
+
+    figures = delivery.deliver_due(db).as_dict()
+    if any(figures.values()):
+        console.print("tmf hub: " + _brief(dict(figures)))
+
+
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
     now: Annotated[
@@ -63,7 +72,8 @@ def worker(
     log_level: process.LogLevel = None,
     health_port: process.HealthPort = None,
 ) -> None:
-    """Run every periodic job once per period (renewals, points, SP month, surveys, SLA, …).
+    """Run every periodic job once per period (renewals, points, SP month, surveys, SLA, …)
+    and deliver TMF events (the hub) every ``TELCARE_TMF_HUB_POLL_SECONDS``.
 
     Long-running (without ``--once``) it is a service like ``serve`` and ``smpp``: it
     refuses to start without a real ``TELCARE_SECRET_KEY`` outside demo mode, logs as
@@ -90,6 +100,8 @@ def worker(
         if once:
             ran = cycle.run_due(db, lease=held, only=job or None)
             _print_runs(ran)
+            if not job:
+                _deliver_events(db)
             if any(r.status == "failed" for r in ran):
                 raise typer.Exit(1)
             return
@@ -100,6 +112,9 @@ def worker(
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+        from telcare.services.tmf_hub import delivery as hub
+
+        _, hub_stop = hub.start_deliverer(db)  # TMF events, every few seconds
         typer.echo("worker: running (SIGTERM/SIGINT to stop)", err=True)
         while not stop.is_set():
             ran = cycle.run_due(db, lease=held, only=job or None)
@@ -107,6 +122,7 @@ def worker(
                 _print_runs(ran)
             soonest = min(s.next_run for s in cycle.status(db))
             stop.wait(min(every, max(1.0, (soonest - clock.now()).total_seconds())))
+        hub_stop.set()
     except DomainError as err:
         console.print(f"[red]{render(err.key, 'zh', **err.params)}[/]")
         raise typer.Exit(2) from err

@@ -32,11 +32,20 @@ def signed_amount(kind: EntryKind, amount_fen: int, *, credit: bool | None = Non
     return _SIGN[kind] * amount_fen
 
 
-def apply_delta(balance_fen: int, delta_fen: int, *, allow_negative: bool = False) -> int:
-    """The balance after ``delta_fen``; a debit may not overdraw unless allowed (usage)."""
+def available(balance_fen: int, held_fen: int) -> int:
+    """What a line may spend: its balance less what live reservations hold on it."""
+    return balance_fen - max(held_fen, 0)
+
+
+def apply_delta(
+    balance_fen: int, delta_fen: int, *, allow_negative: bool = False, held_fen: int = 0
+) -> int:
+    """The balance after ``delta_fen``; a debit may not take more than is
+    :func:`available` (``held_fen`` is held by reservations) unless allowed (usage)."""
     after = balance_fen + delta_fen
-    if delta_fen < 0 and after < 0 and not allow_negative:
-        raise InsufficientFunds("balance.insufficient", balance=balance_fen, needed=-delta_fen)
+    spendable = available(balance_fen, held_fen)
+    if delta_fen < 0 and spendable + delta_fen < 0 and not allow_negative:
+        raise InsufficientFunds("balance.insufficient", balance=spendable, needed=-delta_fen)
     if abs(after) > MAX_BALANCE_FEN:
         raise InvalidAmount("amount.too_large", value=after, limit=MAX_BALANCE_FEN)
     return after

@@ -67,6 +67,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "balance.adjust": _ADMINS,
     "balance.reserve": _ADMINS,
     "usage.manage": _ADMINS,
+    "tmf.hub.manage": _ADMINS,  # TMF event listeners, their dead letters and replays
     "customer.edit": _STAFF,
     "catalog.edit": _HQ,  # the service admits HQ posts admin and catalog only
     "sms.outbound.view": _STAFF,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -14,8 +15,10 @@ from telcare.domain.ledger import EntryKind, apply_delta, barring_after, signed_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.idempotency import check_key, run_once
+from telcare.services.tmf_hub import resources as tmf_events
 from telcare.store import bulk
 from telcare.store.models import Account, LedgerEntry
+from telcare.store.tmf_models import BalanceReservation
 from telcare.store.uow import Database, UnitOfWork
 
 
@@ -42,11 +45,17 @@ def post_entry(
     reason: str = "",
     reference: str | None = None,
     allow_negative: bool = False,
+    held_fen: int | None = None,
 ) -> LedgerEntry:
     """Append one entry and move the (locked) account's running balance with it;
-    a balance back above zero lifts a barring mark. (Many postings at once:
+    a balance back above zero lifts a barring mark. A debit may not take what live
+    reservations hold (``held_fen``, default: looked up). (Many postings at once:
     :func:`post_bulk`.)"""
-    account.balance_fen = apply_delta(account.balance_fen, delta_fen, allow_negative=allow_negative)
+    if held_fen is None:
+        held_fen = held(session, account.subscriber_id) if delta_fen < 0 else 0
+    account.balance_fen = apply_delta(
+        account.balance_fen, delta_fen, allow_negative=allow_negative, held_fen=held_fen
+    )
     account.barring_pending = barring_after(
         account.balance_fen, bool(account.barring_pending), may_mark=False
     )
@@ -54,7 +63,48 @@ def post_entry(
     entry = LedgerEntry(**values)
     session.add(entry)
     session.flush()
+    if kind is EntryKind.RECHARGE:
+        tmf_events.topup_created(
+            session, entry.id, account.subscriber_id, delta_fen, reason, clock.now()
+        )
     return entry
+
+
+_HELD = (
+    select(func.coalesce(func.sum(BalanceReservation.amount_fen), 0))
+    .where(
+        BalanceReservation.subscriber_id == bindparam("subscriber_id"),
+        BalanceReservation.status == "created",
+        BalanceReservation.expires_at > bindparam("now"),
+    )
+    .scalar_subquery()
+)
+
+
+def held(session: Session, subscriber_id: int, now: datetime | None = None) -> int:
+    """What the line's live (unexpired) balance reservations hold, in fen: the one
+    figure every funds check subtracts (see :func:`telcare.domain.ledger.available`)."""
+    found = session.execute(
+        select(_HELD), {"subscriber_id": subscriber_id, "now": now or clock.now()}
+    ).scalar_one()
+    return int(found or 0)
+
+
+def held_many(
+    session: Session, subscriber_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, int]:
+    """:func:`held` of many lines in one query (lines holding nothing are absent)."""
+    r = BalanceReservation
+    rows = session.execute(
+        select(r.subscriber_id, func.sum(r.amount_fen))
+        .where(
+            r.subscriber_id.in_(list(subscriber_ids)),
+            r.status == "created",
+            r.expires_at > (now or clock.now()),
+        )
+        .group_by(r.subscriber_id)
+    )
+    return {int(sid): int(total or 0) for sid, total in rows}
 
 
 # debit's statements, built once (see lookups)
@@ -86,7 +136,7 @@ def debit(
     """
     assert delta_fen < 0, "debit posts debits; credits go through post_entry"
     account_id, after = session.execute(_DEBIT, {"holder": subscriber_id, "delta": delta_fen}).one()
-    apply_delta(after - delta_fen, delta_fen)
+    apply_delta(after - delta_fen, delta_fen, held_fen=held(session, subscriber_id))
     session.execute(_ADD_ENTRY, _entry(account_id, kind, delta_fen, after, reason, reference))
     return int(after)
 

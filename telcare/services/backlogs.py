@@ -1,4 +1,5 @@
-"""How much waits in this node's outboxes (bus events, SMS notifications), for the gauges."""
+"""How much waits in this node's outboxes (bus events, SMS notifications, TMF hub
+deliveries), for the gauges."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from sqlalchemy import func, select
 
 from telcare import clock
 from telcare.ops.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+from telcare.store.hub_models import HubDelivery
 from telcare.store.models import OutboundSms
 from telcare.store.outbox import OutboxEvent
 from telcare.store.uow import Database
 
 
 def outboxes(db: Database, now: datetime | None = None) -> dict[str, tuple[int, float]]:
-    """Per outbox (``events``, ``sms``): rows waiting and the oldest one's age in seconds."""
+    """Per outbox (``events``, ``sms``, ``tmf_hub``): rows waiting and the oldest one's
+    age in seconds (a hub delivery waits from its event until delivered or dead)."""
     now = now or clock.now()
-    ev, sms = OutboxEvent, OutboundSms
+    ev, sms, hub = OutboxEvent, OutboundSms, HubDelivery
     with db.read() as uow:
         s = uow.session
         figures = {
@@ -27,6 +30,9 @@ def outboxes(db: Database, now: datetime | None = None) -> dict[str, tuple[int, 
                 select(func.count(), func.min(sms.not_before)).where(
                     sms.sent_at.is_(None), sms.not_before <= now
                 )
+            ).one(),
+            "tmf_hub": s.execute(
+                select(func.count(), func.min(hub.created_at)).where(hub.status == "pending")
             ).one(),
         }
     out: dict[str, tuple[int, float]] = {}

@@ -1,7 +1,9 @@
 """Balance reservations for online charging (TMF654 ``reserveBalance``).
 
 A reservation holds money on a line's prepaid balance: it is ``created`` only if the
-balance less what other live reservations hold covers it; it is then ``committed``
+balance less what other live reservations hold covers it, and while it lives every
+debit that checks funds (orders by SMS, web or API, SP fees, add-on renewals) may
+take only that remainder (:func:`telcare.services.accounts.held`); it is then ``committed``
 (the used amount, at most the reserved one, is charged by one ledger entry in the same
 transaction), ``released`` (nothing charged) or, once ``expires_at`` has passed,
 ``expired``. An expired reservation holds nothing and can no longer be committed.
@@ -22,10 +24,10 @@ from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
-from telcare.domain.ledger import EntryKind
+from telcare.domain.ledger import EntryKind, available
 from telcare.domain.messages import register
 from telcare.services import lookups
-from telcare.services.accounts import post_entry
+from telcare.services.accounts import held, post_entry
 from telcare.services.api_queries import Line, Page, line_by_id, require_role, visible_lines
 from telcare.services.api_queries.views import _checked, _line
 from telcare.store import models as m
@@ -86,20 +88,6 @@ def _view(r: BalanceReservation, line: Line, now: datetime) -> ReservationView:
     )
 
 
-def held_fen(s: Session, subscriber_id: int, now: datetime) -> int:
-    """What the line's live reservations hold."""
-    return (
-        s.scalar(
-            select(func.coalesce(func.sum(BalanceReservation.amount_fen), 0)).where(
-                BalanceReservation.subscriber_id == subscriber_id,
-                BalanceReservation.status == "created",
-                BalanceReservation.expires_at > now,
-            )
-        )
-        or 0
-    )
-
-
 def reserve(
     db: Database,
     who: Principal,
@@ -119,9 +107,9 @@ def reserve(
     with db.uow() as uow:
         s = uow.session
         account = lookups.account_for_update(s, line.id)
-        available = account.balance_fen - held_fen(s, line.id, now)
-        if amount_fen > available:
-            raise Conflict("reserve.insufficient", available=available, wanted=amount_fen)
+        spendable = available(account.balance_fen, held(s, line.id, now))
+        if amount_fen > spendable:
+            raise Conflict("reserve.insufficient", available=spendable, wanted=amount_fen)
         row = BalanceReservation(
             subscriber_id=line.id,
             amount_fen=amount_fen,
@@ -195,6 +183,7 @@ def settle(
                 raise InvalidInput("reserve.too_much")
             if used:
                 account = lookups.account_for_update(s, line.id)
+                others = held(s, line.id, now) - row.amount_fen  # this one is being spent
                 entry = post_entry(
                     s,
                     account,
@@ -202,6 +191,7 @@ def settle(
                     -used,
                     reason=row.reason or "online charging",
                     reference=f"reserve:{row.id}",
+                    held_fen=others,
                 )
                 row.ledger_entry_id = entry.id
             row.committed_fen = used

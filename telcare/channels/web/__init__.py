@@ -21,6 +21,7 @@ from telcare.channels.web import (
     staff,
     statement,
     surveys,
+    tmf_hub,
     van,
 )
 
@@ -45,4 +46,5 @@ def install(app: FastAPI, demo: bool = False) -> None:
     app.include_router(jobs.router)  # /staff/jobs (the worker's periodic jobs)
     app.include_router(quality_loop.router)  # /staff/quality/actions, launch, discipline …
     app.include_router(logins.router)  # /staff/logins (HQ admins: audit log, lockouts)
+    app.include_router(tmf_hub.router)  # /staff/tmf-hub (admins: TMF listeners, dead letters)
     app.include_router(partners.router)  # /partners/disclosed, /sp, /hall/sp, /staff/partners

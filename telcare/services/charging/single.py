@@ -14,6 +14,7 @@ from telcare.domain.errors import InvalidInput
 from telcare.domain.messages import register
 from telcare.services.charging.chunk import MAX_FUTURE, _Ingest
 from telcare.services.charging.reading import _split_fields
+from telcare.services.tmf_hub import resources as tmf_events
 from telcare.store.charging_models import IngestJob
 from telcare.store.uow import Database
 
@@ -67,5 +68,7 @@ def rate_record(
         result = _Ingest(db, job.id, None, MAX_FUTURE).chunk(uow, frame)
         if len(result.rejects):
             raise InvalidInput("usage.rejected", reason=str(result.rejects["reason"][0]))
+        if not result.duplicates:
+            tmf_events.usage_created(uow.session, record_id, msisdn, service, started_at, now)
         uow.commit()
     return Rated(record_id, result.duplicates > 0, result.charged_fen)

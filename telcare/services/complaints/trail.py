@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from telcare.domain import complaints as dc
+from telcare.services.tmf_hub import resources as tmf_events
 from telcare.store import complaint_models as cm
 from telcare.store import outbox
 
@@ -103,6 +104,7 @@ def _emit(
         payload,
         now,
     )
+    tmf_events.ticket_changed(s, ticket, kind, changes, now)
 
 
 def _seen(s: Session, event: Mapping[str, Any]) -> bool:

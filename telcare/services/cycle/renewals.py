@@ -25,7 +25,7 @@ from telcare import clock
 from telcare.domain import renewals as rules
 from telcare.domain.catalog import Period, ProductKind
 from telcare.domain.errors import InvalidInput
-from telcare.domain.ledger import EntryKind
+from telcare.domain.ledger import EntryKind, available
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.reminders import release_time
@@ -167,10 +167,12 @@ def _renew_lines(
     held = accounts.lock_many(
         s, {info[d.subscription_id].account_id for v in lines.values() for d in v}
     )
+    reserved = accounts.held_many(s, lines, now)
     postings, renewed, lapsed, notices = [], [], [], []
     for subscriber_id, dues in lines.items():
         account_id = info[dues[0].subscription_id].account_id
-        for d in rules.decide(dues, held[account_id].balance_fen):
+        spendable = available(held[account_id].balance_fen, reserved.get(subscriber_id, 0))
+        for d in rules.decide(dues, spendable):
             r = info[d.subscription_id]
             run.by_outcome[d.outcome] = run.by_outcome.get(d.outcome, 0) + 1
             renewed.append(

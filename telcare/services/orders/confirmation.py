@@ -28,6 +28,7 @@ from telcare.services.orders import plan_change
 from telcare.services.orders.hooks import _CONFIRMERS, Confirmation, _subscribed
 from telcare.services.orders.offers import Offer, Pending, Subscribed
 from telcare.services.quality.launch import require_on_sale
+from telcare.services.tmf_hub import resources as tmf_events
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -56,6 +57,10 @@ def request_subscription(
         _check_can_subscribe(s, sub, product, now)
         if not product.needs_confirmation:
             done = _subscribe(s, sub.id, product, now)
+            tmf_events.order_changed(
+                s, sub.id, f"{sub.id}-s{done.subscription_id}", "completed",
+                asdict(done.offer), now, created=True,
+            )  # fmt: skip
             uow.commit()
             _subscribed(db, sub.msisdn, done, now)
             return done
@@ -107,6 +112,7 @@ def hold_for_confirmation(
     replaced = None
     if previous is not None and not rules.confirmation_expired(previous.created_at, now):
         replaced = Offer(**previous.payload["offer"])
+        _order_event(s, subscriber_id, previous, "cancelled", now)
     s.execute(
         _HOLD_PENDING,
         {
@@ -118,7 +124,15 @@ def hold_for_confirmation(
             "expires_at": now + rules.CONFIRMATION_TTL,
         },
     )
+    oid = tmf_events.order_id(subscriber_id, now)
+    tmf_events.order_changed(s, subscriber_id, oid, "pending", asdict(offer), now, created=True)
     return replaced
+
+
+def _order_event(s: Session, subscriber_id: int, row: Any, state: str, now: datetime) -> None:
+    """The TMF event of a pending order that was answered (or replaced, or expired)."""
+    oid = tmf_events.order_id(subscriber_id, row.created_at)
+    tmf_events.order_changed(s, subscriber_id, oid, state, row.payload["offer"], now, created=False)
 
 
 def _take_pending(s: Session, subscriber_id: int) -> Any:
@@ -161,23 +175,28 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
             raise NothingPending("order.nothing_pending")
         code = row.payload["offer"]["code"]
         if rules.confirmation_expired(row.created_at, now):
+            _order_event(s, row.subscriber_id, row, "cancelled", now)
             uow.commit()
             raise ConfirmationExpired("order.expired", code=code)
         if row.action not in ("subscribe", plan_change.ACTION):
             subscriber = s.get_one(m.Subscriber, row.subscriber_id)
             result = _CONFIRMERS[row.action](s, subscriber, row.payload, now)
+            _order_event(s, row.subscriber_id, row, "completed", now)
             uow.commit()
             return result
         sub, product = lookups.holder_and_product(s, number, code)
         if Offer.of(product) != Offer(**row.payload["offer"]):
+            _order_event(s, row.subscriber_id, row, "cancelled", now)
             uow.commit()  # the pending order is gone: what was confirmed is no longer sold
             raise OfferChanged("order.offer_changed", code=code)
         if row.action == plan_change.ACTION:
             scheduled = plan_change.schedule_change(s, sub, product, now, ordered_at=row.created_at)
+            _order_event(s, row.subscriber_id, row, "completed", now)
             uow.commit()
             return scheduled
         _check_can_subscribe(s, sub, product, now)
         done = _subscribe(s, sub.id, product, now, ordered_at=row.created_at)
+        _order_event(s, row.subscriber_id, row, "completed", now)
         uow.commit()
     _subscribed(db, sub.msisdn, done, now)
     return done
@@ -191,6 +210,7 @@ def decline(db: Database, msisdn: str) -> Offer:
         if row is None:
             raise NothingPending("order.nothing_pending")
         offer = Offer(**row.payload["offer"])
+        _order_event(uow.session, sub.id, row, "cancelled", clock.now())
         uow.session.delete(row)
         uow.commit()
         return offer

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from telcare.channels.api.tmf import (
     auth,
+    hub,
     tmf620,
     tmf620_admin,
     tmf621,
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tmf635_admin.router,
     tmf621.router,  # /tmf-api/troubleTicket/v4 (complaints)
     tmf678.router,  # /tmf-api/customerBillManagement/v4 (monthly statements)
+    *hub.ROUTERS,  # …/v4/hub of the APIs that publish events
 )

@@ -26,7 +26,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import FormKey, lang_of
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import DomainError
+from telcare.domain.errors import DomainError, NotFound
 from telcare.domain.messages import register, render
 from telcare.services import complaints as svc
 
@@ -193,7 +193,7 @@ def hall_reply(
         svc.add_note(db, _who(msisdn), ticket_id[:40], text, node=_node())
         flash(request, "ok", "web.cmp.replied")
     except DomainError as err:
-        _error(request, err)
+        return _back(request, err, ticket_id[:40])
     return redirect(f"{HALL}/{ticket_id[:40]}")
 
 
@@ -218,5 +218,11 @@ def hall_move(
         key = "web.cmp.withdrawn" if act is dc.Action.WITHDRAW else "web.cmp.moved"
         flash(request, "ok", key, id=ticket_id[:40])
     except DomainError as err:
-        _error(request, err)
+        return _back(request, err, ticket_id[:40])
     return redirect(f"{HALL}/{ticket_id[:40]}")
+
+
+def _back(request: Request, err: DomainError, ticket_id: str = "") -> Response:
+    """The error as a flash on the ticket's page (on the list if the ticket is not theirs)."""
+    _error(request, err)
+    return redirect(HALL if isinstance(err, NotFound) or not ticket_id else f"{HALL}/{ticket_id}")

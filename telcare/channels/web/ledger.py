@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from telcare.channels.api.deps import get_db
@@ -141,7 +141,12 @@ def ledger_csv(
 
 
 @router.get("/ledger/{entry_id}/receipt", response_class=HTMLResponse)
-def receipt(request: Request, db: Db, msisdn: Msisdn, entry_id: int) -> Response:
+def receipt(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    entry_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+) -> Response:
     """A printable receipt for one of the line's recharges (print styles in style.css)."""
     found = receipts.receipt(db, msisdn, entry_id)
     lang = lang_of(request)

@@ -7,17 +7,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from telcare import clock
 from telcare.channels.api.app import create_app
+from telcare.channels.sms.dispatcher import SmsDispatcher
+from telcare.channels.sms.messages import MoMessage
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
-from telcare.services import accounts, hall, lookups
+from telcare.domain.subscriptions import OPERATOR_TZ, last_day, month_end
+from telcare.services import accounts, hall, lookups, surveys
 from telcare.services import complaints as cmp
 from telcare.store import models as m
 from telcare.store.charging_models import UsageDay
@@ -304,3 +308,70 @@ def test_only_the_subscriber_withdraws(client: TestClient, sqlite_db: Database) 
     mine = cmp.get_ticket(sqlite_db, Principal(Kind.SUBSCRIBER, ZH_USER, ""), ticket_id)
     assert mine.status == "new"
     assert token(client.get(f"/hall/complaints/{ticket_id}").text)
+
+
+# --- a cancelled package until it ends -----------------------------------------------------
+
+
+def test_a_cancelled_package_is_shown_until_it_ends_on_the_web_and_by_sms(
+    client: TestClient, sqlite_db: Database
+) -> None:
+    sms = SmsDispatcher(sqlite_db)
+
+    def send(text: str) -> str:
+        mo = MoMessage(ZH_USER, "10086", text, message_id=f"t-{text}-{clock.now().timestamp()}")
+        return "".join(r.text for r in sms.handle(mo))
+
+    send("KTG3YH")
+    assert "成功" in send("Y")
+    csrf = log_in(client, sqlite_db, ZH_USER)
+    page = client.get("/hall/packages").text
+    data = {"code": "G3YH", "key": form_key(page, "/hall/packages/cancel"), "csrf_token": csrf}
+    client.post("/hall/packages/cancel", data=data)
+    last = last_day(month_end(clock.now())).strftime("%m-%d")
+    ending = f"本月仍可使用，至{last}止"
+    page = client.get("/hall/packages").text
+    item = re.search(r'<li data-code="G3YH">(.*?)</li>', page, re.S)
+    assert item and ending in text(item.group(1)), text(page)
+    assert ending in text(client.get("/hall/").text)
+    assert f"1元G3优惠包(G3YH) 1.00（已退订，{ending}）" in send("CXTC")
+    menu = send("0000")
+    assert (
+        "没有付费业务" in menu and f"已退订、本月仍可使用：1元G3优惠包（已退订，{ending}）" in menu
+    )
+
+
+# --- a survey sent in quiet hours ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_survey_sent_in_quiet_hours_says_when_it_arrives(
+    client: TestClient, sqlite_db: Database, lang: str
+) -> None:
+    night = datetime.combine(clock.now().date(), time(23, 10), tzinfo=OPERATOR_TZ)
+    number = ZH_USER if lang == "zh" else EN_USER
+    with time_machine.travel(night, tick=False):
+        sent = surveys.send_now(sqlite_db, number, "hotline")
+        assert sent.sent_at is not None and sent.sent_at.astimezone(OPERATOR_TZ).hour == 8
+        log_in(client, sqlite_db, number)
+        page = client.get("/hall/survey").text
+    assert 'id="survey-arrives"' in page and 'id="survey-form"' not in page
+    said = "将于08:00发送" if lang == "zh" else "arrives at 08:00"
+    assert said in text(page)
+
+
+# --- the G3 service van: the subscriber's province first -------------------------------------
+
+
+def test_the_van_list_shows_the_subscribers_province_first(
+    client: TestClient, sqlite_db: Database
+) -> None:
+    for number, home in ((ZH_USER, "BJ"), (EN_USER, "GD")):
+        other = TestClient(client.app, headers=HTML)
+        log_in(other, sqlite_db, number)
+        page = other.get("/hall/van").text
+        home_part, _, rest = page.partition('id="schedule-elsewhere"')
+        provinces = re.findall(r'data-province="([A-Z]+)"', home_part)
+        assert provinces and set(provinces) == {home}, (number, provinces)
+        assert home not in re.findall(r'data-province="([A-Z]+)"', rest)
+        assert re.findall(r'data-province="([A-Z]+)"', rest)  # the others are still listed

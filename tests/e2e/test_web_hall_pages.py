@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -107,10 +108,25 @@ def test_a_crash_is_a_500_page_and_an_api_crash_a_problem(sqlite_db: Database) -
     assert api.status_code == 500 and api.headers["content-type"] == "application/problem+json"
 
 
-def test_a_refused_staff_page_is_a_403_page(client: TestClient, sqlite_db: Database) -> None:
-    log_in(client, sqlite_db, ZH_USER)
-    page = client.get("/staff/quality/", follow_redirects=False)
-    assert page.status_code in (303, 403)  # a subscriber is sent to the staff login
+def test_a_refusal_is_a_403_page_in_the_readers_language(sqlite_db: Database) -> None:
+    app = create_app(sqlite_db)
+
+    def refused() -> None:
+        raise HTTPException(403, "headquarters staff only")
+
+    app.add_api_route("/staff/hq-only", refused)
+    app.add_api_route("/api/hq-only", refused)
+    client = TestClient(app)
+    page = client.get("/staff/hq-only", headers=HTML)
+    assert (
+        page.status_code == 403
+        and "无权访问" in page.text
+        and "您没有访问此页面的权限" in page.text
+    )
+    english = client.get("/staff/hq-only", headers={**HTML, "Accept-Language": "en"})
+    assert "You are not allowed to see this page." in english.text
+    api = client.get("/api/hq-only", headers=HTML)  # an API path keeps its problem body
+    assert api.status_code == 403 and api.headers["content-type"] == "application/problem+json"
 
 
 # --- ledger: reasons, export, receipts ----------------------------------------------------

@@ -142,6 +142,9 @@ def test_ledger_reasons_are_in_the_readers_language(
     zh = client.get("/hall/ledger").text
     assert "开户预存款" in reasons(zh) and "通信费 2026-12-04" in reasons(zh)
     assert "opening balance" not in zh and "usage 2026" not in zh
+    month = clock.now().astimezone(OPERATOR_TZ).strftime("%Y-%m")
+    statement = client.get(f"/hall/statement?month={month}").text
+    assert "通信费 2026-12-04" in reasons(statement) and "usage 2026" not in statement
     other = TestClient(client.app, headers=HTML)
     log_in(other, sqlite_db, EN_USER)  # an English-speaking subscriber
     en = reasons(other.get("/hall/ledger").text)

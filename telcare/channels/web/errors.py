@@ -39,7 +39,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "您访问的页面不存在或已移动，请检查地址。",
         "The page you asked for does not exist or has moved; check the address.",
     ),
+    "web.err.400": (
+        "请求有误，请返回检查后重试。",
+        "The request is not valid; go back and try again.",
+    ),
+    "web.err.401": ("请先登录。", "Please log in first."),
     "web.err.403": ("您没有访问此页面的权限。", "You are not allowed to see this page."),
+    "web.err.409": (
+        "操作与当前状态冲突，请刷新后重试。",
+        "That clashes with the current state; reload and retry.",
+    ),
+    "web.err.429": ("操作太频繁，请稍后再试。", "Too many requests; please wait a moment."),
     "web.err.405": ("该页面不支持这种操作。", "This page does not support that action."),
     "web.err.422": (
         "提交的内容有误，请返回检查后重试。",
@@ -163,8 +173,8 @@ def install(app: FastAPI) -> None:
         if page_wanted(request) and exc.status_code >= 400:
             lang = _lang(request)
             key = f"web.err.{exc.status_code}"
-            default = render(key, lang) if key in TEXTS else render("web.err.title.other", lang)
-            text = default if exc.status_code in (403, 404, 405) else str(exc.detail)
+            # the detail of an HTTPException is for developers (English): the page says its own
+            text = render(key if key in TEXTS else "web.err.500", lang)
             page = error_page(request, exc.status_code, text, lang)
             for name, value in (exc.headers or {}).items():
                 page.headers[name] = value

@@ -170,13 +170,19 @@ def sms(
 ) -> None:
     """Deliver one mobile-originated SMS; print each reply as TO_NUMBER<TAB>TEXT.
 
+    A reply the platform queues as a notification (the 10086999 acknowledgement of a spam
+    report, sent by the SMPP worker) is printed the same way, from its service number.
     To another subscriber the SMS goes through the firewall: delivered, it prints
     TO<TAB>TEXT; held or refused, nothing on standard output and the reason on standard error.
     """
     from telcare.channels.sms.dispatcher import SmsDispatcher
+    from telcare.domain.errors import DomainError
+    from telcare.domain.msisdn import normalise_msisdn
+    from telcare.services import notify
 
     db = _database()
     _require_migrated(db)
+    mark = notify.last_id(db)
     outcome = SmsDispatcher(db).run(
         MoMessage(sender, recipient, text, message_id=f"cli-{uuid.uuid4()}")
     )
@@ -189,6 +195,13 @@ def sms(
         return
     for reply in outcome.replies:
         typer.echo(f"{reply.recipient if decision else reply.sender}\t{reply.text}")
+    if decision is None:
+        try:
+            number = normalise_msisdn(sender)
+        except DomainError:
+            return
+        for service, queued in notify.queued_since(db, mark, number):
+            typer.echo(f"{service}\t{queued}")
 
 
 @app.command()

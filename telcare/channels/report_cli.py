@@ -66,9 +66,13 @@ def demo_activity(
     months: Annotated[int, typer.Option(min=1, max=24, help="Months of activity.")] = 3,
     until: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD (default: now).")] = "",
     seed: Annotated[int, typer.Option(help="Random seed (one run per seed).")] = 2026,
+    lines: Annotated[
+        int | None, typer.Option(min=1, help="Demo lines that take part (default 400).")
+    ] = None,
 ) -> None:
     """Play months of demo activity (tickets, surveys, spam, recharges, gifts, usage) on
-    the demo operator, so the quality report and dashboards show figures. Idempotent."""
+    the demo operator, so the quality report and dashboards show figures. Idempotent.
+    The README's example lines (13800138000, 13900139000) never take part."""
     from rich.progress import Progress
 
     from telcare import wiring
@@ -84,7 +88,9 @@ def demo_activity(
             def tick(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            created = generate(db, months=months, until=until or None, seed=seed, progress=tick)
+            created = generate(
+                db, months=months, until=until or None, seed=seed, progress=tick, lines=lines
+            )
     finally:
         db.dispose()
     if not created:

@@ -179,6 +179,7 @@ class Action(enum.StrEnum):
     RESOLVE = "resolve"
     CLOSE = "close"
     REOPEN = "reopen"
+    WITHDRAW = "withdraw"  # the subscriber takes back an open ticket (closes it)
 
 
 class Severity(enum.StrEnum):
@@ -210,7 +211,12 @@ TRANSITIONS: Mapping[tuple[Status, Action], Status] = {
     (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
     (Status.RESOLVED, Action.REOPEN): Status.IN_PROGRESS,
     (Status.CLOSED, Action.REOPEN): Status.IN_PROGRESS,
+    (Status.NEW, Action.WITHDRAW): Status.CLOSED,
+    (Status.ACKNOWLEDGED, Action.WITHDRAW): Status.CLOSED,
+    (Status.IN_PROGRESS, Action.WITHDRAW): Status.CLOSED,
 }
+# What the subscriber may do to their own ticket (staff do everything else, never these).
+SUBSCRIBER_ACTIONS = frozenset({Action.CLOSE, Action.REOPEN, Action.WITHDRAW})
 
 
 def transition(status: Status, action: Action) -> Status:
@@ -226,7 +232,7 @@ def transition(status: Status, action: Action) -> Status:
 def action_to(status: Status, target: Status) -> Action:
     """The action that moves ``status`` to ``target`` (TMF621 PATCHes set the status)."""
     for (source, action), goal in TRANSITIONS.items():
-        if source == status and goal == target:
+        if source == status and goal == target and action is not Action.WITHDRAW:
             return action
     raise InvalidTransition("complaint.bad_transition", status=status.value, action=target.value)
 
@@ -308,6 +314,10 @@ register(
             "Choose a most specific category ({code} has sub-categories).",
         ),
         "complaint.unknown_ticket": ("没有编号为{id}的投诉单。", "There is no ticket {id}."),
+        "complaint.withdraw_own": (
+            "只有投诉人本人可以撤销投诉。",
+            "Only the subscriber who filed a complaint may withdraw it.",
+        ),
         "complaint.bad_transition": (
             "投诉单当前状态为{status}，不能执行{action}。",
             "A ticket in state {status} cannot {action}.",

@@ -8,15 +8,22 @@ character outside the BMP (two units) is never split, nor is a high/low surrogat
 pair that arrives as two code points. Nothing is added or removed: the segments
 joined are the text.
 
+A signature that ends the text (``【中国移动】``, ``[China Mobile]``) never travels
+alone: if it would fill the last segment by itself, the end of the segment before moves
+into it (cut at a break where it can, within the bound below).
+
 Bound: every segment but the last has at least ``limit - slack(limit)`` units, so
 ``len(segment(text, limit)) <= ceil(ucs2_units(text) / (limit - slack(limit)))``.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 MIN_LIMIT = 2
+# A trailing signature, with the full stop or spaces that may come before it.
+SIGNATURE = re.compile(r"[\s。.，,；;！!？?]*(?:【[^【】]{1,12}】|\[[^\[\]]{1,24}\])\s*")
 
 
 def ucs2_units(text: str) -> int:
@@ -86,4 +93,26 @@ def segment(text: str, limit: int = 70) -> list[str]:
                 end -= 1
         segments.append(text[start:end])
         start = end
-    return segments
+    return _not_alone(segments, limit, floor)
+
+
+def _not_alone(parts: list[str], limit: int, floor: int) -> list[str]:
+    """Move the end of the last-but-one segment to a signature left alone in the last."""
+    if len(parts) < 2 or not SIGNATURE.fullmatch(parts[-1]):
+        return parts
+    prev, last = parts[-2], parts[-1]
+    room = limit - ucs2_units(last)
+    joined = prev + last
+    chosen = 0
+    for cut in range(len(prev) - 1, 0, -1):
+        if ucs2_units(prev[:cut]) < floor or ucs2_units(prev[cut:]) > room:
+            break
+        if _pair_inside(joined, cut) or SIGNATURE.fullmatch(joined[cut:]):
+            continue  # (moving only a full stop would leave it as alone)
+        chosen = chosen or cut  # the least that can move
+        if _breaks_after(joined, cut):
+            chosen = cut  # a whole clause where there is one
+            break
+    if not chosen:
+        return parts
+    return [*parts[:-2], prev[:chosen], prev[chosen:] + last]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telcare.domain.catalog import Period, Product
@@ -16,6 +16,12 @@ def ends_at(product: Product, starts_at: datetime) -> datetime | None:
     if product.period is Period.ONCE and product.validity_days:
         return starts_at + timedelta(days=product.validity_days)
     return None
+
+
+def last_day(ends_at: datetime) -> date:
+    """The last local day of something that ends at ``ends_at`` (an exclusive instant:
+    a package cancelled in December ends at 1 January 00:00, its last day is 31 December)."""
+    return (ends_at.astimezone(OPERATOR_TZ) - timedelta(microseconds=1)).date()
 
 
 def month_end(now: datetime) -> datetime:

@@ -69,7 +69,7 @@ class CatalogItem:
 
 def eligible_offers(db: Database, msisdn: str) -> list[CatalogItem]:
     """Active add-ons and promotions the subscriber's brand and province may take."""
-    in_force = {p.code for p in selfcare.packages(db, msisdn)}
+    in_force = {p.code for p in selfcare.packages(db, msisdn) if not p.cancelled}
     with db.uow() as uow:
         sub = lookups.subscriber(uow.session, msisdn)
         rows = uow.session.scalars(

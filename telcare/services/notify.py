@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from telcare import clock
@@ -108,3 +108,21 @@ def mark_sent(db: Database, ids: list[int], now: datetime | None = None) -> None
             row.sent_at = now or clock.now()
             row.status = "submitted"
         uow.commit()
+
+
+def last_id(db: Database) -> int:
+    """The newest outbox row's id (0 when empty): a mark to find what is queued after it."""
+    with db.read() as uow:
+        return int(uow.session.scalar(select(func.max(OutboundSms.id))) or 0)
+
+
+def queued_since(db: Database, after_id: int, recipient: str) -> list[tuple[str, str]]:
+    """``(sender, text)`` of the notifications queued for ``recipient`` after ``after_id``
+    (what an MO caused besides its direct reply: the 10086999 acknowledgement)."""
+    with db.read() as uow:
+        rows = uow.session.execute(
+            select(OutboundSms.sender, OutboundSms.text)
+            .where(OutboundSms.id > after_id, OutboundSms.recipient == recipient)
+            .order_by(OutboundSms.id)
+        ).all()
+    return [(str(s), str(t)) for s, t in rows]

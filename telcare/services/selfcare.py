@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from telcare import clock
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
 from telcare.domain.msisdn import normalise_msisdn
+from telcare.domain.subscriptions import last_day
 from telcare.services import lookups
 from telcare.store.models import Account, Product, Subscriber, Subscription
 from telcare.store.uow import Database
@@ -37,6 +38,12 @@ class PackageInForce:
     charged: bool
     starts_at: datetime
     ends_at: datetime | None
+    cancelled: bool = False  # cancelled, still in force until ``ends_at`` (month end)
+
+    @property
+    def last_day(self) -> date | None:
+        """The last local day it can be used (``ends_at`` is the first instant after)."""
+        return None if self.ends_at is None else last_day(self.ends_at)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -71,7 +78,11 @@ def overview(db: Database, msisdn: str) -> Overview:
 
 def packages(db: Database, msisdn: str) -> list[PackageInForce]:
     """Subscriptions in force now (a plan change waiting for the 1st is
-    :func:`telcare.services.orders.pending_change`), base plan first."""
+    :func:`telcare.services.orders.pending_change`), base plan first.
+
+    A package cancelled this month is still in force until the month ends: it is listed,
+    marked ``cancelled``, until then (the hall's 在用套餐, ``CXTC`` and ``0000`` share this).
+    """
     now = clock.now()
     with db.uow() as uow:
         sub = lookups.subscriber(uow.session, msisdn)
@@ -80,7 +91,10 @@ def packages(db: Database, msisdn: str) -> list[PackageInForce]:
             .join(Product, Product.code == Subscription.product_code)
             .where(
                 Subscription.subscriber_id == sub.id,
-                Subscription.state == "active",
+                or_(
+                    Subscription.state == "active",
+                    and_(Subscription.state == "cancelled", Subscription.ends_at.is_not(None)),
+                ),
                 Subscription.starts_at <= now,
                 or_(Subscription.ends_at.is_(None), Subscription.ends_at > now),
             )
@@ -88,7 +102,15 @@ def packages(db: Database, msisdn: str) -> list[PackageInForce]:
         ).all()
         return [
             PackageInForce(
-                s.id, p.code, p.name_zh, p.name_en, p.price_fen, p.charged, s.starts_at, s.ends_at
+                s.id,
+                p.code,
+                p.name_zh,
+                p.name_en,
+                p.price_fen,
+                p.charged,
+                s.starts_at,
+                s.ends_at,
+                s.state == "cancelled",
             )
             for s, p in rows
         ]

@@ -25,7 +25,7 @@ from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser
 LogIn = Callable[[Page, str], None]
-SUBSCRIBER = "13700137000"  # Shanghai; no other browser test logs this line in
+SUBSCRIBER = "13700137000"  # Shanghai (test_hall_pages.py resets the login throttle after it)
 
 
 def test_file_on_the_hall_and_see_it_in_the_hq_console(
@@ -44,6 +44,8 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
     assert found
     ticket_id = found.group(0)
     assert ticket_id.startswith("SH-")  # filed under the subscriber's home province
+    expect(page.locator("#ticket-status")).to_have_text("新建")  # the ticket's own page
+    page.goto("/hall/complaints")
     row = page.locator(f'#my-tickets tr[data-ticket="{ticket_id}"]')
     expect(row).to_contain_text("新建")
 

@@ -72,3 +72,13 @@ def test_sms_held_by_the_firewall_prints_nothing_and_says_why(demo_file: Path) -
     assert out.returncode == 0, out.stderr
     assert out.stdout == ""
     assert "quarantine: classifier" in out.stderr
+
+
+def test_sms_to_10086999_prints_the_platforms_acknowledgement(demo_file: Path) -> None:
+    """Issue #20: a spam report printed nothing (the acknowledgement is a queued notification)."""
+    report = run(["sms", "13800138000", "10086999", "17012345678*恭喜中奖请点击领取"], demo_file)
+    assert report.returncode == 0, report.stderr
+    number, text = report.stdout.rstrip("\n").split("\t")
+    assert number == "10086999" and "17012345678" in text
+    wrong = run(["sms", "13800138000", "10086999", "随便说说"], demo_file)
+    assert wrong.stdout.startswith("10086999\t") and "10086999" in wrong.stdout.split("\t")[1]

@@ -22,7 +22,9 @@ def test_statement_page_and_csv(client: TestClient, sqlite_db: Database) -> None
     page = client.get(f"/hall/statement?month={month}")
     assert page.status_code == 200
     shown = text(page.text)
-    assert f"{month}月账单" in shown and "期初余额" in shown and "test fee" in shown
+    assert f"{month}月账单" in shown and "期初余额" in shown
+    # an English reason is not shown on a Chinese page: the entry's kind stands in (#20)
+    assert "test fee" not in shown and "扣费 -3.00" in shown
     assert 'data-row="closing"' in page.text
     csv_text = client.get(f"/hall/statement.csv?month={month}")
     assert csv_text.status_code == 200 and csv_text.headers["content-type"].startswith("text/csv")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telcare.domain.sms_segments import segment, slack, ucs2_units
+from telcare.domain.sms_segments import SIGNATURE, segment, slack, ucs2_units
 
 EMOJI = "😀"  # outside the BMP: two UTF-16 units
 
@@ -107,3 +107,35 @@ def test_segment_invariants(text: str, limit: int) -> None:
     assert not any(_lone_surrogate(part) for part in parts)
     assert len(parts) <= _max_segments(text, limit)
     assert all(ucs2_units(part) >= limit - slack(limit) for part in parts[:-1])
+
+
+def test_cxtc_reply_does_not_send_the_signature_alone() -> None:
+    """Issue #20: ``CXTC`` spent a second SMS on just "【中国移动】"."""
+    text = (
+        "您当前办理的套餐：全球通88套餐G3版(GQT88) 88.00；1元G3优惠包(G3YH) 1.00；"
+        "来电显示(LDXS) 0.。【中国移动】"
+    )
+    parts = segment(text)
+    assert "".join(parts) == text and len(parts) == 2
+    assert parts[-1] != "【中国移动】" and parts[-1] != "。【中国移动】"
+    assert parts[-1].endswith("0.。【中国移动】")
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(
+    REPLY_TEXT,
+    st.sampled_from(["【中国移动】", "。【中国移动】", " [China Mobile]", ". [China Mobile]"]),
+    st.integers(min_value=20, max_value=160) | st.just(70),
+)
+def test_a_signature_never_travels_alone(body: str, signature: str, limit: int) -> None:
+    text = body + signature
+    parts = segment(text, limit)
+    assert "".join(parts) == text
+    assert all(part and ucs2_units(part) <= limit for part in parts)
+    assert all(ucs2_units(part) >= limit - slack(limit) for part in parts[:-1])
+    if len(parts) > 1 and SIGNATURE.fullmatch(parts[-1]):  # alone only when nothing fits:
+        prev, floor = parts[-2], limit - slack(limit)
+        word = max((i for i, ch in enumerate(prev) if not SIGNATURE.fullmatch(prev[i:] + "【x】")),
+                   default=-1)  # fmt: skip
+        moved = prev[word:] + parts[-1]
+        assert word < 0 or ucs2_units(prev[:word]) < floor or ucs2_units(moved) > limit, parts

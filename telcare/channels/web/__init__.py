@@ -8,8 +8,10 @@ from telcare.channels.web import (
     chat,
     club,
     complaints,
+    errors,
     hall,
     jobs,
+    ledger,
     logins,
     loyalty,
     pages,
@@ -29,8 +31,10 @@ from telcare.channels.web import (
 def install(app: FastAPI, demo: bool = False) -> None:
     """Add the session cookie and every page router to ``app``; the simulator only in demo."""
     security.install_session(app)
+    errors.install(app)  # HTML error pages for browsers (API routes keep problem bodies)
     app.include_router(pages.router)
     app.include_router(hall.router)
+    app.include_router(ledger.router)  # /hall/ledger, its CSV, receipts
     if demo:  # reads any number's SMS (login codes) and sends as any number
         app.include_router(simulator.router)
     app.include_router(staff.router)

@@ -8,10 +8,9 @@ The subscriber is always the logged-in one; no URL names a number.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from telcare.channels.api.deps import client_address, get_db
@@ -26,18 +25,18 @@ from telcare.channels.web.security import (
     require_msisdn,
     set_lang,
 )
-from telcare.domain.errors import DomainError, InvalidInput
-from telcare.domain.ledger import EntryKind
+from telcare.domain import charts
+from telcare.domain.errors import DomainError
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
-from telcare.services import auth, cards, charging, hall, loyalty, orders, selfcare
+from telcare.services import auth, cards, charging, hall, loyalty, orders, payments, selfcare
+from telcare.services.charging.history import usage_history
 from telcare.store.uow import Database
 
 router = APIRouter(prefix="/hall", include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Msisdn = Annotated[str, Depends(require_msisdn)]
 CSRF = [Depends(require_csrf)]
-PAGE_SIZE = 10
 
 
 def _error(request: Request, err: DomainError) -> None:
@@ -113,8 +112,20 @@ def overview(request: Request, db: Db, msisdn: Msisdn) -> Response:
             "packages": selfcare.packages(db, msisdn),
             "usage": charging.usage_summary(db, msisdn),
             "reminder_on": charging.reminder_enabled(db, msisdn),
+            **_history(db, msisdn),
         },
     )
+
+
+def _history(db: Database, msisdn: str) -> dict[str, object]:
+    """The last six months of use and the data chart's bars (drawn as SVG by the page)."""
+    months = usage_history(db, msisdn, 6)
+    points = [(m.month[2:], m.data_kb / 1024, _mb(m.data_kb)) for m in months]
+    return {"history": months, "chart": charts.bars(points), "chart_box": charts}
+
+
+def _mb(kb: int) -> str:
+    return f"{kb / 1024:.0f}"
 
 
 @router.post("/reminder", dependencies=CSRF)
@@ -241,7 +252,44 @@ def cancel(
 
 @router.get("/recharge", response_class=HTMLResponse)
 def recharge_page(request: Request, db: Db, msisdn: Msisdn) -> Response:
-    return page(request, "hall/recharge.html", {"info": selfcare.overview(db, msisdn)})
+    return page(
+        request,
+        "hall/recharge.html",
+        {
+            "info": selfcare.overview(db, msisdn),
+            "amounts": payments.AMOUNTS_FEN,
+            "receipt_id": request.session.pop("receipt", None),  # the recharge just made
+        },
+    )
+
+
+@router.post("/recharge/online", dependencies=CSRF)
+def recharge_online(
+    request: Request,
+    db: Db,
+    msisdn: Msisdn,
+    key: FormKey,
+    amount: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Recharge by (simulated, demo-mode) online payment: the amount is credited through
+    the ledger as any top-up; the flash links the receipt."""
+    try:
+        fen = int(amount) if amount.isdigit() else 0
+        posting = payments.pay_demo(
+            db, msisdn, fen, idempotency_key=key, demo=bool(request.app.state.demo)
+        )
+    except DomainError as err:
+        _error(request, err)
+        return redirect("/hall/recharge")
+    flash(
+        request,
+        "ok",
+        "web.paid",
+        amount=fen_to_yuan(posting.amount_fen),
+        balance=fen_to_yuan(posting.balance_fen),
+    )
+    request.session["receipt"] = posting.entry_id
+    return redirect("/hall/recharge")
 
 
 @router.post("/recharge", dependencies=CSRF)
@@ -267,58 +315,5 @@ def recharge(
         amount=fen_to_yuan(posting.amount_fen),
         balance=fen_to_yuan(posting.balance_fen),
     )
+    request.session["receipt"] = posting.entry_id
     return redirect("/hall/recharge")
-
-
-# --- ledger ----------------------------------------------------------------------------------
-
-
-@router.get("/ledger", response_class=HTMLResponse)
-def ledger(
-    request: Request,
-    db: Db,
-    msisdn: Msisdn,
-    kind: Annotated[str, Query(max_length=12)] = "",
-    since: Annotated[str, Query(max_length=10)] = "",
-    until: Annotated[str, Query(max_length=10)] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
-) -> Response:
-    """The ledger, newest first, filtered by kind and an inclusive date range."""
-    error = None
-    rows: list[hall.LedgerRow] = []
-    total = 0
-    try:
-        rows, total = hall.ledger_history(
-            db,
-            msisdn,
-            kind=kind or None,
-            since=_day(since),
-            until=_day(until),
-            offset=(page_no - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-        )
-    except DomainError as err:
-        error = err
-    pages = max(1, -(-total // PAGE_SIZE))
-    return page(
-        request,
-        "hall/ledger.html",
-        {
-            "rows": rows,
-            "total": total,
-            "page_no": page_no,
-            "pages": pages,
-            "kinds": [k.value for k in EntryKind],
-            "filters": {"kind": kind, "since": since, "until": until},
-            "error": error,
-        },
-    )
-
-
-def _day(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput("web.bad_date", value=value) from exc

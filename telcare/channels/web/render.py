@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from telcare import __version__
 from telcare.channels.web import i18n
+from telcare.channels.web.banner import balance_banner
 from telcare.channels.web.security import csrf_token, current_msisdn, lang_of, new_form_key
 from telcare.domain.catalog import BRAND_NAMES, Brand
 from telcare.domain.messages import render
@@ -59,6 +60,7 @@ def page(
     """A full page in the reader's language, with the CSRF token and the pending flash."""
     lang = lang_of(request)
     flash = request.session.pop("flash", None)
+    user = current_msisdn(request)
     response = templates.TemplateResponse(
         request,
         template,
@@ -68,7 +70,8 @@ def page(
             "t": translator(lang),
             "csrf_token": csrf_token(request),
             "new_key": new_form_key,
-            "user": current_msisdn(request),
+            "user": user,
+            "balance_banner": balance_banner(request, user),  # low balance / barred
             "flash": flash,
             "brand_name": lambda b: brand_name(b, lang),
             "province_name": lambda c: province_name(c, lang),

@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page
-from telcare.channels.web.security import require_msisdn
+from telcare.channels.web.security import lang_of, require_msisdn
 from telcare.domain.errors import DomainError
+from telcare.domain.ledger_reasons import say
 from telcare.domain.messages import register
 from telcare.domain.months import month_of
 from telcare.services import cycle
@@ -58,7 +59,12 @@ def statement_page(request: Request, db: Db, msisdn: Msisdn, month: Month = "") 
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
         st = cycle.statement(db, msisdn, _last_month())
-    return page(request, "hall/statement.html", {"st": st})
+    lang = lang_of(request)
+    return page(
+        request,
+        "hall/statement.html",
+        {"st": st, "reason": lambda i: say(i.reason, i.kind, lang)},  # in the reader's language
+    )
 
 
 @router.get("/statement.csv")

@@ -43,6 +43,11 @@ STAFF = "/staff/surveys"
 register(
     {
         "web.survey.title": ("满意度调查", "Satisfaction survey"),
+        "web.survey.arrives": (
+            "您的满意度调查短信将于{time}发送（夜间不打扰），届时可回复短信或在此页面作答。",
+            "Your survey SMS arrives at {time} (no messages at night); answer it by SMS or "
+            "on this page then.",
+        ),
         "web.survey.none": (
             "您目前没有待填写的调查问卷，感谢您的关注。",
             "There is no survey for you right now. Thank you.",

@@ -23,6 +23,7 @@ from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, InvalidInput
 from telcare.domain.messages import register
 from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import selfcare
 from telcare.services import service_van as svc
 from telcare.store.uow import Database
 
@@ -46,6 +47,12 @@ register(
             "settings and SIM swaps. Book a slot.",
         ),
         "web.van.schedule": ("服务车行程", "Schedule"),
+        "web.van.schedule_home": ("{province}服务车行程", "Schedule in {province}"),
+        "web.van.schedule_other": ("其他省份", "Other provinces"),
+        "web.van.none_home": (
+            "近期没有在{province}的服务车行程。",
+            "No stops in {province} coming up.",
+        ),
         "web.van.none": ("暂无安排。", "Nothing scheduled."),
         "web.van.slot": ("{start}–{end}", "{start}–{end}"),
         "web.van.left": ("剩余{n}个名额", "{n} places left"),
@@ -86,10 +93,19 @@ def _hm(when: datetime) -> str:
 
 @router.get(HALL, response_class=HTMLResponse)
 def hall_page(request: Request, db: Db, msisdn: Msisdn) -> Response:
+    """The van's stops: the subscriber's own province first, the others after."""
+    home = selfcare.overview(db, msisdn).province
+    stops = svc.schedule(db)
     return page(
         request,
         "van/hall.html",
-        {"stops": svc.schedule(db), "mine": svc.my_bookings(db, msisdn), "hm": _hm},
+        {
+            "home": home,
+            "stops": [s for s in stops if s.province == home],
+            "elsewhere": [s for s in stops if s.province != home],
+            "mine": svc.my_bookings(db, msisdn),
+            "hm": _hm,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from telcare import clock
 from telcare.demo.activity.gifts import _plan_orders
 from telcare.demo.activity.recharges import _plan_recharges
 from telcare.demo.activity.schedule import (
+    KEEP_OUT,
     MARKER,
     SAMPLE,
     UNCONFIRMED_SP,
@@ -45,9 +46,11 @@ def generate(
     until: str | None = None,
     seed: int = 2026,
     progress: Progress | None = None,
+    lines: int | None = None,
 ) -> dict[str, int]:
     """Play ``months`` months of activity ending at ``until`` (ISO date or time, default
-    now) for a sample of the demo subscribers; what was created, by kind (empty when
+    now) for a sample of ``lines`` demo subscribers (default: ``activity.yaml``'s
+    ``sample``; never the README's example lines); what was created, by kind (empty when
     this seed already ran)."""
     marker = MARKER.format(seed=seed)
     with db.uow() as uow:
@@ -58,7 +61,7 @@ def generate(
     start = q.month_start(window[0])
     _backdate_lines(db, start - timedelta(days=1))
     rng = random.Random(seed)
-    run = _Run(db, rng, seed, end, _sample(db, rng))
+    run = _Run(db, rng, seed, end, _sample(db, rng, SAMPLE if lines is None else lines))
     if not run.lines:
         return {}
     _opt_outs(run)
@@ -114,7 +117,7 @@ def _parse_until(until: str | None) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=OPERATOR_TZ)
 
 
-def _sample(db: Database, rng: random.Random) -> list[Line]:
+def _sample(db: Database, rng: random.Random, size: int) -> list[Line]:
     with db.uow() as uow:
         rows = uow.session.execute(
             select(m.Subscriber.msisdn, m.Subscriber.province_code, m.Account.points)
@@ -122,8 +125,8 @@ def _sample(db: Database, rng: random.Random) -> list[Line]:
             .where(m.Subscriber.status == "active")
             .order_by(m.Subscriber.msisdn)
         ).all()
-    lines = [Line(str(a), str(b), int(c or 0)) for a, b, c in rows]
-    return sorted(rng.sample(lines, min(SAMPLE, len(lines))), key=lambda x: x.msisdn)
+    lines = [Line(str(a), str(b), int(c or 0)) for a, b, c in rows if str(a) not in KEEP_OUT]
+    return sorted(rng.sample(lines, min(max(size, 1), len(lines))), key=lambda x: x.msisdn)
 
 
 def _backdate_lines(db: Database, before: datetime) -> None:

@@ -20,6 +20,7 @@ from telcare.store.uow import Database
 _DATA = load("activity")
 MARKER = "demo-activity:{seed}"
 SAMPLE: int = _DATA["sample"]
+KEEP_OUT: frozenset[str] = frozenset(_DATA.get("keep_out", ()))  # the README's example lines
 STAFF = Principal(Kind.STAFF, _DATA["staff"], HQ, "admin")
 UNCONFIRMED_SP: str = _DATA["unconfirmed_sp"]
 SPAM_SP: str = _DATA["spam_sp"]

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from telcare import clock
 from telcare.domain import complaints as dc
-from telcare.domain.access import Principal
-from telcare.domain.errors import InvalidInput
+from telcare.domain.access import Kind, Principal
+from telcare.domain.errors import Forbidden, InvalidInput
 from telcare.domain.inputs import check_plain
 from telcare.domain.sla import SlaTable
 from telcare.services.calendar import sla_table
@@ -109,23 +109,26 @@ def transition(
     """Move a ticket through its life cycle; closing emits ``ticket.closed``.
 
     Staff move tickets; a subscriber may only close (accept) or reopen their own
-    resolved ticket. A major complaint closes only with a responsible unit and outcome
-    and an incident record that accounts for it (``services.quality.incidents``).
+    resolved ticket, or withdraw their own open one (only the subscriber withdraws).
+    A major complaint closes only with a responsible unit and outcome and an incident
+    record that accounts for it (``services.quality.incidents``).
     """
     act = dc.Action(action)
     now = now or clock.now()
+    if act is dc.Action.WITHDRAW and who.kind is not Kind.SUBSCRIBER:
+        raise Forbidden("complaint.withdraw_own")
     with db.uow() as uow:
         s = uow.session
-        ticket = _owned(
-            s, who, ticket_id, node, staff_only=act not in (dc.Action.CLOSE, dc.Action.REOPEN)
-        )
+        ticket = _owned(s, who, ticket_id, node, staff_only=act not in dc.SUBSCRIBER_ACTIONS)
         before = _fields(ticket)
         _move(ticket, act, now, outcome)
         if act is dc.Action.CLOSE and ticket.major and not has_incident(s, ticket.id):
             raise dc.AccountabilityMissing("complaint.major_needs_incident")
-        kind = {dc.Action.CLOSE: "ticket.closed", dc.Action.REOPEN: "ticket.reopened"}.get(
-            act, "ticket.status_changed"
-        )
+        kind = {
+            dc.Action.CLOSE: "ticket.closed",
+            dc.Action.WITHDRAW: "ticket.closed",
+            dc.Action.REOPEN: "ticket.reopened",
+        }.get(act, "ticket.status_changed")
         _emit(
             s, ticket, kind, act.value, who.subject, dc.changed_fields(before, _fields(ticket)), now
         )
@@ -137,6 +140,8 @@ def _move(ticket: cm.Ticket, act: dc.Action, now: datetime, outcome: str | None)
     target = dc.transition(dc.Status(ticket.status), act)
     if outcome is not None and outcome.strip():
         ticket.outcome = outcome.strip()
+    if act is dc.Action.WITHDRAW:
+        ticket.closed_at = now
     if act is dc.Action.CLOSE:
         dc.check_close(ticket.major, ticket.responsible_unit, ticket.outcome)
         ticket.closed_at = now

@@ -41,6 +41,7 @@ class WebSurvey:
     survey_id: int | None  # None: the online template, not started yet
     template: sv.Template
     expires_at: datetime | None
+    arrives_at: datetime | None = None  # held back by quiet hours: its SMS goes then
 
 
 def web_survey(db: Database, msisdn: str, now: datetime | None = None) -> WebSurvey | None:
@@ -60,6 +61,16 @@ def _open_survey(s: Session, msisdn: str, now: datetime) -> sm.Survey | None:
             sm.Survey.expires_at > now,
         )
         .order_by(sm.Survey.sent_at.desc())
+        .limit(1)
+    )
+
+
+def _held_survey(s: Session, msisdn: str, now: datetime) -> sm.Survey | None:
+    """A survey created in quiet hours, whose SMS waits for 08:00 (``sent_at`` ahead)."""
+    return s.scalar(
+        select(sm.Survey)
+        .where(sm.Survey.msisdn == msisdn, sm.Survey.status == "open", sm.Survey.sent_at > now)
+        .order_by(sm.Survey.sent_at)
         .limit(1)
     )
 
@@ -111,6 +122,10 @@ def _web_survey(s: Session, msisdn: str, now: datetime) -> WebSurvey | None:
     if survey is not None:
         t = _version(s, survey.template_code, survey.template_version)
         return WebSurvey(survey.id, t, survey.expires_at)
+    held = _held_survey(s, msisdn, now)
+    if held is not None:  # sent in quiet hours: the page says when it arrives
+        t = _version(s, held.template_code, held.template_version)
+        return WebSurvey(held.id, t, held.expires_at, arrives_at=held.sent_at)
     sub = s.scalar(select(m.Subscriber).where(m.Subscriber.msisdn == msisdn))
     if sub is None or not sv.may_survey(_last_sent(s, msisdn), now):
         return None

@@ -8,12 +8,31 @@ from __future__ import annotations
 from telcare.channels.sms import registry
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
-from telcare.domain.messages import render
+from telcare.domain.messages import register, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import cards, charging, loyalty, orders, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "pkg.ending": ("本月仍可使用，至{date}止", "usable until {date}"),
+    "sms.pkg_ending": ("（已退订，本月仍可使用，至{date}止）", " (cancelled, usable until {date})"),
+    "sms.menu_ending": (
+        "已退订、本月仍可使用：{items}。",
+        " Cancelled, usable this month: {items}.",
+    ),
+}
+register(TEXTS)
+
+
+def ending_mark(p: selfcare.PackageInForce, lang: str) -> str:
+    """ "（已退订，本月仍可使用，至12-31止）" after a cancelled package still in force."""
+    day = p.last_day
+    if not p.cancelled or day is None:
+        return ""
+    return render("sms.pkg_ending", lang, date=day.strftime("%m-%d"))
+
 
 # --- queries ------------------------------------------------------------------
 
@@ -33,7 +52,9 @@ def points(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
 def packages(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
     lang = who.language
     items = selfcare.packages(db, mo.sender)
-    listing = "；".join(f"{p.name(lang)}({p.code}) {fen_to_yuan(p.price_fen)}" for p in items)
+    listing = "；".join(
+        f"{p.name(lang)}({p.code}) {fen_to_yuan(p.price_fen)}{ending_mark(p, lang)}" for p in items
+    )
     text = render("sms.packages", lang, packages=listing or "-")
     change = orders.pending_change(db, mo.sender)
     if change is not None:  # 套餐变更次月生效: shown until it starts

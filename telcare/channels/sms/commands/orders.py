@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from telcare.channels.sms import registry
+from telcare.channels.sms.commands.account import ending_mark
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
 from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
-from telcare.services import orders
+from telcare.services import orders, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
 
@@ -76,14 +77,24 @@ def cancel(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
 def menu(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> str:
     lang = who.language
     offers = orders.paid_menu(db, mo.sender)
-    if not offers:
-        return render("order.no_paid", lang)
     sep, label = ("; ", "({}) ") if lang == "en" else ("；", "【{}】")
+    ending = [p for p in selfcare.packages(db, mo.sender) if p.cancelled and p.price_fen > 0]
+    note = (
+        render(
+            "sms.menu_ending",
+            lang,
+            items=sep.join(f"{p.name(lang)}{ending_mark(p, lang)}" for p in ending),
+        )
+        if ending
+        else ""
+    )
+    if not offers:
+        return render("order.no_paid", lang) + note
     items = sep.join(
         f"{label.format(i)}{o.name(lang)} {fen_to_yuan(o.price_fen)}{_per(o, lang)}"
         for i, o in enumerate(offers, 1)
     )
-    return render("sms.menu", lang, items=items)
+    return render("sms.menu", lang, items=items) + note
 
 
 @registry.command(g.CancelNumbered, g.CancelAll)

@@ -44,7 +44,9 @@ def ticket(request: Request, db: Db, who: Staff, ticket_id: str) -> Response:
             "tk": view,
             "trail": trail,
             "clock": svc.countdowns(db, [view]).get(view.id),
-            "actions": [a.value for (s, a) in dc.TRANSITIONS if s == status],
+            "actions": [
+                a.value for (s, a) in dc.TRANSITIONS if s == status and a is not dc.Action.WITHDRAW
+            ],
             "may_send_back": who.is_headquarters,
         },
     )

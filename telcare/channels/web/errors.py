@@ -1,0 +1,192 @@
+"""Error pages: a browser asking for a page gets a page in its reader's language.
+
+:mod:`telcare.channels.api.problems` answers every error with a problem body; this module
+wraps its handlers so that a request for HTML (``Accept: text/html``, not an API path)
+gets the site's own 403 / 404 / 422 / 500 page instead, with the header, the menu and a
+way back. API routes keep their problem bodies, whatever they accept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from telcare import __version__
+from telcare.channels.api.problems import language, wants_page
+from telcare.domain.errors import DomainError
+from telcare.domain.messages import register, render
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Request, Any], Awaitable[Response]]
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "web.err.title.400": ("请求有误", "Bad request"),
+    "web.err.title.403": ("无权访问", "Not allowed"),
+    "web.err.title.404": ("页面不存在", "Page not found"),
+    "web.err.title.405": ("不支持该操作", "Not supported"),
+    "web.err.title.409": ("操作冲突", "Conflict"),
+    "web.err.title.422": ("输入有误", "Please check your input"),
+    "web.err.title.429": ("操作太频繁", "Too many requests"),
+    "web.err.title.500": ("系统繁忙", "Something went wrong"),
+    "web.err.title.other": ("出错了", "Something went wrong"),
+    "web.err.404": (
+        "您访问的页面不存在或已移动，请检查地址。",
+        "The page you asked for does not exist or has moved; check the address.",
+    ),
+    "web.err.400": (
+        "请求有误，请返回检查后重试。",
+        "The request is not valid; go back and try again.",
+    ),
+    "web.err.401": ("请先登录。", "Please log in first."),
+    "web.err.403": ("您没有访问此页面的权限。", "You are not allowed to see this page."),
+    "web.err.409": (
+        "操作与当前状态冲突，请刷新后重试。",
+        "That clashes with the current state; reload and retry.",
+    ),
+    "web.err.429": ("操作太频繁，请稍后再试。", "Too many requests; please wait a moment."),
+    "web.err.405": ("该页面不支持这种操作。", "This page does not support that action."),
+    "web.err.422": (
+        "提交的内容有误，请返回检查后重试。",
+        "Something you entered is not valid; go back, check it and try again.",
+    ),
+    "web.err.500": (
+        "系统暂时无法处理您的请求，请稍后重试。如问题持续，请拨打10086。",
+        "We could not handle your request just now; please try again later. "
+        "If it keeps happening, call 10086.",
+    ),
+    "web.err.field": ("“{field}”：{msg}", "{field}: {msg}"),
+    "web.err.home": ("返回首页", "Back to the home page"),
+    "web.err.back_hall": ("返回我的账户", "Back to my account"),
+    "web.err.code": ("错误代码 {status}", "Error {status}"),
+    "web.err.v.missing": ("必填", "required"),
+    "web.err.v.int": ("须为整数", "must be a whole number"),
+    "web.err.v.ge": ("不能小于{ge}", "must be at least {ge}"),
+    "web.err.v.le": ("不能大于{le}", "must be at most {le}"),
+    "web.err.v.too_long": ("最多{max_length}个字符", "at most {max_length} characters"),
+    "web.err.v.pattern": ("格式不正确", "is not in the expected form"),
+}
+register(TEXTS)
+
+
+def _lang(request: Request) -> str:
+    session = request.scope.get("session")
+    if isinstance(session, dict) and session.get("lang") in ("zh", "en"):
+        return str(session["lang"])
+    return language(request.headers.get("accept-language", ""))
+
+
+def error_page(request: Request, status: int, text: str, lang: str | None = None) -> Response:
+    """The site's error page: its header, the message and a way back (no form state)."""
+    from telcare.channels.web.render import templates, translator
+    from telcare.channels.web.security import current_msisdn
+
+    lang = lang or _lang(request)
+    session = request.scope.get("session")
+    user = current_msisdn(request) if isinstance(session, dict) else None
+    title_key = f"web.err.title.{status}"
+    title = render(title_key if title_key in TEXTS else "web.err.title.other", lang)
+    html = templates.get_template("error.html").render(
+        {
+            "request": request,
+            "version": __version__,
+            "lang": lang,
+            "t": translator(lang),
+            "csrf_token": session.get("csrf", "") if isinstance(session, dict) else "",
+            "new_key": lambda: "",
+            "user": user,
+            "flash": None,
+            "path": request.url.path,
+            "demo": bool(getattr(request.app.state, "demo", False)),
+            "status": status,
+            "title": title,
+            "text": text,
+        }
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _field_messages(exc: RequestValidationError, lang: str) -> str:
+    parts = []
+    for e in exc.errors()[:5]:
+        loc = [str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form")]
+        field = ".".join(loc) or "?"
+        parts.append(render("web.err.field", lang, field=field, msg=_msg(e, lang)))
+    return " ".join(parts) or render("web.err.422", lang)
+
+
+def _msg(error: Any, lang: str) -> str:
+    """A pydantic error said in the reader's language (the common kinds; else generic)."""
+    kind = str(error.get("type", ""))
+    key = VALIDATION.get(kind)
+    if key is None:
+        return render("web.err.422", lang)
+    return render(key, lang, **{k: v for k, v in (error.get("ctx") or {}).items()})
+
+
+VALIDATION = {
+    "missing": "web.err.v.missing",
+    "int_parsing": "web.err.v.int",
+    "greater_than_equal": "web.err.v.ge",
+    "less_than_equal": "web.err.v.le",
+    "string_too_long": "web.err.v.too_long",
+    "string_pattern_mismatch": "web.err.v.pattern",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Wrap the problem-body handlers (installed before) with the HTML pages."""
+    api_domain: Handler = app.exception_handlers[DomainError]  # type: ignore[assignment]
+    api_invalid: Handler = app.exception_handlers[RequestValidationError]  # type: ignore[assignment]
+    api_http: Handler = app.exception_handlers[HTTPException]  # type: ignore[assignment]
+
+    def page_wanted(request: Request) -> bool:
+        return wants_page(request.url.path, request.headers.get("accept", ""))
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        response = await api_domain(request, exc)
+        if page_wanted(request):
+            lang = _lang(request)
+            page = error_page(request, exc.status, render(exc.key, lang, **exc.params), lang)
+            for name in ("Retry-After",):
+                if name in response.headers:
+                    page.headers[name] = response.headers[name]
+            return page
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if page_wanted(request):
+            lang = _lang(request)
+            status = 400 if request.url.path.startswith("/tmf-api/") else 422
+            return error_page(request, status, _field_messages(exc, lang), lang)
+        return await api_invalid(request, exc)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if page_wanted(request) and exc.status_code >= 400:
+            lang = _lang(request)
+            key = f"web.err.{exc.status_code}"
+            # the detail of an HTTPException is for developers (English): the page says its own
+            text = render(key if key in TEXTS else "web.err.500", lang)
+            page = error_page(request, exc.status_code, text, lang)
+            for name, value in (exc.headers or {}).items():
+                page.headers[name] = value
+            return page
+        return await api_http(request, exc)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        """A bug: logged with its traceback; a page (or a problem body) says sorry."""
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if page_wanted(request):
+            return error_page(request, 500, render("web.err.500", _lang(request)))
+        from telcare.channels.api.problems import problem
+
+        return problem(500, "internal-error", "internal error", "")

@@ -36,7 +36,7 @@ def quality(
 ) -> None:
     """Write the service-quality report of a province (or HQ) for a month: HTML and PDF."""
 
-    from telcare.channels.quality_report import write_report
+    from telcare.channels.documents.quality import write_report
     from telcare.domain import quality as q
     from telcare.domain.provinces import HQ, PROVINCES
     from telcare.services.quality import overview

@@ -1,0 +1,31 @@
+"""The monthly statement of a line as a document: ``templates/statement.html`` around
+the part the hall page shows too (``templates/parts/statement.html``), printed to PDF."""
+
+from __future__ import annotations
+
+from telcare import clock
+from telcare.channels.documents.printing import print_pdf, render_document
+from telcare.domain.messages import register
+from telcare.services.cycle import Statement
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "doc.st.when": ("时间", "Date"),
+    "doc.st.what": ("项目", "Item"),
+    "doc.st.amount": ("金额（元）", "Amount (yuan)"),
+    "doc.st.balance": ("余额（元）", "Balance (yuan)"),
+    "doc.st.issued": ("{operator} · 出账时间 {when}", "{operator} · issued {when}"),
+    "doc.st.pdf": ("下载PDF账单", "Download the statement (PDF)"),
+}
+register(TEXTS)
+
+
+def render_html(st: Statement, lang: str = "zh") -> str:
+    """The statement as one self-contained HTML page."""
+    import telcare.channels.web.statement  # noqa: F401 - registers the web.st.* texts shared with the page
+
+    return render_document("statement.html", lang, st=st, printed_at=clock.now())
+
+
+def render_pdf(st: Statement, lang: str = "zh") -> bytes:
+    """The statement printed (A4, numbered pages, the items' header on every page)."""
+    return print_pdf(render_html(st, lang))

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import io
 from collections.abc import Sequence
+from xml.etree import ElementTree
 
 import matplotlib
 
@@ -28,6 +29,9 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Sour
 KEY_INDICATORS = ("CMP_RATE", "CMP_SLA", "SAT_SCORE", "SPAM_RATE", "ECH_SHARE", "RCH_SUCCESS")
 GOOD, BAD, GREY, INK = "#1a7f37", "#cf222e", "#8c959f", "#24292f"
 _NAMES = {p.code: p for p in PROVINCES}
+_SVG = "http://www.w3.org/2000/svg"
+ElementTree.register_namespace("", _SVG)
+ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 
 def place_name(province: str, lang: str) -> str:
@@ -159,11 +163,27 @@ def standards_chart(ov: Overview, lang: str) -> Figure:
 
 
 def svg(fig: Figure) -> str:
+    """The figure as an inline ``<svg>`` element that needs no inline style: the pages'
+    CSP (``style-src 'self'``) blocks ``<style>`` elements and ``style`` attributes, so
+    matplotlib's are turned into SVG presentation attributes (``fill="#fff"`` …)."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
-    text = buf.getvalue()
-    return text[text.index("<svg") :]
+    return without_inline_style(buf.getvalue())
+
+
+def without_inline_style(document: str) -> str:
+    """An SVG document's root element with its CSS moved into presentation attributes."""
+    root = ElementTree.fromstring(document.encode())
+    for parent in root.iter():
+        for child in [c for c in parent if c.tag in (f"{{{_SVG}}}style", f"{{{_SVG}}}metadata")]:
+            parent.remove(child)  # the style: matplotlib's stroke-linejoin/linecap defaults
+        style = parent.attrib.pop("style", None)
+        for declaration in (style or "").split(";"):
+            name, sep, value = declaration.partition(":")
+            if sep and name.strip() and name.strip() not in parent.attrib:
+                parent.set(name.strip(), value.strip())
+    return ElementTree.tostring(root, encoding="unicode")
 
 
 def png(fig: Figure, dpi: int = 100) -> bytes:

@@ -4,7 +4,6 @@ fonts-noto-cjk)."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import functools
 import io
@@ -191,7 +190,3 @@ def png(fig: Figure, dpi: int = 100) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
-
-
-def png_data_uri(fig: Figure) -> str:
-    return "data:image/png;base64," + base64.b64encode(png(fig)).decode()

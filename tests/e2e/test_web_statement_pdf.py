@@ -96,3 +96,32 @@ def test_a_bad_month_is_a_problem_not_a_crash(
 ) -> None:
     log_in(client, sqlite_db, ZH_USER)
     assert client.get(f"/hall/statement.pdf?month={month}").status_code == 422
+
+
+def test_statement_command(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``telcare report statement MSISDN`` writes the HTML and the PDF printed from it."""
+    from typer.testing import CliRunner
+
+    from telcare.channels.report_cli import app
+    from telcare.config import get_settings
+
+    accounts.charge(sqlite_db, ZH_USER, 250, idempotency_key="cli-1", reason="月租")
+    month = month_of(clock.now())
+    monkeypatch.setenv("TELCARE_DATABASE_URL", sqlite_db.url)
+    get_settings.cache_clear()
+    try:
+        out = tmp_path / "st.html"
+        res = CliRunner().invoke(app, ["statement", ZH_USER, "--month", month, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "月租" in out.read_text(encoding="utf-8")
+        pages = pdf_pages(out.with_suffix(".pdf"))
+        assert "月租" in "".join(pages) and "第 1 页，共 1 页" in pages[0]
+        bad = CliRunner().invoke(app, ["statement", ZH_USER, "--month", "2027-13"])
+        assert bad.exit_code != 0 and "2027-13" in bad.output
+        nobody = CliRunner().invoke(app, ["statement", "13512345678", "--out", str(out)])
+        assert nobody.exit_code != 0
+    finally:
+        monkeypatch.delenv("TELCARE_DATABASE_URL")
+        get_settings.cache_clear()

@@ -87,7 +87,7 @@ def statement_pdf(request: Request, db: Db, msisdn: Msisdn, month: Month = "") -
     return _pdf(st, lang_of(request))
 
 
-@router.get("/staff/statement.pdf", dependencies=[requires("line.view")])
+@router.get("/staff/statement.pdf", dependencies=[requires("console.view")])
 def staff_statement_pdf(
     request: Request, db: Db, who: Staff, msisdn: Line, month: Month = ""
 ) -> Response:

@@ -67,11 +67,12 @@ def sessions(browser: Browser, live_hall: Hall) -> dict[tuple[str, str], Storage
 
 
 def _context(
-    browser: Browser, live_hall: Hall, viewport: str, state: StorageState | None = None
-) -> Iterator[BrowserContext]:
+    browser: Browser, live_hall: Hall, viewport: str, lang: str = "zh",
+    state: StorageState | None = None,
+) -> Iterator[BrowserContext]:  # fmt: skip
     ctx = browser.new_context(
         base_url=live_hall.url, viewport=VIEWPORTS[viewport], storage_state=state,
-        is_mobile=viewport == "phone",
+        is_mobile=viewport == "phone", locale="en-US" if lang == "en" else "zh-CN",
     )  # fmt: skip
     ctx.set_default_timeout(10000)
     blocked: list[str] = []  # the pages must work under their CSP, as in conftest's context
@@ -102,7 +103,7 @@ def test_walk_the_hall(
     browser: Browser, live_hall: Hall, sessions: dict[tuple[str, str], StorageState],
     lang: str, viewport: str,
 ) -> None:  # fmt: skip
-    for ctx in _context(browser, live_hall, viewport, sessions[("hall", lang)]):
+    for ctx in _context(browser, live_hall, viewport, lang, sessions[("hall", lang)]):
         _walk(ctx, HALL, lang)
 
 
@@ -113,7 +114,7 @@ def test_walk_the_staff_console(
     lang: str, viewport: str,
 ) -> None:  # fmt: skip
     paths = ["/staff/", *(href for href, _key in CONSOLES)]
-    for ctx in _context(browser, live_hall, viewport, sessions[("staff", lang)]):
+    for ctx in _context(browser, live_hall, viewport, lang, sessions[("staff", lang)]):
         _walk(ctx, paths, lang)
 
 

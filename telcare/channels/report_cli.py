@@ -16,7 +16,8 @@ from telcare.config import get_settings
 from telcare.domain.months import month_of
 
 app = typer.Typer(
-    help="Reports: the monthly service-quality report and its demo activity.", no_args_is_help=True
+    help="Reports: the monthly service-quality report, its demo activity, a line's statement.",
+    no_args_is_help=True,
 )
 
 
@@ -36,7 +37,7 @@ def quality(
 ) -> None:
     """Write the service-quality report of a province (or HQ) for a month: HTML and PDF."""
 
-    from telcare.channels.quality_report import write_report
+    from telcare.channels.documents.quality import write_report
     from telcare.domain import quality as q
     from telcare.domain.provinces import HQ, PROVINCES
     from telcare.services.quality import overview
@@ -55,6 +56,40 @@ def quality(
     try:
         report = for_report(db, code, chosen)
         html_path, pdf_path = write_report(overview(db, code, chosen), out, lang, report)
+    finally:
+        db.dispose()
+    typer.echo(str(html_path))
+    typer.echo(str(pdf_path))
+
+
+@app.command()
+def statement(
+    msisdn: Annotated[str, typer.Argument(help="The line, e.g. 13800138000.")],
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM (default: last month).")] = "",
+    out: Annotated[Path, typer.Option(help="HTML file; the PDF is written next to it.")] = Path(
+        "statement.html"
+    ),
+    lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
+) -> None:
+    """Write a line's monthly statement: HTML and the PDF printed from it (the figures of
+    the business hall's statement page)."""
+    from datetime import timedelta
+
+    from telcare.channels.documents.statement import write_statement
+    from telcare.domain.errors import DomainError
+    from telcare.domain.messages import render
+    from telcare.services import cycle
+    from telcare.store.uow import Database
+
+    first = clock.local_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    chosen = month or month_of(first - timedelta(days=1))
+    db = Database(get_settings().database_url)
+    try:
+        try:
+            st = cycle.statement(db, msisdn, chosen)
+        except DomainError as err:
+            raise typer.BadParameter(render(err.key, lang, **err.params)) from err
+        html_path, pdf_path = write_statement(st, out, lang)
     finally:
         db.dispose()
     typer.echo(str(html_path))

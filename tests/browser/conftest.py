@@ -64,7 +64,7 @@ def live_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'telcare.db'}"
     db = Database(url)
     upgrade(url, db.engine)
-    seed_demo(db, subscribers=4)  # the three fixtures and one generated line (the chat test)
+    seed_demo(db, subscribers=7)  # three fixtures, one line for chat, two walked, one keyboard
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(db, demo=True), host="127.0.0.1", port=port, log_level="warning")
@@ -123,11 +123,16 @@ def log_in(live_hall: Hall) -> Callable[[Page, str], None]:
     """Log in through the login page, reading the code from the SMS outbox."""
 
     def run(page: Page, msisdn: str) -> None:
-        page.goto("/hall/login")
-        page.get_by_label(re.compile("手机号码|Mobile number")).fill(msisdn)
-        page.get_by_role("button", name=re.compile("获取验证码|Send me a code")).click()
-        page.get_by_label(re.compile("短信验证码|SMS code")).fill(live_hall.login_code(msisdn))
-        page.get_by_role("button", name=re.compile("^(登录|Log in)$")).click()
-        page.wait_for_url("**/hall/")
+        login_code_for(page, live_hall, msisdn)
 
     return run
+
+
+def login_code_for(page: Page, live_hall: Hall, msisdn: str) -> None:
+    """Log ``page`` in as ``msisdn`` through the login page (the code from the outbox)."""
+    page.goto("/hall/login")
+    page.get_by_label(re.compile("手机号码|Mobile number")).fill(msisdn)
+    page.get_by_role("button", name=re.compile("获取验证码|Send me a code")).click()
+    page.get_by_label(re.compile("短信验证码|SMS code")).fill(live_hall.login_code(msisdn))
+    page.get_by_role("button", name=re.compile("^(登录|Log in)$")).click()
+    page.wait_for_url("**/hall/")

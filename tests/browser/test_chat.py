@@ -16,6 +16,7 @@ from telcare import clock
 from telcare.demo.seed import FIXTURES
 from telcare.services.hashing import hash_secret
 from telcare.store.models import StaffUser, Subscriber
+from tests.browser.a11y import check_a11y
 from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser
@@ -55,6 +56,7 @@ def test_ask_the_bot_then_a_person_on_the_desk(
     page.get_by_label("输入消息").fill("人工")
     page.get_by_role("button", name="发送").click()
     expect(messages).to_contain_text("正在为您转接人工客服")
+    check_a11y(page, "chat")
 
     staff = browser.new_context(base_url=live_hall.url, locale="zh-CN")
     staff.set_default_timeout(5000)
@@ -68,6 +70,7 @@ def test_ask_the_bot_then_a_person_on_the_desk(
         desk.get_by_role("button", name="接入").first.click()
         expect(desk.locator("#chat-messages")).to_contain_text("怎么查流量")
         expect(desk.locator("aside")).to_contain_text(msisdn)
+        check_a11y(desk, "desk")
         desk.get_by_label("输入消息").fill("您好，我是客服小李，请问有什么可以帮您？")
         desk.get_by_role("button", name="发送").click()
         # live on the subscriber's page, without a reload

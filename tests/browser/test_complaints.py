@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from telcare.services.hashing import hash_secret
 from telcare.store.models import StaffUser
 from telcare.store.outbox import OutboxEvent
+from tests.browser.a11y import check_a11y
 from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,7 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
 ) -> None:
     log_in(page, SUBSCRIBER)
     page.goto("/hall/complaints")
+    check_a11y(page)
     page.get_by_label("投诉分类").select_option(label="计费 > 费用争议 > 流量费")
     page.get_by_label("投诉内容").fill("本月流量费比平时多了30元，请核查。")
     page.get_by_label(re.compile("^附件")).set_input_files(
@@ -48,6 +50,7 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
     page.goto("/hall/complaints")
     row = page.locator(f'#my-tickets tr[data-ticket="{ticket_id}"]')
     expect(row).to_contain_text("新建")
+    check_a11y(page, "filed")
 
     with live_hall.db.uow() as uow:  # the event a headquarters node would apply
         kinds = uow.session.scalars(
@@ -76,10 +79,12 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
         line = hq.locator(f'#queue tr[data-ticket="{ticket_id}"]')
         expect(line).to_contain_text("上海")
         expect(line).to_contain_text("剩余")  # SLA countdown
+        check_a11y(hq, "queue")
         line.get_by_role("link", name=ticket_id).click()
         expect(hq.locator("#details")).to_contain_text(SUBSCRIBER)
         expect(hq.locator("#description")).to_contain_text("多了30元")
         expect(hq.locator("#attachments")).to_contain_text("bill.txt")
         expect(hq.locator("#audit")).to_contain_text(SUBSCRIBER)
+        check_a11y(hq, "ticket")
     finally:
         staff.close()

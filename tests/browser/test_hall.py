@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from telcare.services import selfcare
+from tests.browser.a11y import check_a11y
 from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,7 @@ def test_log_in_order_a_charged_pack_with_confirmation_recharge_and_see_the_ledg
     msisdn = "13800138000"
     log_in(page, msisdn)
     expect(page.locator("#balance")).to_have_text("100.00元")
+    check_a11y(page, "overview")
     nav = page.get_by_role("navigation", name="主导航")
 
     nav.get_by_role("link", name="套餐与业务").click()
@@ -30,6 +32,7 @@ def test_log_in_order_a_charged_pack_with_confirmation_recharge_and_see_the_ledg
     panel = page.locator("#order-panel")
     expect(panel).to_contain_text("1.00元/月")
     expect(panel.get_by_role("button", name="确认订购")).to_be_visible()
+    check_a11y(page, "packages-confirm")
     assert selfcare.overview(live_hall.db, msisdn).balance_fen == 10000
     panel.get_by_role("button", name="取消").click()
     expect(page.locator("#flash")).to_contain_text("未扣费")
@@ -49,6 +52,7 @@ def test_log_in_order_a_charged_pack_with_confirmation_recharge_and_see_the_ledg
     page.get_by_label("充值卡密码").fill("123456")
     page.get_by_role("button", name="充值", exact=True).click()
     expect(page.locator("#flash")).to_contain_text("充值成功，金额50.00元，当前余额149.00元")
+    check_a11y(page, "recharged")
 
     nav.get_by_role("link", name="账单明细").click()
     rows = page.locator("#ledger-results tbody tr")
@@ -59,6 +63,7 @@ def test_log_in_order_a_charged_pack_with_confirmation_recharge_and_see_the_ledg
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("-1.00")
     expect(page).to_have_url(re.compile(r"kind=charge"))
+    check_a11y(page, "ledger-filtered")
 
 
 def test_english_subscriber_on_a_phone_sized_screen(
@@ -79,6 +84,7 @@ def test_english_subscriber_on_a_phone_sized_screen(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{path} scrolls sideways on a phone"
+            check_a11y(page)
         page.get_by_role("button", name="Switch to Chinese").click()
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         expect(page.get_by_role("heading", level=1)).to_have_text("账单明细")
@@ -92,3 +98,4 @@ def test_sms_simulator_page(page: Page) -> None:
     page.get_by_label("短信内容").fill("cxye")
     page.get_by_role("button", name="发送").click()
     expect(page.locator("#replies")).to_contain_text("您的账户余额为0.50元")
+    check_a11y(page)

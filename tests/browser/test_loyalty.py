@@ -14,6 +14,7 @@ from telcare.demo.seed import Fixture, _add_subscriber
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
 from telcare.services import selfcare
+from tests.browser.a11y import check_a11y
 from tests.browser.conftest import Hall
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,7 @@ def test_redeem_a_gift_to_another_province_follow_and_cancel(
     log_in(page, member)
     page.goto("/hall/points")
     expect(page.locator("#points")).to_have_text("3000")
+    check_a11y(page)
 
     # a delivery address in Hainan; the umbrella is stocked in Guangdong and Zhejiang only
     page.get_by_label("收货人").fill("赵敏")
@@ -58,6 +60,7 @@ def test_redeem_a_gift_to_another_province_follow_and_cancel(
     expect(panel).to_contain_text("600积分")
     expect(panel).to_contain_text("滨海大道1号")
     assert selfcare.overview(live_hall.db, member).points == 3000  # nothing spent yet
+    check_a11y(page, "redeem-confirm")
     panel.get_by_role("button", name="确认兑换").click()
 
     expect(page).to_have_url(f"{live_hall.url}/hall/points/orders")
@@ -67,6 +70,7 @@ def test_redeem_a_gift_to_another_province_follow_and_cancel(
     expect(order).to_contain_text("跨省配送")
     expect(order.locator(".timeline li")).to_have_count(1)
     assert selfcare.overview(live_hall.db, member).points == 2400
+    check_a11y(page, "orders")
 
     order.get_by_role("button", name="取消订单").click()
     expect(page.locator("#flash")).to_contain_text("600积分已退还")

@@ -8,6 +8,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.a11y import check_a11y
+
 PUBLIC = ("/", "/hall/login", "/staff/login", "/merchant", "/sp/login", "/partners/disclosed")
 
 
@@ -19,6 +21,7 @@ def test_public_pages_work_under_the_csp(page: Page) -> None:
         assert got is not None and got.ok, path
         assert "frame-ancestors 'none'" in got.headers["content-security-policy"]
         expect(page.locator("main")).to_be_visible()
+        check_a11y(page)
     page.goto("/hall/login")
     page.get_by_label(re.compile("手机号码|Mobile number")).fill("13512345678")  # no subscriber
     page.get_by_role("button", name=re.compile("获取验证码|Send me a code")).click()

@@ -1,9 +1,13 @@
-"""The quality report renders: HTML with inline charts, a PDF, Chinese glyphs (not boxes)."""
+"""The quality report renders: HTML with inline SVG charts, and the PDF printed from that
+HTML (WeasyPrint) with numbered pages, extractable Chinese, the same figures and tables
+whose header repeats on every page they span."""
 
 from __future__ import annotations
 
+import html
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +20,9 @@ from matplotlib.ft2font import FT2Font
 from PIL import Image
 from typer.testing import CliRunner
 
-from telcare.channels import quality_report as rep
+from telcare.channels.documents import charts
+from telcare.channels.documents import quality as rep
+from telcare.channels.documents.texts import tr
 from telcare.channels.report_cli import app
 from telcare.config import get_settings
 from telcare.services.quality import overview
@@ -34,11 +40,11 @@ def _ink(png: bytes, box: tuple[float, float, float, float] = (0, 0, 1, 1)) -> f
 
 
 def test_cjk_font_has_the_glyphs_of_the_report() -> None:
-    family = rep.cjk_font()
+    family = charts.cjk_font()
     assert family is not None, "install fonts-noto-cjk"
     path = font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
     charmap = FT2Font(path).get_charmap()
-    title = rep.tr("title", "zh", place="西藏", month=MONTH) + rep.tr("standards", "zh")
+    title = tr("title", "zh", place="西藏", month=MONTH) + tr("standards", "zh")
     assert all(ord(c) in charmap for c in title if not c.isascii())
 
 
@@ -51,13 +57,11 @@ def test_report_renders_with_charts_and_chinese_text(sqlite_db: Database, tmp_pa
     assert (
         "投诉24小时内首次响应" in page and "未达标" in page and "http" not in page.split("<svg")[0]
     )
+    assert "<thead>" in page and "counter(pages)" in page  # headers repeat, pages numbered
     assert pdf_path.read_bytes().startswith(b"%PDF") and pdf_path.stat().st_size > 10_000
-    first, trends, ranking, _table = rep.pdf_figures(ov)
-    cover = rep.png(first, dpi=50)
-    assert _ink(cover, (0.2, 0.0, 0.8, 0.08)) > 0.01  # the Chinese title has ink
-    assert _ink(cover, (0.0, 0.1, 1.0, 1.0)) > 0.3  # the standards tiles
-    assert _ink(rep.png(trends, dpi=50)) > 0.02  # lines, labels, axes
-    assert _ink(rep.png(ranking, dpi=50)) > 0.02
+    assert _ink(charts.png(charts.standards_chart(ov, "zh"), dpi=50), (0.0, 0.1, 1.0, 1.0)) > 0.3
+    assert _ink(charts.png(charts.trend_chart(ov, "zh"), dpi=50)) > 0.02  # lines, labels, axes
+    assert _ink(charts.png(charts.ranking_chart(ov, "CMP_RATE", "zh"), dpi=50)) > 0.02
     english = rep.render_html(ov, "en")
     assert "Service-quality report, Tibet, 2024-06" in english
 
@@ -72,11 +76,20 @@ def _poppler(tool: str) -> str:
     return path
 
 
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF, as pdftotext extracts it (form feeds split pages)."""
+    out = subprocess.run(
+        [_poppler("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    return out.split("\f")[:-1]
+
+
 def test_pdf_first_page_as_an_image_has_charts_and_chinese_glyphs(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
-    """The PDF itself, rasterised by poppler (not by matplotlib): ink where the title and
-    the standards tiles are, and the Chinese drawn from an embedded CJK font (not boxes)."""
+    """The PDF itself, rasterised by poppler: the first page has the title and the
+    standards chart, and the Chinese is drawn from an embedded CJK font (not boxes)."""
     pdftoppm, pdffonts = _poppler("pdftoppm"), _poppler("pdffonts")
     load(sqlite_db)
     _html, pdf_path = rep.write_report(overview(sqlite_db, "XZ", MONTH), tmp_path / "r.html")
@@ -88,13 +101,94 @@ def test_pdf_first_page_as_an_image_has_charts_and_chinese_glyphs(
     )  # fmt: skip
     png = prefix.with_suffix(".png").read_bytes()
     assert _ink(png) > 0.05, "the first page is blank"
-    assert _ink(png, (0.2, 0.0, 0.8, 0.08)) > 0.01  # the Chinese title
-    assert _ink(png, (0.0, 0.1, 1.0, 1.0)) > 0.3  # the standards tiles
+    assert _ink(png, (0.1, 0.0, 0.9, 0.12)) > 0.01  # the Chinese title
     fonts = subprocess.run(
         [pdffonts, "-f", "1", "-l", "1", str(pdf_path)],
         check=True, capture_output=True, text=True, timeout=60,
     ).stdout  # fmt: skip
     assert "CJK" in fonts, fonts  # glyphs from Noto Sans CJK, so no missing-glyph boxes
+
+
+def test_pdf_pages_are_numbered_and_its_chinese_is_text(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """Every page says "第 n 页，共 N 页"; the Chinese is extractable text, not pictures."""
+    load(sqlite_db)
+    _html, pdf_path = rep.write_report(overview(sqlite_db, "XZ", MONTH), tmp_path / "r.html")
+    pages = pdf_pages(pdf_path)
+    assert len(pages) >= 2
+    for n, text in enumerate(pages, start=1):
+        assert f"第 {n} 页，共 {len(pages)} 页" in text, text[-300:]
+    whole = "".join(pages)
+    assert "西藏2024-06服务质量报告" in whole and "八项基本服务标准" in whole
+    assert "投诉24小时内首次响应" in re.sub(r"\s+", "", whole)
+    _html, en_pdf = rep.write_report(
+        overview(sqlite_db, "XZ", MONTH), tmp_path / "en.html", lang="en"
+    )
+    en_pages = pdf_pages(en_pdf)
+    assert f"Page 1 of {len(en_pages)}" in en_pages[0]
+
+
+def test_html_and_pdf_show_the_same_figures(sqlite_db: Database, tmp_path: Path) -> None:
+    """Each indicator's figures in the HTML table are in the PDF's indicator rows."""
+    load(sqlite_db)
+    html_path, pdf_path = rep.write_report(overview(sqlite_db, "XZ", MONTH), tmp_path / "r.html")
+    page = html_path.read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-indicator="(\w+)">(.*?)</tr>', page, re.S)
+    assert len(rows) >= 10
+    pdf_lines = [re.sub(r"\s+", " ", ln) for ln in "".join(pdf_pages(pdf_path)).splitlines()]
+    for code, row in rows:
+        figures = re.findall(r'data-figure="\w+">([^<]*)<', row)
+        line = next((ln for ln in pdf_lines if ln.strip().startswith(code + " ")), None)
+        assert line is not None, code
+        for figure in figures:
+            assert html.unescape(figure) in line, (code, figure, line)
+
+
+def test_a_long_table_breaks_across_pages_with_its_header_repeated(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """Sixty improvement actions fill more than a page: the table's header is printed
+    again at the top of every page it continues on."""
+    from datetime import UTC, date, datetime
+
+    from telcare.services.quality.actions import ActionsReport, ActionView
+
+    load(sqlite_db)
+    ov = overview(sqlite_db, "XZ", MONTH)
+    many = [
+        ActionView(
+            id=i,
+            source="standard",
+            source_ref=f"standard:S{i}",
+            province="XZ",
+            month=MONTH,
+            indicator="CMP_RATE",
+            title=f"整改事项{i}",
+            department="客户服务部",
+            owner="张三",
+            plan="",
+            due_on=date(2024, 8, 1),
+            status="open",
+            evidence="",
+            verification={},
+            escalation=0,
+            escalated_to="",
+            meeting_id=None,
+            incident_id=None,
+            created_at=datetime(2024, 7, 1, tzinfo=UTC),
+            closed_at=None,
+        )
+        for i in range(1, 61)
+    ]
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(rep.render_pdf(ov, "zh", ActionsReport(open=many, closed=[])))
+    pages = pdf_pages(pdf)
+    spanned = [p for p in pages if re.search(r"整改事项\d+", p)]
+    assert len(spanned) >= 2, "sixty actions fit on one page?"
+    for text in spanned:
+        assert re.search(r"#\s+指标\s+责任部门 / 责任人\s+完成时限\s+状态", text), text[:400]
+    assert all(f"整改事项{i}" in "".join(spanned) for i in range(1, 61))
 
 
 def test_report_command(
@@ -145,10 +239,9 @@ def test_the_next_report_lists_the_action_a_missed_standard_opened(
     july = overview(sqlite_db, "XZ", "2024-07")
     page = rep.render_html(july, "en", report)
     assert "Open (" in page and f'data-action="{s1.id}"' in page
-    pages = rep.pdf_figures(july, "en", report)
-    assert len(pages) == len(rep.pdf_figures(july, "en")) + 1  # a page of actions
-    for fig in pages:
-        rep.plt.close(fig)
+    pdf = tmp_path / "july.pdf"
+    pdf.write_bytes(rep.render_pdf(july, "en", report))
+    assert re.search(rf"\b{s1.id}\s+XZ 2024-06", "".join(pdf_pages(pdf)))  # the printed row
 
 
 def rep_hq():  # type: ignore[no-untyped-def]

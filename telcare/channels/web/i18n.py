@@ -13,6 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.lang_switch": ("English", "中文"),
     "web.lang_label": ("切换到英文", "Switch to Chinese"),
     "web.nav": ("主导航", "Main"),
+    "web.skip": ("跳到正文", "Skip to the content"),
     "web.nav_overview": ("我的账户", "My account"),
     "web.nav_packages": ("套餐与业务", "Packages"),
     "web.nav_recharge": ("充值", "Recharge"),

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from telcare import __version__
+from telcare.channels.documents.printing import TEMPLATES as DOCUMENT_TEMPLATES
 from telcare.channels.web import i18n
 from telcare.channels.web.banner import balance_banner
 from telcare.channels.web.security import csrf_token, current_msisdn, lang_of, new_form_key
@@ -23,7 +24,8 @@ from telcare.domain.provinces import PROVINCES
 from telcare.domain.subscriptions import OPERATOR_TZ
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+# The printed documents' template parts (parts/…) are shared with the pages that show them.
+templates = Jinja2Templates(directory=[HERE / "templates", DOCUMENT_TEMPLATES])
 _PROVINCE = {p.code: p for p in PROVINCES}
 
 

@@ -29,8 +29,6 @@ KEY_INDICATORS = ("CMP_RATE", "CMP_SLA", "SAT_SCORE", "SPAM_RATE", "ECH_SHARE", 
 GOOD, BAD, GREY, INK = "#1a7f37", "#cf222e", "#8c959f", "#24292f"
 _NAMES = {p.code: p for p in PROVINCES}
 _SVG = "http://www.w3.org/2000/svg"
-ElementTree.register_namespace("", _SVG)
-ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 
 def place_name(province: str, lang: str) -> str:
@@ -173,6 +171,10 @@ def svg(fig: Figure) -> str:
 
 def without_inline_style(document: str) -> str:
     """An SVG document's root element with its CSS moved into presentation attributes."""
+    # Registered on each call: another library (WeasyPrint's parser) may have mapped the
+    # SVG namespace to a prefix since, and ``<ns0:svg>`` is not drawn inside HTML.
+    ElementTree.register_namespace("", _SVG)
+    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     root = ElementTree.fromstring(document.encode())
     for parent in root.iter():
         for child in [c for c in parent if c.tag in (f"{{{_SVG}}}style", f"{{{_SVG}}}metadata")]:

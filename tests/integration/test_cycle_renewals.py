@@ -84,6 +84,44 @@ def test_new_year_renews_each_product_once(cdb: Database) -> None:
     ledger_matches(cdb)
 
 
+def test_a_covered_line_posted_as_a_set_reads_like_one_decided_alone(cdb: Database) -> None:
+    """BJ's balance covers both fees, so the set path posts them: base plan first, each
+    entry with the balance after it, the reference and reason the per-line path writes."""
+    cycle.renew_month(cdb, "2027-01")
+    with cdb.read() as uow:
+        s = uow.session
+        rows = s.execute(
+            select(m.LedgerEntry, m.Subscription.product_code)
+            .join(m.Account, m.Account.id == m.LedgerEntry.account_id)
+            .join(m.Subscriber, m.Subscriber.id == m.Account.subscriber_id)
+            .join(
+                m.Subscription,
+                m.LedgerEntry.reference
+                == "renewal:" + func.cast(m.Subscription.id, m.String) + ":2027-01",
+            )
+            .where(m.Subscriber.msisdn == BJ)
+            .order_by(m.LedgerEntry.id)
+        ).all()
+        got = [
+            (code, e.kind, e.amount_fen, e.balance_after_fen, e.reason.split()[:2])
+            for e, code in rows
+        ]
+        assert got == [
+            ("QQT88", "charge", -8800, 1100, ["月租", "QQT88"]),
+            ("G3YH", "charge", -100, 1000, ["月租", "G3YH"]),
+        ]
+        outcomes = s.execute(
+            select(Renewal.product_code, Renewal.outcome, Renewal.fee_fen)
+            .join(m.Subscriber, m.Subscriber.id == Renewal.subscriber_id)
+            .where(m.Subscriber.msisdn == BJ)
+            .order_by(Renewal.product_code)
+        ).all()
+        assert [tuple(o) for o in outcomes] == [
+            ("G3YH", "charged", 100),
+            ("QQT88", "charged", 8800),
+        ]
+
+
 def test_an_addon_the_balance_cannot_cover_lapses_with_an_sms(cdb: Database) -> None:
     cycle.renew_month(cdb, "2027-01")
     with cdb.read() as uow:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from time_machine import TimeMachineFixture
 
 from telcare.services import accounts, cycle, orders, selfcare
-from telcare.services.cycle import renewals
+from telcare.services.cycle import covered, renewals
 from telcare.store import models as m
 from telcare.store.cycle_models import Renewal
 from telcare.store.uow import Database
@@ -176,25 +176,33 @@ def test_a_month_not_begun_is_refused(cdb: Database) -> None:
         cycle.renew_month(cdb, "2027-02")
 
 
+@pytest.mark.parametrize(
+    ("path", "dies_on"),
+    [(covered, "renew_covered"), (renewals, "_renew_lines")],
+    ids=["set-path", "per-line-path"],
+)
 def test_a_run_killed_mid_batch_resumes_without_charging_twice(
-    cdb: Database, monkeypatch: pytest.MonkeyPatch
+    cdb: Database, monkeypatch: pytest.MonkeyPatch, path: object, dies_on: str
 ) -> None:
-    real = renewals._renew_lines
+    """Killed after a batch's postings, before its commit: in the set path (BJ's and
+    GD's lines, covered) on its third batch, or in the per-line path (SH's)."""
+    real = getattr(path, dies_on)
     calls = {"n": 0}
+    fatal = 3 if dies_on == "renew_covered" else 1
 
-    def dies_on_the_third_batch(*args: object, **kwargs: object) -> None:
+    def dies(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
-        if calls["n"] == 3:
-            real(*args, **kwargs)  # type: ignore[arg-type]
+        done = real(*args, **kwargs)
+        if calls["n"] == fatal:
             raise RuntimeError("killed mid-batch")  # after the postings, before the commit
-        real(*args, **kwargs)  # type: ignore[arg-type]
+        return done
 
-    monkeypatch.setattr(renewals, "_renew_lines", dies_on_the_third_batch)
+    monkeypatch.setattr(path, dies_on, dies)
     with pytest.raises(RuntimeError):
         cycle.renew_month(cdb, "2027-01", batch=1)
     with cdb.read() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Renewal)) > 0
-    monkeypatch.setattr(renewals, "_renew_lines", real)
+    monkeypatch.setattr(path, dies_on, real)
     cycle.renew_month(cdb, "2027-01", batch=1)
     assert balance(cdb, BJ) == 1000 and balance(cdb, GD) == 900 and balance(cdb, SH) == 50
     with cdb.read() as uow:

@@ -12,10 +12,11 @@ a per-connection scratch table. The other lines go through the per-line path.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     MetaData,
     Select,
@@ -47,13 +48,14 @@ _scratch = Table(
     Column("name_zh", String(200), nullable=False),
     Column("fee_fen", BigInteger, nullable=False),
     Column("balance_after_fen", BigInteger, nullable=False),
+    Column("covered", Boolean, nullable=False),
     prefixes=["TEMPORARY"],
 )
 _CREATE = text(
     "CREATE TEMPORARY TABLE IF NOT EXISTS renewal_batch ("
     "subscription_id BIGINT PRIMARY KEY, subscriber_id BIGINT NOT NULL, "
     "account_id BIGINT NOT NULL, code VARCHAR(20) NOT NULL, name_zh VARCHAR(200) NOT NULL, "
-    "fee_fen BIGINT NOT NULL, balance_after_fen BIGINT NOT NULL)"
+    "fee_fen BIGINT NOT NULL, balance_after_fen BIGINT NOT NULL, covered BOOLEAN NOT NULL)"
 )
 _LEDGER = ["account_id", "kind", "amount_fen", "balance_after_fen", "reason", "reference"]
 _RENEWAL = ["subscription_id", "month", "subscriber_id", "product_code", "outcome", "fee_fen"]
@@ -77,11 +79,18 @@ def due_columns() -> list[Any]:
     ]
 
 
-def renew_covered(
-    s: Session, pending: Select[Any], month: str, now: datetime
-) -> tuple[int, int, int]:
+class Covered(NamedTuple):
+    """What the set path did in a batch, and how many due subscriptions it left."""
+
+    charged: int
+    free: int
+    fee_fen: int
+    left: int
+
+
+def renew_covered(s: Session, pending: Select[Any], month: str, now: datetime) -> Covered:
     """Renew the covered lines among ``pending`` (the batch's due subscriptions, with
-    :func:`due_columns`); return (charged, free, fee_fen). The accounts must be locked."""
+    :func:`due_columns`). The accounts must be locked."""
     s.execute(_CREATE)
     s.execute(_scratch.delete())
     due = pending.cte("due")
@@ -95,14 +104,9 @@ def renew_covered(
         *(due.c[c] for c in ("subscription_id", "subscriber_id", "account_id", "code", "name_zh")),
         due.c.fee_fen,
         (due.c.balance_fen - paid_so_far).label("balance_after_fen"),
-        (due.c.balance_fen - owed).label("left_fen"),
-    ).subquery("lines")
-    names = [c.name for c in _scratch.c]
-    s.execute(
-        _scratch.insert().from_select(
-            names, select(*(lines.c[n] for n in names)).where(lines.c.left_fen > 0)
-        )
+        (due.c.balance_fen - owed > 0).label("covered"),
     )
+    s.execute(_scratch.insert().from_select([c.name for c in _scratch.c], lines))
     t = _scratch.c
     reason = literal("月租 ") + t.code + literal(" ") + t.name_zh + literal(f" {month}")
     s.execute(
@@ -116,7 +120,7 @@ def renew_covered(
                 func.substr(reason, 1, 200),
                 literal("renewal:") + cast(t.subscription_id, String) + literal(f":{month}"),
                 literal(now, m.LedgerEntry.__table__.c.created_at.type),
-            ).where(t.fee_fen > 0),
+            ).where(t.covered, t.fee_fen > 0),
         )
     )
     s.execute(
@@ -130,11 +134,12 @@ def renew_covered(
                 case((t.fee_fen > 0, Outcome.CHARGED.value), else_=Outcome.FREE.value),
                 t.fee_fen,
                 literal(now, Renewal.__table__.c.created_at.type),
-            ),
+            ).where(t.covered),
         )
     )
     totals = (
         select(t.account_id, func.sum(t.fee_fen).label("total"))
+        .where(t.covered)
         .group_by(t.account_id)
         .having(func.sum(t.fee_fen) > 0)
         .subquery("totals")
@@ -148,9 +153,10 @@ def renew_covered(
     )
     row = s.execute(
         select(
-            func.count().filter(t.fee_fen > 0),
-            func.count().filter(t.fee_fen <= 0),
-            func.coalesce(func.sum(t.fee_fen), 0),
+            func.count().filter(t.covered, t.fee_fen > 0),
+            func.count().filter(t.covered, t.fee_fen <= 0),
+            func.coalesce(func.sum(t.fee_fen).filter(t.covered), 0),
+            func.count().filter(~t.covered),
         )
     ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    return Covered(int(row[0]), int(row[1]), int(row[2]), int(row[3]))

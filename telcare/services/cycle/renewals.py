@@ -37,7 +37,7 @@ from telcare.store import models as m
 from telcare.store.cycle_models import Renewal
 from telcare.store.uow import Database
 
-BATCH_LINES = 2000
+BATCH_LINES = 10_000
 
 
 @dataclass(slots=True)
@@ -126,15 +126,16 @@ def renew_month(
                 m.Subscription.subscriber_id > after, m.Subscription.subscriber_id <= ids[-1]
             )
             _lock_range(s, after, ids[-1])
-            charged, free, fee_fen = covered.renew_covered(
+            done = covered.renew_covered(
                 s, _due(covered.due_columns(), month, start, in_batch), month, now
             )
-            run.charged += charged
-            run.free += free
-            run.fee_fen += fee_fen
-            run.by_outcome["charged"] = run.by_outcome.get("charged", 0) + charged
-            run.by_outcome["free"] = run.by_outcome.get("free", 0) + free
-            _renew_lines(s, in_batch, month, start, now, run)
+            run.charged += done.charged
+            run.free += done.free
+            run.fee_fen += done.fee_fen
+            run.by_outcome["charged"] = run.by_outcome.get("charged", 0) + done.charged
+            run.by_outcome["free"] = run.by_outcome.get("free", 0) + done.free
+            if done.left:
+                _renew_lines(s, in_batch, month, start, now, run)
             run.lines += len(ids)
             uow.commit()
         after = ids[-1]

@@ -29,6 +29,8 @@ CHUNK = 50_000
 
 def _build(url: str, lines: int) -> None:
     """N lines with accounts and subscriptions, written in chunks of plain rows."""
+    from sqlalchemy import text
+
     from telcare.demo.seed import seed_reference
     from telcare.domain.catalog import BASE_PLAN_FOR_BRAND, Brand
     from telcare.store import bulk
@@ -103,6 +105,8 @@ def _build(url: str, lines: int) -> None:
                     )
             bulk.insert_rows(s, m.Subscription, subs)
             uow.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))  # as autovacuum would have, on tables this size
     db.dispose()
 
 

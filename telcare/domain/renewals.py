@@ -90,6 +90,14 @@ def decide(line: list[Due], balance_fen: int) -> list[Decision]:
     return out
 
 
+def covers(balance_fen: int, fees_fen: list[int]) -> bool:
+    """Whether a line's balance stays above zero after every fee of its renewals.
+
+    Then :func:`decide` charges every fee in full and no barring follows, whatever
+    the order: the cycle may post such lines as a set, without a decision per line."""
+    return balance_fen - sum(f for f in fees_fen if f > 0) > 0
+
+
 def first_month_fee(price_fen: int, terms: FirstMonth, starts_at: datetime) -> int:
     """The fee of the month a subscription starts in: the full fee, or prorated by the
     days left in that month (the start day included), rounded half up to the fen."""

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from time_machine import TimeMachineFixture
 
 from telcare.services import accounts, cycle, orders, selfcare
-from telcare.services.cycle import renewals
+from telcare.services.cycle import covered, renewals
 from telcare.store import models as m
 from telcare.store.cycle_models import Renewal
 from telcare.store.uow import Database
@@ -84,6 +84,44 @@ def test_new_year_renews_each_product_once(cdb: Database) -> None:
     ledger_matches(cdb)
 
 
+def test_a_covered_line_posted_as_a_set_reads_like_one_decided_alone(cdb: Database) -> None:
+    """BJ's balance covers both fees, so the set path posts them: base plan first, each
+    entry with the balance after it, the reference and reason the per-line path writes."""
+    cycle.renew_month(cdb, "2027-01")
+    with cdb.read() as uow:
+        s = uow.session
+        rows = s.execute(
+            select(m.LedgerEntry, m.Subscription.product_code)
+            .join(m.Account, m.Account.id == m.LedgerEntry.account_id)
+            .join(m.Subscriber, m.Subscriber.id == m.Account.subscriber_id)
+            .join(
+                m.Subscription,
+                m.LedgerEntry.reference
+                == "renewal:" + func.cast(m.Subscription.id, m.String) + ":2027-01",
+            )
+            .where(m.Subscriber.msisdn == BJ)
+            .order_by(m.LedgerEntry.id)
+        ).all()
+        got = [
+            (code, e.kind, e.amount_fen, e.balance_after_fen, e.reason.split()[:2])
+            for e, code in rows
+        ]
+        assert got == [
+            ("QQT88", "charge", -8800, 1100, ["月租", "QQT88"]),
+            ("G3YH", "charge", -100, 1000, ["月租", "G3YH"]),
+        ]
+        outcomes = s.execute(
+            select(Renewal.product_code, Renewal.outcome, Renewal.fee_fen)
+            .join(m.Subscriber, m.Subscriber.id == Renewal.subscriber_id)
+            .where(m.Subscriber.msisdn == BJ)
+            .order_by(Renewal.product_code)
+        ).all()
+        assert [tuple(o) for o in outcomes] == [
+            ("G3YH", "charged", 100),
+            ("QQT88", "charged", 8800),
+        ]
+
+
 def test_an_addon_the_balance_cannot_cover_lapses_with_an_sms(cdb: Database) -> None:
     cycle.renew_month(cdb, "2027-01")
     with cdb.read() as uow:
@@ -138,25 +176,33 @@ def test_a_month_not_begun_is_refused(cdb: Database) -> None:
         cycle.renew_month(cdb, "2027-02")
 
 
+@pytest.mark.parametrize(
+    ("path", "dies_on"),
+    [(covered, "renew_covered"), (renewals, "_renew_lines")],
+    ids=["set-path", "per-line-path"],
+)
 def test_a_run_killed_mid_batch_resumes_without_charging_twice(
-    cdb: Database, monkeypatch: pytest.MonkeyPatch
+    cdb: Database, monkeypatch: pytest.MonkeyPatch, path: object, dies_on: str
 ) -> None:
-    real = renewals._renew_lines
+    """Killed after a batch's postings, before its commit: in the set path (BJ's and
+    GD's lines, covered) on its third batch, or in the per-line path (SH's)."""
+    real = getattr(path, dies_on)
     calls = {"n": 0}
+    fatal = 3 if dies_on == "renew_covered" else 1
 
-    def dies_on_the_third_batch(*args: object, **kwargs: object) -> None:
+    def dies(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
-        if calls["n"] == 3:
-            real(*args, **kwargs)  # type: ignore[arg-type]
+        done = real(*args, **kwargs)
+        if calls["n"] == fatal:
             raise RuntimeError("killed mid-batch")  # after the postings, before the commit
-        real(*args, **kwargs)  # type: ignore[arg-type]
+        return done
 
-    monkeypatch.setattr(renewals, "_renew_lines", dies_on_the_third_batch)
+    monkeypatch.setattr(path, dies_on, dies)
     with pytest.raises(RuntimeError):
         cycle.renew_month(cdb, "2027-01", batch=1)
     with cdb.read() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Renewal)) > 0
-    monkeypatch.setattr(renewals, "_renew_lines", real)
+    monkeypatch.setattr(path, dies_on, real)
     cycle.renew_month(cdb, "2027-01", batch=1)
     assert balance(cdb, BJ) == 1000 and balance(cdb, GD) == 900 and balance(cdb, SH) == 50
     with cdb.read() as uow:

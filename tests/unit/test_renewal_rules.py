@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from telcare.domain import renewals as rules
 from telcare.domain.catalog import FirstMonth, Period, ProductKind
@@ -98,3 +100,31 @@ def test_first_month_fee(price: int, terms: FirstMonth, starts: datetime, fee: i
 def test_prorated_rounds_half_up() -> None:
     # the last day of a 30-day month: 45 / 30 = 1.5 -> 2
     assert rules.first_month_fee(45, FirstMonth.PRORATED, datetime(2026, 11, 30, tzinfo=BJ)) == 2
+
+
+_dues = st.lists(
+    st.builds(
+        Due,
+        subscription_id=st.integers(1, 10_000),
+        kind=st.sampled_from(list(ProductKind)),
+        price_fen=st.integers(0, 50_000),
+        charged=st.booleans(),
+    ),
+    max_size=6,
+    unique_by=lambda d: d.subscription_id,
+)
+
+
+@given(line=_dues, balance=st.integers(-10_000, 200_000))
+def test_a_covered_line_is_charged_in_full(line: list[Due], balance: int) -> None:
+    """The set-based path of the cycle relies on this: where `covers` holds, `decide`
+    charges every fee, nothing lapses and the balance stays above zero."""
+    fees = [d.price_fen if d.charged else 0 for d in line]
+    decided = rules.decide(line, balance)
+    charged = sum(d.fee_fen for d in decided)
+    if rules.covers(balance, fees):
+        assert all(d.outcome is not Outcome.LAPSED for d in decided)
+        assert charged == sum(fees)
+        assert balance - charged > 0
+    else:
+        assert balance - sum(fees) <= 0

@@ -30,13 +30,14 @@ from telcare.domain.messages import render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.reminders import release_time
 from telcare.services import accounts
+from telcare.services.cycle import covered
 from telcare.services.notify import Notice, queue_many
 from telcare.store import bulk
 from telcare.store import models as m
 from telcare.store.cycle_models import Renewal
 from telcare.store.uow import Database
 
-BATCH_LINES = 2000
+BATCH_LINES = 10_000
 
 
 @dataclass(slots=True)
@@ -121,7 +122,21 @@ def renew_month(
             )
             if not ids:
                 break
-            _renew_lines(s, ids, month, start, now, run)
+            in_batch = and_(
+                m.Subscription.subscriber_id > after, m.Subscription.subscriber_id <= ids[-1]
+            )
+            _lock_range(s, after, ids[-1])
+            done = covered.renew_covered(
+                s, _due(covered.due_columns(), month, start, in_batch), month, now
+            )
+            run.charged += done.charged
+            run.free += done.free
+            run.fee_fen += done.fee_fen
+            run.by_outcome["charged"] = run.by_outcome.get("charged", 0) + done.charged
+            run.by_outcome["free"] = run.by_outcome.get("free", 0) + done.free
+            if done.left:
+                _renew_lines(s, in_batch, month, start, now, run)
+            run.lines += len(ids)
             uow.commit()
         after = ids[-1]
         if beat is not None:
@@ -129,12 +144,39 @@ def renew_month(
     return run
 
 
+def _due(
+    columns: list[Any], month: str, start: datetime, in_batch: ColumnElement[bool]
+) -> Select[Any]:
+    """The batch's subscriptions due for renewal, with their line and account."""
+    return (
+        _joined(select(*columns))
+        .join(m.Account, m.Account.subscriber_id == m.Subscriber.id)
+        .where(*_pending(month, start), in_batch)
+    )
+
+
+def _lock_range(s: Session, after: int, last: int) -> None:
+    """Lock the accounts of the batch's lines (in id order, as every bulk poster does)."""
+    s.execute(
+        select(m.Account.id)
+        .where(m.Account.subscriber_id > after, m.Account.subscriber_id <= last)
+        .order_by(m.Account.id)
+        .with_for_update()
+    ).all()
+
+
 def _renew_lines(
-    s: Session, ids: list[int], month: str, start: datetime, now: datetime, run: RenewalRun
+    s: Session,
+    in_batch: ColumnElement[bool],
+    month: str,
+    start: datetime,
+    now: datetime,
+    run: RenewalRun,
 ) -> None:
+    """The lines the set path left (their fees reach the balance): one decision each."""
     rows = s.execute(
-        _joined(
-            select(
+        _due(
+            [
                 m.Subscription.id,
                 m.Subscription.subscriber_id,
                 m.Subscription.state,
@@ -150,11 +192,11 @@ def _renew_lines(
                 m.Subscriber.msisdn,
                 m.Subscriber.language,
                 m.Account.id.label("account_id"),
-            )
-        )
-        .join(m.Account, m.Account.subscriber_id == m.Subscriber.id)
-        .where(*_pending(month, start), m.Subscription.subscriber_id.in_(ids))
-        .order_by(m.Subscription.subscriber_id, m.Subscription.id)
+            ],
+            month,
+            start,
+            in_batch,
+        ).order_by(m.Subscription.subscriber_id, m.Subscription.id)
     ).all()
     lines: dict[int, list[rules.Due]] = defaultdict(list)
     info = {}
@@ -216,7 +258,6 @@ def _renew_lines(
                 notices.append(
                     Notice(r.msisdn, text, f"lapsed:{r.id}:{month}", not_before=release_time(now))
                 )
-    run.lines += len(lines)
     barred = accounts.post_bulk(s, postings, allow_negative=True)
     run.barred += len(barred)
     by_account = {

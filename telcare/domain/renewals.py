@@ -91,7 +91,8 @@ def decide(line: list[Due], balance_fen: int) -> list[Decision]:
 
 
 def covers(balance_fen: int, fees_fen: list[int]) -> bool:
-    """Whether a line's balance stays above zero after every fee of its renewals.
+    """Whether a line's spendable balance (:func:`telcare.domain.ledger.available`) stays
+    above zero after every fee of its renewals.
 
     Then :func:`decide` charges every fee in full and no barring follows, whatever
     the order: the cycle may post such lines as a set, without a decision per line."""

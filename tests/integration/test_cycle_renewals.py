@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from telcare.services import accounts, cycle, orders, selfcare
 from telcare.services.cycle import covered, renewals
 from telcare.store import models as m
 from telcare.store.cycle_models import Renewal
+from telcare.store.tmf_models import BalanceReservation
 from telcare.store.uow import Database
 from tests.conftest import BACKENDS, Templates, db_at
 
@@ -120,6 +121,34 @@ def test_a_covered_line_posted_as_a_set_reads_like_one_decided_alone(cdb: Databa
             ("G3YH", "charged", 100),
             ("QQT88", "charged", 8800),
         ]
+
+
+def test_a_live_reservation_is_not_spent_by_the_renewals(cdb: Database) -> None:
+    """BJ holds 10.50 of its 99.00 for online charging: the base plan (88.00) is posted,
+    and the add-on (1.00) lapses, as the per-line rule says, because only 0.50 is left."""
+    with cdb.uow() as uow:
+        sub = uow.session.scalars(select(m.Subscriber).where(m.Subscriber.msisdn == BJ)).one()
+        uow.session.add(
+            BalanceReservation(
+                subscriber_id=sub.id,
+                amount_fen=1050,
+                status="created",
+                reason="ocs",
+                created_by="test",
+                created_at=NEW_YEAR,
+                expires_at=NEW_YEAR + timedelta(hours=1),
+                updated_at=NEW_YEAR,
+            )
+        )
+        uow.commit()
+    cycle.renew_month(cdb, "2027-01")
+    assert balance(cdb, BJ) == 9900 - 8800
+    with cdb.read() as uow:
+        outcome = uow.session.scalar(
+            select(Renewal.outcome).where(Renewal.product_code == "G3YH", Renewal.fee_fen == 0)
+        )
+    assert outcome == "lapsed"
+    ledger_matches(cdb)
 
 
 def test_an_addon_the_balance_cannot_cover_lapses_with_an_sms(cdb: Database) -> None:

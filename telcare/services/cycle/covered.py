@@ -1,7 +1,7 @@
 """The renewals of covered lines, posted as a set (a few statements per batch).
 
-A line whose balance stays above zero after every fee it owes is charged in full,
-nothing lapses and no barring follows (:func:`telcare.domain.renewals.covers`, a
+A line whose spendable balance (less its live reservations) stays above zero after
+every fee it owes is charged in full, nothing lapses and no barring follows (:func:`telcare.domain.renewals.covers`, a
 property of :func:`~telcare.domain.renewals.decide` checked by a property test). Such
 lines — nearly all of them on the 1st — need no decision in Python: their fees,
 ledger entries (with the running balance after each, base plans first), ``renewal``
@@ -37,6 +37,7 @@ from telcare.domain.ledger import EntryKind
 from telcare.domain.renewals import Outcome
 from telcare.store import models as m
 from telcare.store.cycle_models import Renewal
+from telcare.store.tmf_models import BalanceReservation
 
 _scratch = Table(
     "renewal_batch",
@@ -61,8 +62,20 @@ _LEDGER = ["account_id", "kind", "amount_fen", "balance_after_fen", "reason", "r
 _RENEWAL = ["subscription_id", "month", "subscriber_id", "product_code", "outcome", "fee_fen"]
 
 
-def due_columns() -> list[Any]:
-    """The columns :func:`renew_covered` needs of the batch's due subscriptions."""
+def due_columns(now: datetime) -> list[Any]:
+    """The columns :func:`renew_covered` needs of the batch's due subscriptions; the
+    balance is what the line may spend at ``now`` (less its live reservations, as
+    :func:`telcare.domain.ledger.available`)."""
+    r = BalanceReservation
+    held = (
+        select(func.coalesce(func.sum(r.amount_fen), 0))
+        .where(
+            r.subscriber_id == m.Subscription.subscriber_id,
+            r.status == "created",
+            r.expires_at > now,
+        )
+        .scalar_subquery()
+    )
     fee = case(
         (and_(m.Product.charged.is_(True), m.Product.price_fen > 0), m.Product.price_fen),
         else_=0,
@@ -72,6 +85,7 @@ def due_columns() -> list[Any]:
         m.Subscription.subscriber_id,
         m.Account.id.label("account_id"),
         m.Account.balance_fen,
+        (m.Account.balance_fen - held).label("spendable_fen"),
         m.Product.code,
         m.Product.name_zh,
         fee.label("fee_fen"),
@@ -104,7 +118,7 @@ def renew_covered(s: Session, pending: Select[Any], month: str, now: datetime) -
         *(due.c[c] for c in ("subscription_id", "subscriber_id", "account_id", "code", "name_zh")),
         due.c.fee_fen,
         (due.c.balance_fen - paid_so_far).label("balance_after_fen"),
-        (due.c.balance_fen - owed > 0).label("covered"),
+        (due.c.spendable_fen - owed > 0).label("covered"),
     )
     s.execute(_scratch.insert().from_select([c.name for c in _scratch.c], lines))
     t = _scratch.c

@@ -127,7 +127,7 @@ def renew_month(
             )
             _lock_range(s, after, ids[-1])
             done = covered.renew_covered(
-                s, _due(covered.due_columns(), month, start, in_batch), month, now
+                s, _due(covered.due_columns(now), month, start, in_batch), month, now
             )
             run.charged += done.charged
             run.free += done.free

@@ -37,26 +37,46 @@ def queue(
     request: Request,
     db: Db,
     who: Staff,
-    status: Annotated[str, Query(max_length=12)] = "",
-    category: Annotated[str, Query(max_length=40)] = "",
-    severity: Annotated[str, Query(max_length=10)] = "",
-    queue: Annotated[str, Query(max_length=10)] = "",
-    province: Annotated[str, Query(max_length=2)] = "",
-    breached: Annotated[str, Query(max_length=1)] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    severity: str = "",
+    queue: str = "",
+    province: str = "",
+    breached: str = "",
+    page_no: Annotated[str, Query(alias="page")] = "1",
 ) -> Response:
-    """Tickets of the staff member's province (all provinces at HQ), most urgent first."""
+    """Tickets of the staff member's province (all provinces at HQ): open first, nearest
+    deadline first; a filter that is not one of the choices is said next to its field."""
     now = clock.now()
-    flt = svc.TicketFilter(
-        province=province or None,
-        status=status or None,
-        category=category or None,
-        severity=severity or None,
-        queue=queue or None,
-        overdue_at=now if breached else None,
-    )
-    result = svc.list_tickets(db, who, flt, offset=(page_no - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     tax = svc.taxonomy(db)
+    choices = {
+        "status": {s.value for s in dc.Status},
+        "severity": {s.value for s in dc.Severity},
+        "queue": {x.value for x in dc.Queue},
+        "category": {c.code for c in tax.categories},
+        "province": {p.code for p in PROVINCES} if who.is_headquarters else {who.province},
+    }
+    asked = {"status": status, "category": category, "severity": severity, "queue": queue,
+             "province": province}  # fmt: skip
+    errors = {k: "web.cmp.bad_filter" for k, v in asked.items() if v and v not in choices[k]}
+    number = int(page_no) if page_no.isdigit() and 1 <= int(page_no) <= 10_000 else None
+    if number is None:
+        errors["page"] = "web.cmp.bad_filter"
+    if len(q) > 40:
+        errors["q"] = "web.cmp.bad_filter"
+    ok = {k: v for k, v in asked.items() if k not in errors}
+    page_no_ = number or 1
+    flt = svc.TicketFilter(
+        province=ok.get("province") or None,
+        status=ok.get("status") or None,
+        category=ok.get("category") or None,
+        severity=ok.get("severity") or None,
+        queue=ok.get("queue") or None,
+        overdue_at=now if breached else None,
+        search=q.strip() if "q" not in errors else None,
+    )
+    result = svc.list_tickets(db, who, flt, offset=(page_no_ - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return page(
         request,
         "complaints/queue.html",
@@ -65,23 +85,18 @@ def queue(
             "staff": who,
             "result": result,
             "clocks": svc.countdowns(db, result.items, now),
-            "filters": {
-                "status": status,
-                "category": category,
-                "severity": severity,
-                "queue": queue,
-                "province": province,
-                "breached": breached,
-            },
+            "filters": {**asked, "breached": "1" if breached else "", "q": q[:40]},
+            "errors": errors,
             "statuses": [s.value for s in dc.Status],
             "severities": [s.value for s in dc.Severity],
-            "queues": [q.value for q in dc.Queue],
+            "queues": [x.value for x in dc.Queue],
             "categories": [(c.code, tax.path(c.code)) for c in tax.categories],
             "leaves": [(c.code, tax.path(c.code)) for c in tax.leaves()],
             "provinces": PROVINCES if who.is_headquarters else (),
-            "page_no": page_no,
+            "page_no": page_no_,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
         },
+        status=422 if errors else 200,
     )
 
 

@@ -60,12 +60,23 @@ register(
         "web.quality.previous": ("上月", "Last month"),
         "web.quality.change": ("环比", "Change"),
         "web.quality.rank": ("排名", "Rank"),
-        "web.quality.pass": ("达标", "pass"),
-        "web.quality.fail": ("未达标", "fail"),
+        "web.quality.pass": ("达标", "Met"),
+        "web.quality.fail": ("未达标", "Missed"),
         "web.quality.no_data_outcome": ("无数据", "no data"),
         "web.quality.dim.channel": ("渠道", "channel"),
         "web.quality.dim.product": ("产品", "product"),
         "web.quality.dim.sp": ("SP", "SP"),
+        "web.quality.standard": ("服务标准", "Standard"),
+        "web.quality.outcome": ("达标情况", "Met?"),
+        "web.quality.cases": ("达标/计入", "Met / counted"),
+        "web.quality.met_of": ("{n} / {d}", "{n} of {d}"),
+        "web.quality.indicator": ("指标", "Indicator"),
+        "web.quality.national": ("全国", "National"),
+        "web.quality.windows_note": (
+            "只计入时限已到的事项：仍在时限内的投诉、举报和礼品订单既不算达标也不算未达标。",
+            "Only cases whose window has closed count: a complaint, report or gift order "
+            "still inside its window is neither met nor missed.",
+        ),
     }
 )
 

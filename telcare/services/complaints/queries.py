@@ -114,9 +114,7 @@ def list_tickets(
         return Page([_view(s, t) for t in rows], total)
 
 
-_CLOSED_LAST = case(
-    (cm.Ticket.status.in_([st.value for st in dc.OPEN_STATES]), 0), else_=1
-)
+_CLOSED_LAST = case((cm.Ticket.status.in_([st.value for st in dc.OPEN_STATES]), 0), else_=1)
 
 
 def _matches(text: str) -> Any:

@@ -206,9 +206,10 @@ def _pts_delivery_7d(p: Period) -> Spec:
     cancelled or returned ones never delivered, are not counted."""
     e = ly.DeliveryEvent.__table__
     joined = O.outerjoin(e, and_(e.c.order_id == O.c.id, e.c.state == "delivered"))
-    on_time = and_(e.c.created_at.is_not(None), hours_between(O.c.created_at, e.c.created_at) <= 7 * 24)
-    undelivered_open = and_(e.c.created_at.is_(None), O.c.state.not_in(("cancelled", "returned")))
-    decided = or_(e.c.created_at.is_not(None), and_(undelivered_open, p.closed(O.c.created_at, 7 * 24)))
+    delivered = e.c.created_at.is_not(None)
+    on_time = and_(delivered, hours_between(O.c.created_at, e.c.created_at) <= 7 * 24)
+    waiting = and_(e.c.created_at.is_(None), O.c.state.not_in(("cancelled", "returned")))
+    decided = or_(delivered, and_(waiting, p.closed(O.c.created_at, 7 * 24)))
     return Spec(
         joined,
         O.c.province_code,

@@ -44,6 +44,7 @@ def ticket(request: Request, db: Db, who: Staff, ticket_id: str) -> Response:
             return " > ".join(c.name(lang) for c in tax.path(code))
         except DomainError:
             return code
+
     return page(
         request,
         "complaints/ticket.html",

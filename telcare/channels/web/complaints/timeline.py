@@ -134,7 +134,8 @@ def _change(name: str, old: Any, new: Any, lang: str, category: Callable[[str], 
     if new is None or new == "":
         return render("web.cmp.change.cleared", lang, field=field)
     if old is None or old == "":
-        return render("web.cmp.change.set", lang, field=field, new=_value(name, new, lang, category))
+        shown = _value(name, new, lang, category)
+        return render("web.cmp.change.set", lang, field=field, new=shown)
     return render(
         "web.cmp.change",
         lang,
@@ -169,15 +170,14 @@ def timeline(
         details = []
         if row.action not in ("note", "attach", "escalate"):
             for name, pair in (row.changes or {}).items():
-                old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+                old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
                 if name == "status" and row.action in {a.value for a in dc.Action}:
                     continue  # the headline says it
                 text = _change(name, old, new, lang, category)
                 if text:
                     details.append(text)
-        out.append(
-            Event(row.at, actor_name(row.actor, lang), _headline(row, channel, lang), tuple(details))
-        )
+        who, what = actor_name(row.actor, lang), _headline(row, channel, lang)
+        out.append(Event(row.at, who, what, tuple(details)))
     return out
 
 

@@ -140,7 +140,7 @@ register(
         "web.cmp.replies": ("回复与备注", "Replies and notes"),
         "web.cmp.no_replies": ("暂无回复。", "No replies yet."),
         "web.cmp.add_reply": ("添加回复或备注", "Add a reply or note"),
-        "web.cmp.summary_label": ("标题", "Title"),
+        "web.cmp.summary_label": ("标题：{title}", "Title: {title}"),
         "web.cmp.sort_note": (
             "未办结的投诉在前，按解决时限由近到远排列；已解决和已关闭的在后。",
             "Open tickets first, nearest deadline first; resolved and closed tickets last.",

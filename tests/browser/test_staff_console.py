@@ -57,12 +57,12 @@ def ticket_id(live_hall: Hall) -> str:
     return _ticket(live_hall)
 
 
-def _sign_in(page: Page, lang: str) -> None:
+def _sign_in(page: Page, lang: str, user: str = "bj-agent") -> None:
     page.goto("/staff/login")
     if lang == "en":
         page.locator("form.lang button").click()
         page.wait_for_url("**/staff/login")
-    page.locator("#username").fill("bj-agent")
+    page.locator("#username").fill(user)
     page.locator("#password").fill("pw-browser")
     page.locator("form[action='/staff/login'] button[type=submit]").click()
     page.wait_for_url("**/staff/")
@@ -137,3 +137,36 @@ def test_console_menu_queue_and_ticket(
     finally:
         ctx.close()
     assert not violations, violations
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_quality_dashboard_charts_stay_in_their_cards(
+    browser: Browser, live_hall: Hall, ticket_id: str, size: str
+) -> None:
+    ctx = browser.new_context(base_url=live_hall.url, locale="zh-CN", viewport=SIZES[size])
+    ctx.set_default_timeout(5000)
+    refused: list[str] = []
+    ctx.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page = ctx.new_page()
+    try:
+        _sign_in(page, "zh", "hq-admin")
+        expect(page.locator("#console-menu a[href='/staff/logins/']")).to_have_count(1)
+        page.locator("#console-menu").get_by_role("link", name="服务质量管理").click()
+        page.wait_for_url("**/staff/quality/")
+        card = page.locator("section.card", has=page.locator("#trend-chart")).bounding_box()
+        image = page.locator("#trend-chart img")
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")  # drawn, in colour
+        chart = image.bounding_box()
+        assert card and chart and chart["x"] + chart["width"] <= card["x"] + card["width"] + 1
+        table_card = page.locator("section.card", has=page.locator("#indicators"))
+        box, table = table_card.bounding_box(), page.locator("#indicators").bounding_box()
+        assert box and table and table["width"] >= 0.85 * box["width"]  # not a third of it
+        expect(page.locator("#standards")).to_contain_text("无数据")
+        missed = page.locator("#indicators span.missed").first
+        if missed.count():
+            expect(missed).to_contain_text("未达标")
+            assert missed.evaluate("e => getComputedStyle(e).color") != "rgb(29, 39, 51)"
+        page.screenshot(path=SHOTS / f"staff-quality-zh-{size}.png", full_page=True)
+    finally:
+        ctx.close()
+    assert not refused, refused  # inline SVG's styles were refused: every shape went black

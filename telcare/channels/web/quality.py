@@ -11,19 +11,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup
 
 from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.guards import requires
-from telcare.channels.quality_report import place_name, ranking_chart, svg, trend_chart
+from telcare.channels.quality_report import place_name, ranking_chart, trend_chart
+from telcare.channels.web.charts import chart_img
 from telcare.channels.web.render import page
 from telcare.channels.web.security import lang_of, require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.inputs import check_month
-from telcare.domain.messages import register
+from telcare.domain.messages import register, render
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services import quality as qs
@@ -119,7 +119,7 @@ def console(
             "provinces": [HQ, *qs.PROVINCE_CODES] if who.is_headquarters else [who.province],
             "fmt": qs.fmt_value,
             "by_code": q.BY_CODE,
-            "trend": Markup(svg(trend_chart(ov, lang))),
+            "trend": chart_img(trend_chart(ov, lang), render("web.quality.trend", lang)),
         },
     )
 
@@ -139,6 +139,10 @@ def indicator(
     if ind is None:
         raise HTTPException(404)
     place, chosen, lang = _scope(who, province), _month(month), lang_of(request)
+
+    def t(key: str) -> str:
+        return render(key, lang)
+
     ov = qs.overview(db, place, chosen)
     row = next(r for r in ov.rows if r.indicator.code == ind.code)
     breakdowns: dict[str, list[q.Figure]] = {}
@@ -158,8 +162,12 @@ def indicator(
             "row": row,
             "place": place_name(place, lang),
             "fmt": qs.fmt_value,
-            "trend": Markup(svg(trend_chart(ov, lang, [ind.code]))),
-            "ranking": Markup(svg(ranking_chart(ov, ind.code, lang))),
+            "trend": chart_img(
+                trend_chart(ov, lang, [ind.code]), render("web.quality.trend", lang)
+            ),
+            "ranking": chart_img(
+                ranking_chart(ov, ind.code, lang), render("web.quality.ranking", lang)
+            ),
             "breakdowns": breakdowns,
             "columns": columns,
             "records": records,

@@ -253,3 +253,17 @@ def test_spam_platform_shows_statuses_and_channels_in_words(
     assert " clear " not in senders and "正常" in senders
     en = text(staff(client, "hq-admin", "en").get("/staff/antispam/", headers=HTML).text)
     assert "SMS · clear" in en
+
+
+def test_quality_filters_outside_the_choices_are_said_next_to_the_field(
+    client: TestClient,
+) -> None:
+    hq = staff(client, "hq-admin")
+    for query, field in (({"province": "ZZZ"}, "province"), ({"month": "2026-13"}, "month"),
+                         ({"province": "x" * 30}, "province")):  # fmt: skip
+        page = hq.get("/staff/quality/", params=query, headers=HTML)
+        assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+        assert f'<p class="field-error" id="q-{field}-error">' in page.text, query
+        assert 'id="standards"' in page.text  # the dashboard, with the default choice
+    one = hq.get("/staff/quality/indicator/CMP_RATE", params={"province": "ZZ"}, headers=HTML)
+    assert one.status_code == 422 and 'id="q-province-error"' in one.text

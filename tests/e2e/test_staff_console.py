@@ -267,3 +267,25 @@ def test_quality_filters_outside_the_choices_are_said_next_to_the_field(
         assert 'id="standards"' in page.text  # the dashboard, with the default choice
     one = hq.get("/staff/quality/indicator/CMP_RATE", params={"province": "ZZ"}, headers=HTML)
     assert one.status_code == 422 and 'id="q-province-error"' in one.text
+
+
+def test_filing_for_a_caller_with_a_bad_field_is_the_page_with_the_message_by_it(
+    client: TestClient, db: Database
+) -> None:
+    agent = staff(client, "bj-agent")
+    html = agent.get("/staff/complaints/", headers=HTML).text
+    key = re.search(r'name="key" value="([^"]+)"', html)
+    assert key
+    data = {"csrf_token": token(html), "key": key.group(1), "msisdn": "123",
+            "category": "BIL", "severity": "huge", "description": ""}  # fmt: skip
+    bad = agent.post("/staff/complaints/new", data=data, headers=HTML)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    for field in ("msisdn", "category", "severity", "description"):
+        assert f'id="c-{field}-error"' in bad.text, field
+    assert '<details class="card" id="file-for-caller" open>' in bad.text
+    assert 'value="123"' in bad.text  # what was typed is kept
+    assert svc.list_tickets(db, HQ).total == 0
+    good = {**data, "msisdn": ZH_USER, "category": "NET.COV.INDOOR", "severity": "normal",
+            "description": "来电反映家里没信号"}  # fmt: skip
+    filed = agent.post("/staff/complaints/new", data=good, headers=HTML)
+    assert filed.url.path.startswith("/staff/complaints/t/BJ-")

@@ -146,6 +146,9 @@ register(
             "Open tickets first, nearest deadline first; resolved and closed tickets last.",
         ),
         "web.cmp.bad_filter": ("筛选条件无效：{field}", "Not a valid filter: {field}"),
+        "web.cmp.choose_leaf": ("请从列表中选择。", "Choose one from the list."),
+        "web.cmp.need_text": ("请填写投诉内容。", "Say what happened."),
+        "web.cmp.too_long": ("最多{n}个字。", "At most {n} characters."),
     }
 )
 

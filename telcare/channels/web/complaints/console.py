@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,14 +16,15 @@ from telcare.channels.web.complaints.common import (
     Db,
     Staff,
     _context,
-    _error,
     _node,
     _ticket_url,
 )
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import FormKey
+from telcare.channels.web.security import FormKey, lang_of
 from telcare.domain import complaints as dc
 from telcare.domain.errors import DomainError
+from telcare.domain.messages import render
+from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import PROVINCES
 from telcare.services import complaints as svc
 
@@ -48,6 +49,26 @@ def queue(
 ) -> Response:
     """Tickets of the staff member's province (all provinces at HQ): open first, nearest
     deadline first; a filter that is not one of the choices is said next to its field."""
+    return _queue_page(
+        request, db, who, q, status, category, severity, queue, province, breached, page_no
+    )
+
+
+def _queue_page(
+    request: Request,
+    db: Db,
+    who: Staff,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    severity: str = "",
+    queue: str = "",
+    province: str = "",
+    breached: str = "",
+    page_no: str = "1",
+    caller: dict[str, Any] | None = None,
+) -> Response:
+    """The queue page; ``caller``: the file-for-a-caller form sent back with its errors."""
     now = clock.now()
     tax = svc.taxonomy(db)
     choices = {
@@ -95,8 +116,9 @@ def queue(
             "provinces": PROVINCES if who.is_headquarters else (),
             "page_no": page_no_,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
+            "caller": caller or {"form": {}, "errors": {}},
         },
-        status=422 if errors else 200,
+        status=422 if errors or caller else 200,
     )
 
 
@@ -105,22 +127,47 @@ def file_for_caller(
     request: Request,
     db: Db,
     who: Staff,
-    msisdn: Annotated[str, Form(max_length=20)],
-    category: Annotated[str, Form(max_length=40)],
     key: FormKey,
-    severity: Annotated[str, Form(pattern="^(low|normal|high|critical)$")] = "normal",
-    summary: Annotated[str, Form(max_length=dc.MAX_SUMMARY)] = "",
-    description: Annotated[str, Form(max_length=dc.MAX_TEXT)] = "",
+    msisdn: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    severity: Annotated[str, Form()] = "normal",
+    summary: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
 ) -> Response:
-    """A 10086 agent files a complaint for a caller (once per form key)."""
+    """A 10086 agent files a complaint for a caller (once per form key); a field that is
+    wrong is said next to it on the queue page, the form open and what was typed kept."""
+    lang = lang_of(request)
+    form = {
+        "msisdn": msisdn[:20],
+        "category": category[:40],
+        "severity": severity[:10],
+        "summary": summary[: dc.MAX_SUMMARY],
+        "description": description[: dc.MAX_TEXT],
+    }
+    errors: dict[str, str] = {}
     try:
-        ticket_id, _replayed = svc.file_ticket_once(
-            db, who, key=key, node=_node(), category=category, summary=summary,
-            description=description, channel="console", msisdn=msisdn, severity=severity,
-        )  # fmt: skip
+        normalise_msisdn(msisdn)
     except DomainError as err:
-        _error(request, err)
-        return redirect(CONSOLE + "/")
+        errors["msisdn"] = render(err.key, lang, **err.params)
+    leaves = {c.code for c in svc.taxonomy(db).leaves()}
+    if category not in leaves:
+        errors["category"] = render("web.cmp.choose_leaf", lang)
+    if severity not in {s.value for s in dc.Severity}:
+        errors["severity"] = render("web.cmp.choose_leaf", lang)
+    if not description.strip() or len(description) > dc.MAX_TEXT:
+        errors["description"] = render("web.cmp.need_text", lang)
+    if len(summary) > dc.MAX_SUMMARY:
+        errors["summary"] = render("web.cmp.too_long", lang, n=dc.MAX_SUMMARY)
+    if not errors:
+        try:
+            ticket_id, _replayed = svc.file_ticket_once(
+                db, who, key=key, node=_node(), category=category, summary=summary,
+                description=description, channel="console", msisdn=msisdn, severity=severity,
+            )  # fmt: skip
+        except DomainError as err:
+            errors["form"] = render(err.key, lang, **err.params)
+    if errors:
+        return _queue_page(request, db, who, caller={"form": form, "errors": errors})
     if ticket_id is None:
         flash(request, "ok", "web.cmp.in_flight")
         return redirect(CONSOLE + "/")

@@ -72,7 +72,7 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
         hq.get_by_label("用户名").fill("hq-admin")
         hq.get_by_label("密码").fill("pw-browser")
         hq.get_by_role("button", name="登录").click()
-        hq.get_by_role("link", name="投诉处理工作台").click()
+        hq.locator("#console-menu").get_by_role("link", name="投诉处理工作台").click()
         expect(hq.get_by_role("heading", level=1)).to_have_text("全国视图（总部）")
         hq.get_by_label("省份").select_option("SH")
         hq.get_by_role("button", name="筛选").click()
@@ -84,7 +84,7 @@ def test_file_on_the_hall_and_see_it_in_the_hq_console(
         expect(hq.locator("#details")).to_contain_text(SUBSCRIBER)
         expect(hq.locator("#description")).to_contain_text("多了30元")
         expect(hq.locator("#attachments")).to_contain_text("bill.txt")
-        expect(hq.locator("#audit")).to_contain_text(SUBSCRIBER)
+        expect(hq.locator("#timeline")).to_contain_text(f"客户 {SUBSCRIBER}")
         check_a11y(hq, "ticket")
     finally:
         staff.close()

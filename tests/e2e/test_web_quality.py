@@ -41,7 +41,7 @@ def test_headquarters_sees_the_nation_and_drills_down(app_db: Database) -> None:
     assert "/staff/quality/" in client.get("/staff/", headers=HTML).text
     home = client.get(f"/staff/quality/?month={MONTH}", headers=HTML)
     assert home.status_code == 200
-    assert "八项基本服务标准" in home.text and "<svg" in home.text
+    assert "八项基本服务标准" in home.text and "data:image/svg+xml;base64," in home.text
     assert 'data-code="CMP_RATE"' in home.text and "8,333.3" in home.text  # 5 × 10,000 / 6
     xz = client.get(f"/staff/quality/indicator/CMP_RATE?province=XZ&month={MONTH}", headers=HTML)
     assert xz.status_code == 200

@@ -19,9 +19,9 @@ EXPECTED: dict[tuple[str, str, str], float | None] = {
     ("CMP_RATE", "XZ", PREV): 1 * 10_000 / 4,  # T6
     ("CMP_RATE", "BJ", MONTH): None,  # no subscribers in 2024: no base, no data
     ("CMP_MAJOR", "BJ", MONTH): 0.0,  # nothing counted is a real zero
-    ("CMP_SLA", "XZ", MONTH): 50.0,  # resolved in June: T1 on time, T2 late
+    ("CMP_SLA", "XZ", MONTH): 25.0,  # T1 on time, T2 late, T3 and T4 open past due (#20)
     ("CMP_SLA", "QH", MONTH): 100.0,
-    ("CMP_SLA", "HQ", MONTH): 2 / 3 * 100,
+    ("CMP_SLA", "HQ", MONTH): 2 / 5 * 100,
     ("CMP_SLA", "BJ", MONTH): None,  # nothing resolved: no data
     ("CMP_RESOLVE_HOURS", "XZ", MONTH): (24 + 72) / 2,
     ("CMP_RESOLVE_HOURS", "QH", MONTH): 24.0,

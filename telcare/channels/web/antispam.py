@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from telcare.channels.api.deps import get_db
 from telcare.channels.guards import requires
-from telcare.channels.quality_report import cjk_font, plt, svg
+from telcare.channels.quality_report import cjk_font, plt
+from telcare.channels.web.charts import chart_img
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
 from telcare.domain.access import Principal
@@ -126,7 +127,7 @@ def bar_chart(
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_yticks([])
     fig.tight_layout()
-    return Markup(svg(fig))
+    return chart_img(fig, title)
 
 
 # --- subscriber: quarantine box and rules ----------------------------------------------

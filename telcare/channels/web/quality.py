@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup
 
 from telcare import clock
 from telcare.channels.api.deps import get_db
+from telcare.channels.api.problems import wants_page
 from telcare.channels.guards import requires
-from telcare.channels.quality_report import place_name, ranking_chart, svg, trend_chart
+from telcare.channels.quality_report import place_name, ranking_chart, trend_chart
+from telcare.channels.web.charts import chart_img
 from telcare.channels.web.render import page
 from telcare.channels.web.security import lang_of, require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
+from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_month
-from telcare.domain.messages import register
+from telcare.domain.messages import register, render
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services import quality as qs
@@ -60,12 +62,24 @@ register(
         "web.quality.previous": ("上月", "Last month"),
         "web.quality.change": ("环比", "Change"),
         "web.quality.rank": ("排名", "Rank"),
-        "web.quality.pass": ("达标", "pass"),
-        "web.quality.fail": ("未达标", "fail"),
+        "web.quality.pass": ("达标", "Met"),
+        "web.quality.fail": ("未达标", "Missed"),
         "web.quality.no_data_outcome": ("无数据", "no data"),
         "web.quality.dim.channel": ("渠道", "channel"),
         "web.quality.dim.product": ("产品", "product"),
         "web.quality.dim.sp": ("SP", "SP"),
+        "web.quality.standard": ("服务标准", "Standard"),
+        "web.quality.outcome": ("达标情况", "Met?"),
+        "web.quality.cases": ("达标/计入", "Met / counted"),
+        "web.quality.met_of": ("{n} / {d}", "{n} of {d}"),
+        "web.quality.indicator": ("指标", "Indicator"),
+        "web.quality.national": ("全国", "National"),
+        "web.quality.bad_province": ("请从列表中选择省份。", "Choose a province from the list."),
+        "web.quality.windows_note": (
+            "只计入时限已到的事项：仍在时限内的投诉、举报和礼品订单既不算达标也不算未达标。",
+            "Only cases whose window has closed count: a complaint, report or gift order "
+            "still inside its window is neither met nor missed.",
+        ),
     }
 )
 
@@ -89,15 +103,42 @@ def _month(month: str | None) -> str:
     return chosen
 
 
+def _choices(
+    request: Request, who: Principal, province: str | None, month: str | None
+) -> tuple[str, str, dict[str, str]]:
+    """The province and month shown, and a message per field that was not one of the
+    choices: a browser gets the page with the default there and the message next to the
+    field; any other client the error (404, or a 422 problem)."""
+    lang = lang_of(request)
+    browser = wants_page(request.url.path, request.headers.get("accept", ""))
+    errors: dict[str, str] = {}
+    try:
+        place = _scope(who, province[:3] if province else None)
+    except HTTPException as exc:
+        if exc.status_code == 403 or not browser:
+            raise
+        errors["province"] = render("web.quality.bad_province", lang)
+        place = _scope(who, None)
+    try:
+        chosen = _month((month or "")[:10] or None)
+    except DomainError as err:
+        if not browser:
+            raise
+        errors["month"] = render(err.key, lang, **err.params)
+        chosen = _month(None)
+    return place, chosen, errors
+
+
 @router.get("/", response_class=HTMLResponse, dependencies=[requires("quality.view")])
 def console(
     request: Request,
     db: Db,
     who: Staff,
-    province: Annotated[str | None, Query(max_length=2)] = None,
-    month: Annotated[str | None, Query(max_length=7)] = None,
+    province: str | None = None,
+    month: str | None = None,
 ) -> Response:
-    place, chosen, lang = _scope(who, province), _month(month), lang_of(request)
+    lang = lang_of(request)
+    place, chosen, errors = _choices(request, who, province, month)
     ov = qs.overview(db, place, chosen)
     return page(
         request,
@@ -108,8 +149,10 @@ def console(
             "provinces": [HQ, *qs.PROVINCE_CODES] if who.is_headquarters else [who.province],
             "fmt": qs.fmt_value,
             "by_code": q.BY_CODE,
-            "trend": Markup(svg(trend_chart(ov, lang))),
+            "trend": chart_img(trend_chart(ov, lang), render("web.quality.trend", lang)),
+            "errors": errors,
         },
+        status=422 if errors else 200,
     )
 
 
@@ -121,13 +164,18 @@ def indicator(
     db: Db,
     who: Staff,
     code: str,
-    province: Annotated[str | None, Query(max_length=2)] = None,
-    month: Annotated[str | None, Query(max_length=7)] = None,
+    province: str | None = None,
+    month: str | None = None,
 ) -> Response:
     ind = q.BY_CODE.get(code.upper())
     if ind is None:
         raise HTTPException(404)
-    place, chosen, lang = _scope(who, province), _month(month), lang_of(request)
+    lang = lang_of(request)
+    place, chosen, errors = _choices(request, who, province, month)
+
+    def t(key: str) -> str:
+        return render(key, lang)
+
     ov = qs.overview(db, place, chosen)
     row = next(r for r in ov.rows if r.indicator.code == ind.code)
     breakdowns: dict[str, list[q.Figure]] = {}
@@ -147,10 +195,16 @@ def indicator(
             "row": row,
             "place": place_name(place, lang),
             "fmt": qs.fmt_value,
-            "trend": Markup(svg(trend_chart(ov, lang, [ind.code]))),
-            "ranking": Markup(svg(ranking_chart(ov, ind.code, lang))),
+            "trend": chart_img(
+                trend_chart(ov, lang, [ind.code]), render("web.quality.trend", lang)
+            ),
+            "ranking": chart_img(
+                ranking_chart(ov, ind.code, lang), render("web.quality.ranking", lang)
+            ),
             "breakdowns": breakdowns,
             "columns": columns,
             "records": records,
+            "errors": errors,
         },
+        status=422 if errors else 200,
     )

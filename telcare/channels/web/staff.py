@@ -8,14 +8,19 @@ scoped by their province (headquarters sees every province).
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import iter_route_contexts
 
 from telcare.channels.api.deps import client_address, get_db
-from telcare.channels.guards import public, requires
-from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.guard_marks import declaration
+from telcare.channels.guards import caller, public, requires
+from telcare.channels.web import codes as codes  # the code() of the console templates
+from telcare.channels.web.render import flash, page, redirect, templates
 from telcare.channels.web.security import (
     current_staff,
     lang_of,
@@ -24,9 +29,10 @@ from telcare.channels.web.security import (
     require_csrf,
     require_staff,
 )
-from telcare.domain.access import Principal
+from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import register
+from telcare.domain.roles import allowed
 from telcare.services import auth
 from telcare.store.uow import Database
 
@@ -46,8 +52,91 @@ register(
         "web.staff.console": ("员工工作台", "Staff console"),
         "web.staff.signed_in_as": ("{user}（{province}，{role}）", "{user} ({province}, {role})"),
         "web.staff.console.antispam": ("垃圾短信举报平台", "Spam reporting platform"),
+        "web.staff.console_title": ("客户服务与质量管理工作台", "Staff console"),
+        "web.staff.menu": ("工作台菜单", "Console menu"),
+        "web.staff.role.admin": ("管理员", "administrator"),
+        "web.staff.role.agent": ("坐席", "agent"),
+        "web.staff.hq": ("总部", "Headquarters"),
     }
 )
+
+
+ORDER = (
+    "/staff/complaints/", "/staff/quality/", "/staff/antispam/", "/staff/loyalty",
+    "/staff/partners/", "/staff/surveys/", "/staff/club/", "/staff/chat/", "/staff/van/",
+    "/staff/jobs/", "/staff/logins/",
+)  # fmt: skip
+"""The order of the menu (who sees a section is the matrix's answer, never this list)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    """One console section in the menu: its path, title key, and whether the page is in it."""
+
+    href: str
+    key: str
+    current: bool
+    exact: bool
+
+
+def _route_action(dependant: Dependant) -> str | None:
+    """The role-matrix action a route (or one of its sub-dependencies) declares."""
+    for dep in dependant.dependencies:
+        found = declaration(dep.call)
+        if found is not None and found[0] == "action":
+            return found[1]
+        nested = _route_action(dep)
+        if nested is not None:
+            return nested
+    return None
+
+
+def section_actions(app: FastAPI) -> dict[str, str | None]:
+    """Each console section's action, read from the GET route that serves its path (so the
+    menu asks :data:`telcare.domain.roles.MATRIX`, never a list of its own); cached."""
+    cached: dict[str, str | None] | None = getattr(app.state, "console_actions", None)
+    if cached is None:
+        routes = {
+            r.path: r.dependant
+            for r in iter_route_contexts(app.routes)
+            if "GET" in (getattr(r, "methods", None) or ()) and getattr(r, "dependant", None)
+        }
+        cached = {
+            href: (_route_action(routes[href]) if href in routes else None)
+            for href, _key in CONSOLES
+        }
+        app.state.console_actions = cached
+    return cached
+
+
+def console_menu(request: Request) -> list[MenuItem]:
+    """The sections the signed-in member of staff may open, the current one marked."""
+    who = caller(request)
+    if who is None or who.kind is not Kind.STAFF:
+        return []
+    actions = section_actions(request.app)
+    path = request.url.path
+    mine = sorted(
+        (
+            (href, key)
+            for href, key in CONSOLES
+            if (action := actions.get(href)) is not None and allowed(who, action)
+        ),
+        key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER),
+    )
+    here = max((h for h, _ in mine if path.startswith(h)), key=len, default=None)
+    return [MenuItem(h, k, h == here, h == path) for h, k in mine]
+
+
+def staff_badge(request: Request) -> dict[str, Any] | None:
+    """Who is signed in, for the console header (None: nobody from staff)."""
+    who = caller(request)
+    if who is None or who.kind is not Kind.STAFF:
+        return None
+    return {"user": who.subject, "province": who.province, "role": who.role}
+
+
+templates.env.globals.update(console_menu=console_menu, staff_badge=staff_badge)
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[public("staff login")])
@@ -83,4 +172,4 @@ def logout(request: Request) -> Response:
 
 @router.get("/", response_class=HTMLResponse, dependencies=[requires("console.view")])
 def console(request: Request, who: Annotated[Principal, Depends(require_staff)]) -> Response:
-    return page(request, "staff/index.html", {"staff": who, "consoles": CONSOLES})
+    return page(request, "staff/index.html", {"staff": who})

@@ -81,6 +81,7 @@ class Countdown:
     respond_left: timedelta | None
     resolve_left: timedelta
     breached: bool
+    business: bool = False  # counted in working hours (the SLA rule's business_hours)
 
 
 def countdowns(
@@ -104,5 +105,5 @@ def countdowns(
             respond = None if t.responded_at else sla.remaining(d, t.respond_by, now)
             resolve = sla.remaining(d, t.resolve_by, now)
             late = resolve < ZERO or (respond is not None and respond < ZERO)
-            out[t.id] = Countdown(respond, resolve, late)
+            out[t.id] = Countdown(respond, resolve, late, rule.business_hours)
     return out

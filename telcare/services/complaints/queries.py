@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
-from telcare.domain.errors import Forbidden
+from telcare.domain.errors import DomainError, Forbidden
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services.complaints.access import _visible
 from telcare.services.complaints.trail import _snapshot
@@ -35,6 +35,7 @@ class TicketFilter:
     msisdn: str | None = None
     major: bool | None = None
     overdue_at: datetime | None = None  # open tickets past their resolution deadline
+    search: str | None = None  # a ticket id (or part of one) or the subscriber's number
 
 
 @dataclass(slots=True)
@@ -68,7 +69,8 @@ def list_tickets(
     offset: int = 0,
     limit: int = 50,
 ) -> Page:
-    """Tickets ``who`` may see, most urgent first (resolution deadline), filtered."""
+    """Tickets ``who`` may see, filtered: open tickets first, nearest resolution deadline
+    first; resolved and closed tickets after them."""
     flt = flt or TicketFilter()
     query = select(cm.Ticket)
     if who.kind is Kind.SUBSCRIBER:
@@ -88,6 +90,8 @@ def list_tickets(
             query = query.where(column == value)
     if flt.msisdn:
         query = query.where(cm.Ticket.msisdn == normalise_msisdn(flt.msisdn))
+    if flt.search and flt.search.strip():
+        query = query.where(_matches(flt.search.strip()))
     if flt.category:
         query = query.where(
             (cm.Ticket.category == flt.category)
@@ -103,11 +107,26 @@ def list_tickets(
         s = uow.session
         total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = s.scalars(
-            query.order_by(cm.Ticket.resolve_by, cm.Ticket.id)
+            query.order_by(_CLOSED_LAST, cm.Ticket.resolve_by, cm.Ticket.id)
             .offset(max(offset, 0))
             .limit(max(min(limit, 500), 0))
         ).all()
         return Page([_view(s, t) for t in rows], total)
+
+
+_CLOSED_LAST = case((cm.Ticket.status.in_([st.value for st in dc.OPEN_STATES]), 0), else_=1)
+
+
+def _matches(text: str) -> Any:
+    """A ticket id (whole or in part, any case) or a subscriber's number (whole in any
+    spelling, or four digits and more of it)."""
+    found = [cm.Ticket.id.contains(text.upper(), autoescape=True)]
+    try:
+        found.append(cm.Ticket.msisdn == normalise_msisdn(text))
+    except DomainError:
+        if text.isdigit() and len(text) >= 4:
+            found.append(cm.Ticket.msisdn.contains(text, autoescape=True))
+    return or_(*found)
 
 
 def snapshot(db: Database) -> dict[str, Any]:

@@ -201,8 +201,24 @@ def _pts_delivery_days(p: Period) -> Spec:
 
 @spec("PTS_DELIVERY_7D")
 def _pts_delivery_7d(p: Period) -> Spec:
+    """Orders whose 7 days have closed: delivered (in time or late), or undelivered 7 days
+    after the order (a miss), in the order's month. Orders still inside their 7 days, and
+    cancelled or returned ones never delivered, are not counted."""
     e = ly.DeliveryEvent.__table__
-    return _delivered(p, func.sum(_n(hours_between(O.c.created_at, e.c.created_at) <= 7 * 24)))
+    joined = O.outerjoin(e, and_(e.c.order_id == O.c.id, e.c.state == "delivered"))
+    delivered = e.c.created_at.is_not(None)
+    on_time = and_(delivered, hours_between(O.c.created_at, e.c.created_at) <= 7 * 24)
+    waiting = and_(e.c.created_at.is_(None), O.c.state.not_in(("cancelled", "returned")))
+    decided = or_(delivered, and_(waiting, p.closed(O.c.created_at, 7 * 24)))
+    return Spec(
+        joined,
+        O.c.province_code,
+        local_month(O.c.created_at),
+        func.sum(_n(on_time)),
+        den=func.count(),
+        where=and_(_in(O.c.created_at, p), decided),
+        detail=(O.c.id, O.c.gift_code, O.c.created_at, e.c.created_at.label("delivered_at")),
+    )
 
 
 @spec("PTS_RETURN")

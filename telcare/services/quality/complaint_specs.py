@@ -48,7 +48,21 @@ def _cmp_rate(p: Period) -> Spec:
 
 @spec("CMP_SLA")
 def _cmp_sla(p: Period) -> Spec:
-    return _resolved(p, func.sum(_n(T.c.resolved_at <= T.c.resolve_by)))
+    """Tickets whose resolution window has closed: resolved (in time or late, in the month
+    resolved), or still open past their deadline (a miss, in the deadline's month). A
+    ticket still inside its window is neither met nor missed."""
+    ended = func.coalesce(T.c.resolved_at, T.c.resolve_by)
+    decided = or_(T.c.resolved_at.is_not(None), p.passed(T.c.resolve_by))
+    return Spec(
+        T,
+        T.c.province,
+        local_month(ended),
+        func.sum(_n(and_(T.c.resolved_at.is_not(None), T.c.resolved_at <= T.c.resolve_by))),
+        den=func.count(),
+        where=and_(_in(ended, p), decided),
+        dims=TICKET_DIMS,
+        detail=(*TICKET_DETAIL, T.c.resolve_by, T.c.resolved_at),
+    )
 
 
 @spec("CMP_RESOLVE_HOURS")

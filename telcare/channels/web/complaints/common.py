@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, UploadFile
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.web.complaints.timeline import actor_name, channel_name, countdown, local
 from telcare.channels.web.render import flash
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff
 from telcare.channels.web.staff import CONSOLES
@@ -131,6 +131,24 @@ register(
         "web.cmp.hq_only": ("只有总部员工可以维护投诉分类。", "Only headquarters staff edit it."),
         "web.cmp.back": ("返回队列", "Back to the queue"),
         "web.cmp.for_caller": ("为来电用户登记投诉", "File for a caller"),
+        "web.cmp.search": ("搜索投诉单", "Find a ticket"),
+        "web.cmp.search_hint": ("投诉单号或用户号码", "Ticket number or phone number"),
+        "web.cmp.search_go": ("搜索", "Search"),
+        "web.cmp.all_provinces": ("全部省份", "All provinces"),
+        "web.cmp.customer_text": ("客户反映的问题", "What the customer says"),
+        "web.cmp.timeline": ("处理经过", "Timeline"),
+        "web.cmp.replies": ("回复与备注", "Replies and notes"),
+        "web.cmp.no_replies": ("暂无回复。", "No replies yet."),
+        "web.cmp.add_reply": ("添加回复或备注", "Add a reply or note"),
+        "web.cmp.summary_label": ("标题：{title}", "Title: {title}"),
+        "web.cmp.sort_note": (
+            "未办结的投诉在前，按解决时限由近到远排列；已解决和已关闭的在后。",
+            "Open tickets first, nearest deadline first; resolved and closed tickets last.",
+        ),
+        "web.cmp.bad_filter": ("筛选条件无效：{field}", "Not a valid filter: {field}"),
+        "web.cmp.choose_leaf": ("请从列表中选择。", "Choose one from the list."),
+        "web.cmp.need_text": ("请填写投诉内容。", "Say what happened."),
+        "web.cmp.too_long": ("最多{n}个字。", "At most {n} characters."),
     }
 )
 
@@ -144,20 +162,14 @@ def _error(request: Request, err: DomainError) -> None:
     flash(request, "error", err.key, **err.params)
 
 
-def countdown(left: timedelta | None, lang: str) -> str:
-    """``剩余2小时05分`` / ``已超时…`` for an SLA countdown."""
-    if left is None:
-        return render("web.cmp.answered", lang)
-    minutes = int(abs(left.total_seconds()) // 60)
-    key = "web.cmp.overdue" if left.total_seconds() < 0 else "web.cmp.left"
-    return render(key, lang, h=minutes // 60, m=f"{minutes % 60:02d}")
-
-
 def _context(request: Request) -> dict[str, Any]:
     lang = lang_of(request)
     return {
-        "countdown": lambda left: countdown(left, lang),
+        "countdown": lambda left, business=False: countdown(left, lang, business),
+        "due": lambda when: render("web.cmp.due_at", lang, when=local(when)),
         "cat_name": lambda path: " > ".join(c.name(lang) for c in path),
+        "channel_name": lambda channel: channel_name(channel, lang),
+        "actor": lambda who: actor_name(who, lang),
     }
 
 

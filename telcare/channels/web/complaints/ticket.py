@@ -19,7 +19,9 @@ from telcare.channels.web.complaints.common import (
     _ticket_url,
     _upload,
 )
+from telcare.channels.web.complaints.timeline import timeline
 from telcare.channels.web.render import flash, page, redirect
+from telcare.channels.web.security import lang_of
 from telcare.domain import complaints as dc
 from telcare.domain.errors import DomainError, InvalidInput
 from telcare.services import complaints as svc
@@ -35,6 +37,14 @@ router = APIRouter(include_in_schema=False)
 def ticket(request: Request, db: Db, who: Staff, ticket_id: str) -> Response:
     view, trail = svc.ticket_page(db, who, ticket_id)
     status = dc.Status(view.status)
+    lang, tax = lang_of(request), svc.taxonomy(db)
+
+    def category(code: str) -> str:
+        try:
+            return " > ".join(c.name(lang) for c in tax.path(code))
+        except DomainError:
+            return code
+
     return page(
         request,
         "complaints/ticket.html",
@@ -43,6 +53,7 @@ def ticket(request: Request, db: Db, who: Staff, ticket_id: str) -> Response:
             "staff": who,
             "tk": view,
             "trail": trail,
+            "events": timeline(trail, view.channel, lang, category),
             "clock": svc.countdowns(db, [view]).get(view.id),
             "actions": [
                 a.value for (s, a) in dc.TRANSITIONS if s == status and a is not dc.Action.WITHDRAW

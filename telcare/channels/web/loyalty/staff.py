@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from telcare.channels.guards import requires
 from telcare.channels.web import staff as staff_console
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import RowId
+from telcare.channels.web.security import RowId, lang_of
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
+from telcare.domain.messages import register, render
 from telcare.domain.provinces import PROVINCES
 from telcare.services import loyalty
 
@@ -81,6 +81,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.staff.rate_fen": ("结算（分/积分）", "Settlement (fen per point)"),
     "web.staff.valid_days": ("兑换码有效天数", "Code valid for (days)"),
     "web.staff.bad_date": ("日期无效：{value}", "Not a valid date: {value}"),
+    # the fulfilment queue: column headers, buttons named for the action (#20)
+    "web.staff.col.order": ("订单号", "Order"),
+    "web.staff.col.placed": ("下单时间", "Placed"),
+    "web.staff.col.gift": ("礼品", "Gift"),
+    "web.staff.col.route": ("发货仓 → 收货省份", "From → to"),
+    "web.staff.col.address": ("收货地址", "Address"),
+    "web.staff.col.state": ("状态", "State"),
+    "web.staff.col.actions": ("操作", "Actions"),
+    "web.staff.col.stock": ("各省库存", "Stock by province"),
+    "web.staff.col.listed": ("上架状态", "Listing"),
+    "web.staff.col.kind": ("类型", "Kind"),
+    "web.staff.col.points": ("所需积分", "Points"),
+    "web.staff.do.picked": ("拣货出库", "Pick"),
+    "web.staff.do.shipped": ("发货", "Ship"),
+    "web.staff.do.delivered": ("确认签收", "Mark delivered"),
+    "web.staff.do.returned": ("登记退货", "Record the return"),
+    "web.staff.do.cancelled": ("取消订单", "Cancel the order"),
+    "web.staff.all_provinces": ("全部省份", "All provinces"),
+    "web.staff.gift": ("礼品", "Gift"),
+    "web.staff.quantity": ("库存数量", "Quantity in stock"),
+    "web.staff.listed": ("在售", "Listed"),
+    "web.staff.bad_quantity": (
+        "请输入0至1000000之间的整数。",
+        "Enter a whole number from 0 to 1,000,000.",
+    ),
+    "web.staff.bad_choice": ("请从列表中选择。", "Choose one from the list."),
+    "web.staff.stock_of": ("{province}：{n}", "{province}: {n}"),
 }
 register(TEXTS)
 if (STAFF, "web.staff.console.loyalty") not in staff_console.CONSOLES:
@@ -89,10 +116,29 @@ if (STAFF, "web.staff.console.loyalty") not in staff_console.CONSOLES:
 
 @router.get(STAFF, response_class=HTMLResponse, dependencies=[requires("loyalty.console.view")])
 def staff_catalog(request: Request, db: Db, who: Staff) -> Response:
+    return _catalog_page(request, db, who)
+
+
+def _catalog_page(
+    request: Request,
+    db: Db,
+    who: Staff,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    """The catalog and the stock form; with ``errors`` (field → message) a 422 page that
+    says what is wrong next to the field and keeps what was typed."""
     return page(
         request,
         "loyalty/staff_catalog.html",
-        {"gifts": loyalty.catalog(db), "staff": who, "provinces": PROVINCES},
+        {
+            "gifts": loyalty.catalog(db),
+            "staff": who,
+            "provinces": PROVINCES,
+            "errors": errors or {},
+            "form": form or {},
+        },
+        status=422 if errors else 200,
     )
 
 
@@ -101,15 +147,30 @@ def staff_stock(
     request: Request,
     db: Db,
     who: Staff,
-    gift: Annotated[str, Form(max_length=20)],
-    province: Annotated[str, Form(max_length=2)],
-    quantity: Annotated[int, Form(ge=0, le=1_000_000)],
+    gift: Annotated[str, Form()] = "",
+    province: Annotated[str, Form()] = "",
+    quantity: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        loyalty.set_stock(db, who, gift, province, quantity)
-        flash(request, "ok", "web.staff.stock_saved")
-    except DomainError as err:
-        _error(request, err)
+    """Set a gift's stock in one province; a bad field re-renders the page with the message
+    next to it (never a JSON 422)."""
+    form = {"gift": gift[:20], "province": province[:2], "quantity": quantity[:12]}
+    lang = lang_of(request)
+    errors: dict[str, str] = {}
+    text = quantity.strip()
+    if not (text.isdigit() and int(text) <= 1_000_000):
+        errors["quantity"] = render("web.staff.bad_quantity", lang)
+    if province not in {p.code for p in PROVINCES}:
+        errors["province"] = render("web.staff.bad_choice", lang)
+    if not gift or len(gift) > 20:
+        errors["gift"] = render("web.staff.bad_choice", lang)
+    if not errors:
+        try:
+            loyalty.set_stock(db, who, gift, province, int(text))
+        except DomainError as err:
+            errors["form"] = render(err.key, lang, **err.params)
+    if errors:
+        return _catalog_page(request, db, who, errors, form)
+    flash(request, "ok", "web.staff.stock_saved")
     return redirect(STAFF)
 
 
@@ -120,13 +181,23 @@ def staff_queue(
     request: Request,
     db: Db,
     who: Staff,
-    province: Annotated[str, Query(max_length=2)] = "",
+    province: str = "",
 ) -> Response:
-    queue = loyalty.fulfilment_queue(db, who, province or None)
+    """The orders to fulfil; a province that is not one of the choices is said next to the
+    filter (and the unfiltered queue shown)."""
+    bad = bool(province) and province not in {p.code for p in PROVINCES}
+    queue = loyalty.fulfilment_queue(db, who, None if bad else province or None)
     return page(
         request,
         "loyalty/staff_queue.html",
-        {"orders": queue, "province": province, "staff": who, "provinces": PROVINCES},
+        {
+            "orders": queue,
+            "province": "" if bad else province,
+            "staff": who,
+            "provinces": PROVINCES,
+            "errors": {"province": render("web.staff.bad_choice", lang_of(request))} if bad else {},
+        },
+        status=422 if bad else 200,
     )
 
 
@@ -141,7 +212,8 @@ def staff_move(
 ) -> Response:
     try:
         done = loyalty.advance_order(db, who, order_id, state, note=note)
-        flash(request, "ok", "web.staff.order_moved", id=done.id, state=done.state)
+        state_text = render(f"loyalty.state.{done.state}", lang_of(request))
+        flash(request, "ok", "web.staff.order_moved", id=done.id, state=state_text)
     except DomainError as err:
         _error(request, err)
     return redirect(STAFF + "/orders")

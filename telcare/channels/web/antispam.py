@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from telcare.channels.api.deps import get_db
+from telcare.channels.documents.charts import cjk_font, plt
 from telcare.channels.guards import requires
-from telcare.channels.quality_report import cjk_font, plt
 from telcare.channels.web.charts import chart_img
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of, require_csrf, require_msisdn, require_staff

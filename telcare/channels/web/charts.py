@@ -1,9 +1,9 @@
 """Charts on the pages as images: a matplotlib figure becomes an ``<img>`` of its SVG.
 
-Inline ``<svg>`` from matplotlib paints with ``style="…"`` attributes, which the pages'
-Content-Security-Policy (``style-src 'self'``) refuses: every shape fell back to black.
-An SVG in an ``<img>`` (``img-src data:`` is allowed) is its own document, keeps its
-styles, and scales to its card (``.chart img { max-width: 100%; height: auto }``).
+An SVG in an ``<img>`` (``img-src data:`` is allowed by the pages' Content-Security-Policy)
+is its own document, carries ``alt`` text for screen readers, and scales to its card
+(``.chart img { max-width: 100%; height: auto }``); the printed report inlines the same
+SVG (:func:`telcare.channels.documents.charts.svg`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import base64
 from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
-from telcare.channels.quality_report import svg
+from telcare.channels.documents.charts import svg
 
 
 def chart_img(fig: Figure, alt: str) -> Markup:

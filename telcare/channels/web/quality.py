@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from telcare import clock
 from telcare.channels.api.deps import get_db
 from telcare.channels.api.problems import wants_page
+from telcare.channels.documents.charts import place_name, ranking_chart, trend_chart
 from telcare.channels.guards import requires
-from telcare.channels.quality_report import place_name, ranking_chart, trend_chart
 from telcare.channels.web.charts import chart_img
 from telcare.channels.web.render import page
 from telcare.channels.web.security import lang_of, require_staff

@@ -1,12 +1,13 @@
 """The renewals of covered lines, posted as a set (a few statements per batch).
 
 A line whose spendable balance (less its live reservations) stays above zero after
-every fee it owes is charged in full, nothing lapses and no barring follows (:func:`telcare.domain.renewals.covers`, a
-property of :func:`~telcare.domain.renewals.decide` checked by a property test). Such
-lines — nearly all of them on the 1st — need no decision in Python: their fees,
-ledger entries (with the running balance after each, base plans first), ``renewal``
-rows and new balances are written by ``INSERT … SELECT`` and one ``UPDATE``, through
-a per-connection scratch table. The other lines go through the per-line path.
+every fee it owes is charged in full, nothing lapses and no barring follows
+(:func:`telcare.domain.renewals.covers`, a property of
+:func:`~telcare.domain.renewals.decide` checked by a property test). Such lines — nearly
+all of them on the 1st — need no decision in Python: their fees, ledger entries (with
+the running balance after each, base plans first), ``renewal`` rows and new balances
+are written by ``INSERT … SELECT`` and one ``UPDATE``, through a per-connection scratch
+table. The other lines go through the per-line path.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from telcare.domain.errors import Conflict, InvalidInput, NotEligible
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 
 class Kind(enum.StrEnum):
@@ -32,7 +32,7 @@ def item_of(kind: Kind, code: str, access_code: str | None = None) -> str:
 
 def check_step(step: str) -> str:
     if step not in STEPS:
-        raise InvalidInput("launch.unknown_step", step=step)
+        raise InvalidInput(N_("launch.unknown_step"), step=step)
     return step
 
 
@@ -44,9 +44,9 @@ def missing(steps: Mapping[str, Any]) -> list[str]:
 def check_approval(steps: Mapping[str, Any], prepared_by: str, approver: str) -> None:
     """Approval needs every step passed and a second person."""
     if left := missing(steps):
-        raise Conflict("launch.incomplete", steps="、".join(left))
+        raise Conflict(N_("launch.incomplete"), steps="、".join(left))
     if approver == prepared_by:
-        raise Conflict("launch.four_eyes")
+        raise Conflict(N_("launch.four_eyes"))
 
 
 def check_on_sale(status: str | None, item: str, msisdn: str, test_lines: list[str]) -> None:
@@ -54,33 +54,4 @@ def check_on_sale(status: str | None, item: str, msisdn: str, test_lines: list[s
     may order it (that is how the test orders are placed)."""
     if status == "passed" or (status is not None and msisdn in test_lines):
         return
-    raise NotEligible("launch.not_on_sale", code=item)
-
-
-register(
-    {
-        "launch.not_on_sale": (
-            "{code}尚未通过上线测试，暂不能订购。",
-            "{code} has not passed its launch test and cannot be ordered yet.",
-        ),
-        "launch.unknown_step": ("没有测试项{step}。", "There is no checklist step {step}."),
-        "launch.incomplete": (
-            "上线测试未完成：{steps}。",
-            "The launch test is not complete: {steps}.",
-        ),
-        "launch.four_eyes": (
-            "上线须由测试人以外的第二人审批。",
-            "A second person, not the tester, must approve the launch.",
-        ),
-        "launch.unknown": (
-            "没有{item}的上线测试记录。",
-            "There is no launch checklist for {item}.",
-        ),
-        "launch.unknown_item": (
-            "没有产品或SP业务{item}。",
-            "There is no product or SP service {item}.",
-        ),
-        "launch.lines": ("请填写1至5个测试号码。", "Give 1 to 5 test lines."),
-        "launch.passed": ("{item}已通过上线测试。", "{item} has already passed its launch test."),
-    }
-)
+    raise NotEligible(N_("launch.not_on_sale"), code=item)

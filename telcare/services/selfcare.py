@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, or_, select
 from telcare import clock
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.store.models import Account, Product, Subscriber, Subscription
@@ -65,7 +66,7 @@ def overview(db: Database, msisdn: str) -> Overview:
     with db.read() as uow:
         row = uow.session.execute(_OVERVIEW, {"msisdn": number}).one_or_none()
     if row is None:
-        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+        raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=number)
     return Overview(row[0], Brand(row[1]), *row[2:])
 
 

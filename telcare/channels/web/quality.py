@@ -23,7 +23,7 @@ from telcare.channels.web.staff import CONSOLES
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.inputs import check_month
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services import quality as qs
@@ -32,42 +32,7 @@ from telcare.store.uow import Database
 router = APIRouter(prefix="/staff/quality", include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Staff = Annotated[Principal, Depends(require_staff)]
-CONSOLES.append(("/staff/quality/", "web.quality.console"))
-
-register(
-    {
-        "web.quality.console": ("服务质量管理", "Service quality"),
-        "web.quality.title": ("{place}服务质量（{month}）", "Service quality, {place} ({month})"),
-        "web.quality.show": ("查看", "Show"),
-        "web.quality.province": ("省份", "Province"),
-        "web.quality.month": ("月份", "Month"),
-        "web.quality.standards": ("八项基本服务标准", "The eight basic service standards"),
-        "web.quality.indicators": ("服务质量指标", "Indicators"),
-        "web.quality.trend": ("近期趋势", "Trends"),
-        "web.quality.ranking": ("各省排名", "Province ranking"),
-        "web.quality.breakdown": ("按{dim}分布", "By {dim}"),
-        "web.quality.rows": ("明细（最多50条）", "Records behind the figure (at most 50)"),
-        "web.quality.no_rows": ("没有明细。", "No records."),
-        "web.quality.no_data": ("无数据", "no data"),
-        "web.quality.unavailable": (
-            "该指标的数据来源尚未建设，暂无数据。",
-            "The inputs of this indicator are not built yet: no data.",
-        ),
-        "web.quality.formula": ("口径", "Formula"),
-        "web.quality.owner": ("责任部门", "Owner"),
-        "web.quality.target": ("目标", "Target"),
-        "web.quality.value": ("本月", "This month"),
-        "web.quality.previous": ("上月", "Last month"),
-        "web.quality.change": ("环比", "Change"),
-        "web.quality.rank": ("排名", "Rank"),
-        "web.quality.pass": ("达标", "pass"),
-        "web.quality.fail": ("未达标", "fail"),
-        "web.quality.no_data_outcome": ("无数据", "no data"),
-        "web.quality.dim.channel": ("渠道", "channel"),
-        "web.quality.dim.product": ("产品", "product"),
-        "web.quality.dim.sp": ("SP", "SP"),
-    }
-)
+CONSOLES.append(("/staff/quality/", N_("web.quality.console")))
 
 
 def _scope(who: Principal, province: str | None) -> str:

@@ -13,10 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from telcare import __version__
-from telcare.channels.web import i18n
 from telcare.channels.web.security import csrf_token, current_msisdn, lang_of, new_form_key
 from telcare.domain.catalog import BRAND_NAMES, Brand
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.provinces import PROVINCES
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -35,6 +34,7 @@ def _mb(kb: int) -> str:
 
 
 templates.env.filters.update(yuan=fen_to_yuan, local=_local, mb=_mb)
+templates.env.globals["N_"] = N_  # marks a key for extraction (docs/i18n.md)
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -91,6 +91,3 @@ def redirect(path: str, **query: str) -> RedirectResponse:
     """Post/redirect/get: every form answers with 303 to the page that shows its result."""
     q = {k: v for k, v in query.items() if v}
     return RedirectResponse(f"{path}?{urlencode(q)}" if q else path, status_code=303)
-
-
-i18n.install()

@@ -15,7 +15,6 @@ from telcare.channels.api.deps import get_db
 from telcare.channels.web.render import flash, page
 from telcare.channels.web.security import require_msisdn
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
 from telcare.domain.months import month_of
 from telcare.services import cycle
 from telcare.store.uow import Database
@@ -24,29 +23,6 @@ router = APIRouter(prefix="/hall", include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Msisdn = Annotated[str, Depends(require_msisdn)]
 Month = Annotated[str, Query(max_length=7)]
-
-register(
-    {
-        "web.nav_statement": ("我的账单", "My statement"),
-        "web.st.title": ("{month}月账单", "Statement for {month}"),
-        "web.st.month": ("月份", "Month"),
-        "web.st.show": ("查看", "Show"),
-        "web.st.opening": ("期初余额", "Opening balance"),
-        "web.st.closing": ("期末余额", "Closing balance"),
-        "web.st.fees": ("套餐及业务月费", "Package and service fees"),
-        "web.st.usage": ("通信费（套餐外）", "Usage beyond packages"),
-        "web.st.recharges": ("充值", "Recharges"),
-        "web.st.refunds": ("退费及优惠", "Refunds and discounts"),
-        "web.st.adjustments": ("调账", "Adjustments"),
-        "web.st.by_kind": ("通信费明细（按天取整前）", "Usage by kind (before daily rounding)"),
-        "web.st.data": ("数据", "Data"),
-        "web.st.voice": ("语音", "Voice"),
-        "web.st.sms": ("短信", "SMS"),
-        "web.st.items": ("账目明细", "Itemised"),
-        "web.st.csv": ("下载账目CSV", "Download the ledger (CSV)"),
-        "web.st.none": ("本月没有账目。", "No entries this month."),
-    }
-)
 
 
 @router.get("/statement", response_class=HTMLResponse)

@@ -11,15 +11,11 @@ import polars as pl
 
 from telcare import clock
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services.charging.chunk import MAX_FUTURE, _Ingest
 from telcare.services.charging.reading import _split_fields
 from telcare.store.charging_models import IngestJob
 from telcare.store.uow import Database
-
-register(
-    {"usage.rejected": ("用量记录被拒绝：{reason}。", "The usage record is rejected: {reason}.")}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +41,7 @@ def rate_record(
     when = started_at.isoformat(timespec="seconds")
     fields = (record_id, msisdn, service, when, str(volume), "1" if roaming else "0", peer)
     if any("," in f or "\n" in f for f in fields):
-        raise InvalidInput("usage.rejected", reason="a field holds a comma or line break")
+        raise InvalidInput(N_("usage.rejected"), reason="a field holds a comma or line break")
     frame = _split_fields(pl.DataFrame({"line": [1], "raw": [",".join(fields)]}))
     now = clock.now()
     with db.uow() as uow:
@@ -66,6 +62,6 @@ def rate_record(
         uow.session.flush()
         result = _Ingest(db, job.id, None, MAX_FUTURE).chunk(uow, frame)
         if len(result.rejects):
-            raise InvalidInput("usage.rejected", reason=str(result.rejects["reason"][0]))
+            raise InvalidInput(N_("usage.rejected"), reason=str(result.rejects["reason"][0]))
         uow.commit()
     return Rated(record_id, result.duplicates > 0, result.charged_fen)

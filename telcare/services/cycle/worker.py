@@ -19,6 +19,7 @@ from typing import Any
 from telcare import clock
 from telcare.domain import schedule
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.services.cycle import runs
 from telcare.services.cycle.jobs import BY_NAME, JOBS, Job
 from telcare.store.uow import Database
@@ -56,7 +57,7 @@ def run_due(
     owner = owner or default_owner()
     for name in only or []:
         if name not in BY_NAME:
-            raise InvalidInput("cycle.unknown_job", job=name)
+            raise InvalidInput(N_("cycle.unknown_job"), job=name)
     done = runs.last_done(db)
     out = []
     for job in JOBS:

@@ -22,6 +22,7 @@ from telcare import clock
 from telcare.domain import subscriptions as rules
 from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
 from telcare.domain.errors import AlreadySubscribed, Conflict, NothingPending
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.services.orders.offers import Offer, Subscribed
 from telcare.store import models as m
@@ -56,7 +57,7 @@ def cancel_change(db: Database, msisdn: str, *, now: datetime | None = None) -> 
         sub = lookups.subscriber(s, msisdn)
         change = _pending(s, sub.id, now)
         if change is None:
-            raise NothingPending("order.no_plan_change")
+            raise NothingPending(N_("order.no_plan_change"))
         dropped = s.get_one(m.Subscription, change.subscription_id)
         dropped.state, dropped.ends_at = "cancelled", dropped.starts_at  # never in force
         current = _current_row(s, sub.id, now)
@@ -74,9 +75,9 @@ def check_change(s: Session, sub: lookups.Holder, product: Product, now: datetim
     check_eligible(product, Brand(sub.brand), sub.province_code)
     current = _current_row(s, sub.id, now)
     if current is not None and current.product_code == product.code:
-        raise AlreadySubscribed("order.already", code=product.code)
+        raise AlreadySubscribed(N_("order.already"), code=product.code)
     if _pending(s, sub.id, now) is not None:
-        raise Conflict("order.plan_change_pending", code=product.code)
+        raise Conflict(N_("order.plan_change_pending"), code=product.code)
 
 
 def schedule_change(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import launch as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services.quality.scope import now_or, staff
 from telcare.store import models as m
@@ -66,13 +67,13 @@ def _kind(kind: str) -> rules.Kind:
     try:
         return rules.Kind(kind)
     except ValueError as err:
-        raise InvalidInput("launch.unknown_item", item=kind[:20]) from err
+        raise InvalidInput(N_("launch.unknown_item"), item=kind[:20]) from err
 
 
 def _hq(who: Principal) -> None:
     staff(who)
     if not who.is_headquarters:  # products and SP services are national
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def _exists(s: Session, kind: rules.Kind, item: str) -> None:
@@ -84,13 +85,13 @@ def _exists(s: Session, kind: rules.Kind, item: str) -> None:
         query = select(svc.id).where(svc.access_code == access, svc.code == code)
         found = s.scalar(query) is not None
     if not found:
-        raise NotFound("launch.unknown_item", item=item)
+        raise NotFound(N_("launch.unknown_item"), item=item)
 
 
 def _get(s: Session, kind: rules.Kind, item: str) -> LaunchChecklist:
     row = s.get(LaunchChecklist, (kind.value, item), with_for_update=True)
     if row is None:
-        raise NotFound("launch.unknown", item=item)
+        raise NotFound(N_("launch.unknown"), item=item)
     return row
 
 
@@ -108,14 +109,14 @@ def start(
     k, now = _kind(kind), now_or(now)
     lines = list(dict.fromkeys(normalise_msisdn(n) for n in test_lines if n.strip()))
     if not 1 <= len(lines) <= MAX_LINES:
-        raise InvalidInput("launch.lines")
+        raise InvalidInput(N_("launch.lines"))
     item = item.strip().upper()
     with db.uow() as uow:
         s = uow.session
         _exists(s, k, item)
         row = s.get(LaunchChecklist, (k.value, item))
         if row is not None and row.status == "passed":
-            raise Conflict("launch.passed", item=item)
+            raise Conflict(N_("launch.passed"), item=item)
         if row is None:
             row = LaunchChecklist(kind=k.value, item=item, steps={}, status="testing",
                                   prepared_by=who.subject, created_at=now)  # fmt: skip
@@ -143,7 +144,7 @@ def record_step(
     with db.uow() as uow:
         row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
-            raise Conflict("launch.passed", item=row.item)
+            raise Conflict(N_("launch.passed"), item=row.item)
         row.steps = {**(row.steps or {}),
                      step: {"ok": ok, "by": who.subject, "at": now.isoformat(),
                             "note": note.strip()[:500]}}  # fmt: skip
@@ -160,7 +161,7 @@ def approve(
     with db.uow() as uow:
         row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
-            raise Conflict("launch.passed", item=row.item)
+            raise Conflict(N_("launch.passed"), item=row.item)
         rules.check_approval(row.steps or {}, row.prepared_by, who.subject)
         row.status, row.approved_by, row.passed_at = "passed", who.subject, now
         uow.commit()
@@ -186,5 +187,5 @@ def checklist(db: Database, who: Principal, kind: str, item: str) -> ChecklistVi
     with db.read() as uow:
         row = uow.session.get(LaunchChecklist, (_kind(kind).value, item.strip().upper()))
         if row is None:
-            raise NotFound("launch.unknown", item=item)
+            raise NotFound(N_("launch.unknown"), item=item)
         return _view(row)

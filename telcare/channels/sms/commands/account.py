@@ -8,7 +8,7 @@ from __future__ import annotations
 from telcare.channels.sms import registry
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import cards, charging, loyalty, orders, selfcare
@@ -59,7 +59,7 @@ def data_usage(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> s
 def reminder(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
     on = isinstance(cmd, g.ReminderOn)
     charging.set_data_reminder(db, who.msisdn, on, idempotency_key=registry.idempotency_key(mo))
-    return render("sms.reminder_on" if on else "sms.reminder_off", who.language)
+    return render(N_("sms.reminder_on") if on else N_("sms.reminder_off"), who.language)
 
 
 # --- money --------------------------------------------------------------------

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from telcare.domain import quality as q
+from telcare.domain.messages import render
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services.quality import Overview, Row, fmt_value
 from telcare.services.quality.actions import ActionsReport
@@ -34,46 +35,10 @@ KEY_INDICATORS = ("CMP_RATE", "CMP_SLA", "SAT_SCORE", "SPAM_RATE", "ECH_SHARE", 
 GOOD, BAD, GREY, INK = "#1a7f37", "#cf222e", "#8c959f", "#24292f"
 _NAMES = {p.code: p for p in PROVINCES}
 
-TEXT = {
-    "title": ("{place}{month}服务质量报告", "Service-quality report, {place}, {month}"),
-    "national": ("全国", "National"),
-    "standards": ("八项基本服务标准", "The eight basic service standards"),
-    "indicators": ("服务质量指标", "Service-quality indicators"),
-    "problems": ("主要问题", "Top problems"),
-    "movers": ("环比变化", "Month-on-month changes"),
-    "trend": ("近期趋势", "Trends"),
-    "ranking": ("各省排名", "Province ranking"),
-    "indicator": ("指标", "Indicator"),
-    "value": ("本月", "This month"),
-    "previous": ("上月", "Last month"),
-    "change": ("环比", "Change"),
-    "target": ("目标", "Target"),
-    "rank": ("排名", "Rank"),
-    "standard": ("标准", "Standard"),
-    "result": ("结果", "Result"),
-    "evidence": ("依据", "Evidence"),
-    "pass": ("达标", "pass"),
-    "fail": ("未达标", "fail"),
-    "no_data": ("无数据", "no data"),
-    "none": ("无", "none"),
-    "actions": ("整改事项", "Improvement actions"),
-    "actions_open": ("未关闭（{n}项）", "Open ({n})"),
-    "actions_closed": ("本月验证关闭（{n}项）", "Verified and closed this month ({n})"),
-    "owner": ("责任部门 / 责任人", "Owner"),
-    "due": ("完成时限", "Due"),
-    "status": ("状态", "Status"),
-    "escalated": ("已升级至{to}", "escalated to {to}"),
-    "no_data_note": (
-        "“—”表示无数据：该指标的数据来源尚未建设或本期无业务发生，不作估算。",
-        "“—” means no data: the indicator's inputs are not built yet or nothing happened; "
-        "no figure is estimated.",
-    ),
-}
-
 
 def tr(key: str, lang: str, **kw: str) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**kw)
+    """The report's text ``key`` (``report.<key>`` in the catalogs, all listed in text_families)."""
+    return render(f"report.{key}", lang, **kw)
 
 
 def place_name(province: str, lang: str) -> str:

@@ -317,6 +317,66 @@ VAN_STATES = (
     # TRANSLATORS: G3 service van booking state.
     N_("web.van.state.closed"),
 )
+REPORT_TEXTS = (
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.actions"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.actions_closed"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.actions_open"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.change"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.due"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.escalated"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.evidence"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.fail"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.indicator"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.indicators"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.movers"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.national"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.no_data"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.no_data_note"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.none"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.owner"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.pass"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.previous"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.problems"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.rank"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.ranking"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.result"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.standard"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.standards"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.status"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.target"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.title"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.trend"),
+    # TRANSLATORS: the monthly service-quality report (PDF and HTML).
+    N_("report.value"),
+)
 
 FAMILIES: tuple[tuple[str, ...], ...] = (
     ANTISPAM_OUTCOMES,
@@ -339,6 +399,7 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     QUALITY_LOOP_TABS,
     QUALITY_DIMENSIONS,
     QUALITY_OUTCOMES,
+    REPORT_TEXTS,
     SERVICES,
     USAGE_LINES,
     SP_STATES,

@@ -377,8 +377,151 @@ REPORT_TEXTS = (
     # TRANSLATORS: the monthly service-quality report (PDF and HTML).
     N_("report.value"),
 )
+CODES = (
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sp_action.none"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sp_action.suspend"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sp_action.reinstate"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sp_action.terminate"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.answer_kind.scale5"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.answer_kind.three"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.answer_kind.text"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.province"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.channel"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.shop"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.template,version"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.month"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.province,channel"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.score_by.province,month"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.account_kind.merchant"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.account_kind.sp"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.account_kind.staff"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.account_kind.subscriber"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.actor.system"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.any"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.cadence.daily"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.cadence.hourly"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.cadence.monthly"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.cadence.yearly"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.channel.api"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.channel.console"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.channel.hall"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.channel.sms"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.channel.web"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.flag_reason.behaviour"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.flag_reason.high_score"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.flag_reason.reporters"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.flag_reason.staff"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.flag_reason.system"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_action.deliver"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_action.quarantine"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_action.stop"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.allowlist"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.blocked_number"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.blocked_prefix"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.classifier"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.clean"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.enterprise"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.keyword"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.sender_flagged"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.fw_reason.sender_restricted"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.launch_kind.product"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.launch_kind.sp_service"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.no"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.points_source.recharge"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.points_source.spend"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.post.admin"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.post.agent"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_action.dismiss"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_action.flag"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_action.restrict_outbound"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_action.sp_violation"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_action.unflag"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_kind.off_net"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_kind.on_net"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_kind.sp"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_status.clear"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_status.flagged"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.sender_status.restricted"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.survey_trigger.g3"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.survey_trigger.hotline"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.survey_trigger.online"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.survey_trigger.shop"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.survey_trigger.ticket"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.yes"),
+)
 
 FAMILIES: tuple[tuple[str, ...], ...] = (
+    CODES,
     ANTISPAM_OUTCOMES,
     CHAT_QUEUES,
     CHAT_STATES,

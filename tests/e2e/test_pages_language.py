@@ -33,34 +33,55 @@ from tests.conftest import _seed_small, copy_template
 from tests.e2e.test_role_matrix import client_as, expected
 from tests.e2e.test_route_guards import walk
 
-SKIP = re.compile(r"\.csv$|^/metrics$|/a/\{attachment_id\}$|/login$|^/merchant$")
+SKIP = re.compile(r"\.csv$|^/metrics$|/a/\{attachment_id\}$|/login$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# Pages another helper is rewriting (issue #20's staff console and hall bullets); each entry
-# is a (role, path, language) whose remaining raw code is theirs to fix, not a catalog one.
-XFAIL: dict[tuple[str, str, str], str] = {}
+# Pages another helper is rewriting (issue #20's staff console bullet), with what they still
+# show raw: a problem found only on these pages makes the test xfail, not fail.
+XFAIL: dict[str, str] = {
+    r"^/staff/complaints/t/": "ticket audit trail prints field names and raw values "
+    "(responded_at: None → …, statuses, channels); the console rewrite replaces it with a timeline",
+    r"^/staff/quality/indicator/": "indicator evidence table prints raw field names, channels and "
+    "statuses (quality dashboard rewrite)",
+    r"^/staff/antispam/actions$": "audit detail as key=value pairs (spam platform console rewrite)",
+    r"^/staff/loyalty/rules$": "loyalty tier and brand codes in the rule table and filters "
+    "(loyalty console rewrite)",
+}
+
+
+HIDDEN = ("script", "style", "template", "code", "pre", "kbd", "samp", "textarea")
 
 
 class _Visible(HTMLParser):
-    """The text a reader sees or hears: text nodes and aria-label / title / placeholder."""
+    """The text a reader sees or hears: text nodes and aria-label / title / placeholder.
+
+    Code and editors (``code``, ``pre``, ``kbd``, ``samp``, ``textarea``) show codes on purpose;
+    an element marked ``data-content`` holds what a person wrote or was sent (a complaint's
+    summary, a chat transcript) in whatever language it was written.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
-        self._hidden = 0
+        self._skip: list[str] = []  # the tags of the skipped element and its same-named children
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
+        if self._skip:
+            if tag == self._skip[0]:
+                self._skip.append(tag)
+            return
+        if tag in HIDDEN or any(name == "data-content" for name, _ in attrs):
+            self._skip.append(tag)
+            return
         for name, value in attrs:
             if name in ("aria-label", "title", "placeholder", "alt") and value:
                 self.parts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template") and self._hidden:
-            self._hidden -= 1
+        if self._skip and tag == self._skip[0]:
+            self._skip.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden and data.strip():
+        if not self._skip and data.strip():
             self.parts.append(data.strip())
 
 
@@ -107,11 +128,19 @@ def problems(text: str, lang: str) -> list[str]:
     if lang == "en":  # plain English words may be codes too ("clear"); only code-shaped ones
         codes = {c for c in codes if "_" in c or re.search(r"[a-z][A-Z]", c)}
     found += [f"raw code: {c!r}" for c in sorted(codes)]
-    found += [f"raw code: {c!r}" for c in sorted(words & {"None", "True", "False", "null"})]
+    if lang == "zh":  # in English these are words too ("None.", "False advertising")
+        found += [f"raw code: {c!r}" for c in sorted(words & {"None", "True", "False", "null"})]
     found += [f"snake_case: {w!r}" for w in sorted(words) if re.fullmatch(r"[a-z]+(_[a-z]+)+", w)]
     if re.search(r"(^|\s|[:：·(（])\*($|\s|[)）])", text, re.M):
         found.append("raw code: '*'")
     return found
+
+
+def _around(text: str, problem: str) -> str:
+    """The problem's first place on the page, with a little context."""
+    word = problem.split("'")[1] if "'" in problem else problem
+    at = text.find(word)
+    return text[max(0, at - 30) : at + len(word) + 30].replace("\n", " | ") if at >= 0 else ""
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +167,6 @@ def pages(db: Database, role: Role) -> list[str]:
             continue
         if route.path.startswith(("/api/", "/tmf-api/", "/static", "/docs", "/redoc", "/openapi")):
             continue
-        if role is not Role.ANONYMOUS and route.found[0][0] == "public":
-            continue  # the public pages are walked once, anonymously
         if expected(route, role):
             out.append(re.sub(r"\{(\w+)\}", lambda g: ids.get(g.group(1), "1"), route.path))
     return out
@@ -160,11 +187,13 @@ def test_pages_show_one_language_and_no_raw_codes(busy_db: Database, role: Role)
             if not answer.headers.get("content-type", "").startswith("text/html"):
                 continue
             assert answer.status_code < 500, f"{path}: {answer.status_code}"
-            assert (lang == "en") == ('<html lang="en"' in answer.text), f"{path}: not in {lang}"
+            if answer.status_code == 200:
+                assert (lang == "en") == ('<html lang="en"' in answer.text), f"{path}: not {lang}"
             walked += 1
-            found = problems(visible(answer.text), lang)
+            text = visible(answer.text)
+            found = [f"{p} in «{_around(text, p)}»" for p in problems(text, lang)]
             if found:
-                (xfailed if (role.value, path, lang) in XFAIL else bad).append(
+                (xfailed if any(re.search(x, path) for x in XFAIL) else bad).append(
                     f"{lang} {path}: {found}"
                 )
     assert walked, "no page walked"

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from telcare import __version__
 from telcare.channels.web.security import csrf_token, current_msisdn, lang_of, new_form_key
@@ -33,7 +35,23 @@ def _mb(kb: int) -> str:
     return f"{kb / 1024:.1f}".removesuffix(".0")
 
 
-templates.env.filters.update(yuan=fen_to_yuan, local=_local, mb=_mb)
+@pass_context
+def _code(ctx: Context, value: object, family: str) -> str:
+    """A code shown through the catalog, ``code.<family>.<value>`` (``value|code('cadence')``).
+
+    Without an entry the value shows as it is (tests/e2e/test_pages_language.py finds it).
+    """
+    raw = getattr(value, "value", value)
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, bool):
+        raw = "yes" if raw else "no"
+    key = f"code.{family}.{raw}" if family else f"code.{raw}"
+    text = render(key, str(ctx.get("lang", "zh")))
+    return str(raw) if text == key else text
+
+
+templates.env.filters.update(yuan=fen_to_yuan, local=_local, mb=_mb, code=_code)
 templates.env.globals["N_"] = N_  # marks a key for extraction (docs/i18n.md)
 
 
@@ -48,7 +66,12 @@ def brand_name(brand: str, lang: str) -> str:
     return BRAND_NAMES[Brand(brand)][lang if lang == "en" else "zh"]
 
 
-def province_name(code: str, lang: str) -> str:
+def province_name(code: str | None, lang: str) -> str:
+    """The province's name; ``*`` (every province) as "all", none as nothing."""
+    if not code:
+        return ""
+    if code == "*":
+        return render("code.any", lang)
     p = _PROVINCE.get(code)
     return code if p is None else (p.name_en if lang == "en" else p.name_zh)
 

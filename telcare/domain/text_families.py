@@ -519,8 +519,31 @@ CODES = (
     # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
     N_("code.yes"),
 )
+JOBS = (
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.code_refunds"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.fee_reminders"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.points_accrual"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.points_expiry"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.quality_month"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.renewals"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.sla_escalation"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.sp_month"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.statements"),
+    # TRANSLATORS: a periodic job's name (staff console, telcare jobs).
+    N_("job.survey_expiry"),
+)
 
 FAMILIES: tuple[tuple[str, ...], ...] = (
+    JOBS,
     CODES,
     ANTISPAM_OUTCOMES,
     CHAT_QUEUES,

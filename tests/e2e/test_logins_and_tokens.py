@@ -240,7 +240,7 @@ def test_the_staff_login_page_is_locked_too_and_the_cli_unlocks(
         assert '"login.unlocked"' in shown.output and '"cli"' in shown.output
     finally:
         get_settings.cache_clear()
-    assert "bj-agent（北京，agent）" in attempt(PASSWORD)
+    assert "bj-agent（北京，坐席）" in attempt(PASSWORD)
 
 
 def test_many_failures_from_one_address_get_429_with_retry_after(client: TestClient) -> None:

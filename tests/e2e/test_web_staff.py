@@ -52,7 +52,7 @@ def test_sign_in_see_the_console_and_sign_out(client: TestClient) -> None:
         data={"csrf_token": token, "username": "bj-agent", "password": "pw-123456"},
         headers=HTML,
     )
-    assert "bj-agent（北京，agent）" in home.text and "/staff/antispam/" in home.text
+    assert "bj-agent（北京，坐席）" in home.text and "/staff/antispam/" in home.text
     assert client.get("/staff/antispam/", headers=HTML).status_code == 200
     client.post("/staff/logout", data={"csrf_token": csrf(client, "/staff/")}, headers=HTML)
     after = client.get("/staff/", headers=HTML, follow_redirects=False)

@@ -45,6 +45,11 @@ XFAIL: dict[str, str] = {
     r"^/staff/antispam/actions$": "audit detail as key=value pairs (spam platform console rewrite)",
     r"^/staff/loyalty/rules$": "loyalty tier and brand codes in the rule table and filters "
     "(loyalty console rewrite)",
+    # Hall pages (the subscriber-pages rewrite): ledger and points reasons are stored as
+    # Chinese (or English seed) text when the entry is posted ("opening balance",
+    # "充值卡 9202…0002"); showing them in the reader's language needs a reason key and
+    # parameters on the ledger entry — not done here.
+    r"^/hall/(ledger|points|statement)$": "ledger and points reasons stored as text at posting",
 }
 
 
@@ -123,6 +128,11 @@ def raw_codes() -> frozenset[str]:
 
 def problems(text: str, lang: str) -> list[str]:
     found = [f"other language: {p!r}" for p in other_language_pieces()[lang] if p in text]
+    if lang == "zh":  # an English phrase (two lowercase words) on a Chinese page, but not a
+        # command name quoted in a text ("telcare worker"); Chinese data (names, addresses,
+        # SMS bodies) is legitimately on English pages, so the English side has no such check
+        phrases = set(re.findall(r"(?<!telcare )\b[a-z]{3,} [a-z]{3,}\b", text))
+        found += [f"english: {w!r}" for w in sorted(p for p in phrases if "telcare" not in p)]
     words = set(re.findall(r"(?<![\w./@:-])[A-Za-z_]+(?![\w/@-])", text))
     codes = words & raw_codes()
     if lang == "en":  # plain English words may be codes too ("clear"); only code-shaped ones

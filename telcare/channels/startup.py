@@ -14,31 +14,7 @@ import tempfile
 import typer
 
 from telcare.config import MIN_SECRET_LENGTH, get_settings, secret_problem
-from telcare.domain.messages import EN, ZH, register, render
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "startup.secret_missing": (
-        "拒绝启动：未设置 TELCARE_SECRET_KEY。",
-        "Refusing to start: TELCARE_SECRET_KEY is not set.",
-    ),
-    "startup.secret_default": (
-        "拒绝启动：TELCARE_SECRET_KEY 仍是旧的开发默认值 dev-only-change-me。",
-        "Refusing to start: TELCARE_SECRET_KEY is the old development default dev-only-change-me.",
-    ),
-    "startup.secret_short": (
-        "拒绝启动：TELCARE_SECRET_KEY 太短（少于{n}个字符）。",
-        "Refusing to start: TELCARE_SECRET_KEY is too short (fewer than {n} characters).",
-    ),
-    "startup.secret_advice": (
-        "请设置至少{n}个字符的随机密钥，例如："
-        'TELCARE_SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")；'
-        "仅作演示时可改用演示模式：telcare serve --demo（或 TELCARE_DEMO=1）。",
-        "Set a random key of at least {n} characters, e.g. "
-        'TELCARE_SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))"); '
-        "for a demo only, use demo mode: telcare serve --demo (or TELCARE_DEMO=1).",
-    ),
-}
-register(TEXTS)
+from telcare.domain.messages import EN, ZH, render
 
 
 def secret_refusal() -> str | None:

@@ -166,7 +166,7 @@ def jobs(
     table = Table("job 任务", "last 上次", "status", "result 结果", "next 下次")
     for s in rows:
         table.add_row(
-            f"{s.name}\n{s.title_zh}",
+            f"{s.name}\n{s.title('zh')}",
             s.last_period or "—",
             s.last_status or "—",
             s.last_error or _brief(s.last_result),

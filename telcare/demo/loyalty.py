@@ -26,14 +26,14 @@ def seed_loyalty(db: Database) -> dict[str, str]:
     now = clock.now()
     with db.uow() as uow:
         s = uow.session
-        for t in data["tiers"]:
-            if s.get(lm.LoyaltyTier, t["code"]) is None:
+        for tier in data["tiers"]:
+            if s.get(lm.LoyaltyTier, tier["code"]) is None:
                 s.add(
                     lm.LoyaltyTier(
-                        code=t["code"],
-                        name_zh=t["name_zh"],
-                        name_en=t["name_en"],
-                        min_monthly_spend_fen=t["min_monthly_spend_fen"],
+                        code=tier["code"],
+                        name_zh=tier["name_zh"],
+                        name_en=tier["name_en"],
+                        min_monthly_spend_fen=tier["min_monthly_spend_fen"],
                     )
                 )
         s.flush()

@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass, field
 
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 
 
@@ -47,7 +48,7 @@ def can_see_subscriber(who: Principal, msisdn: str, province: str) -> bool:
 def require_subscriber_access(who: Principal, msisdn: str, province: str) -> None:
     """Raise :class:`Forbidden` unless ``who`` may see the line ``msisdn``."""
     if not can_see_subscriber(who, msisdn, province):
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def can_see_sp(who: Principal, access_code: str) -> bool:

@@ -30,7 +30,7 @@ from datetime import timedelta
 
 from telcare.domain.errors import Conflict, InvalidInput
 from telcare.domain.inputs import check_plain
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.sms_grammar import MAX_KEYWORD, phone_number
 
 REPORT_NUMBER = "10086999"
@@ -215,18 +215,18 @@ def rule_value(kind: RuleKind, raw: str) -> str:
     if kind is RuleKind.KEYWORD:
         word = normalise_text(raw)
         if not word:
-            raise InvalidInput("antispam.keyword_empty")
+            raise InvalidInput(N_("antispam.keyword_empty"))
         if len(word) > MAX_KEYWORD:
-            raise InvalidInput("antispam.keyword_long", limit=MAX_KEYWORD)
+            raise InvalidInput(N_("antispam.keyword_long"), limit=MAX_KEYWORD)
         return word
     if kind is RuleKind.PREFIX:
         digits = unicodedata.normalize("NFKC", raw).strip()
         if not _DIGITS.fullmatch(digits) or not MIN_PREFIX <= len(digits) <= MAX_SENDER:
-            raise InvalidInput("antispam.prefix_invalid", value=raw)
+            raise InvalidInput(N_("antispam.prefix_invalid"), value=raw)
         return digits
     number = phone_number(raw)
     if number is None:
-        raise InvalidInput("antispam.number_invalid", value=raw)
+        raise InvalidInput(N_("antispam.number_invalid"), value=raw)
     return number
 
 
@@ -239,9 +239,13 @@ def check_limit(kind: RuleKind, used: int) -> None:
     """Refuse one more rule of ``kind`` when ``used`` (numbers and prefixes share one) is full."""
     limit = LIMITS[kind]
     if used >= limit:
-        key = "antispam.limit_keywords" if kind is RuleKind.KEYWORD else "antispam.limit_numbers"
+        key = (
+            N_("antispam.limit_keywords")
+            if kind is RuleKind.KEYWORD
+            else N_("antispam.limit_numbers")
+        )
         if kind is RuleKind.ALLOW:
-            key = "antispam.limit_allow"
+            key = N_("antispam.limit_allow")
         raise Conflict(key, limit=limit)
 
 
@@ -298,45 +302,3 @@ def mean(values: Iterable[float | None]) -> float | None:
 
 
 # --- texts -----------------------------------------------------------------------------
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "antispam.number_invalid": (
-        "号码{value}无效，请输入5至20位数字。",
-        "{value} is not a valid number (5 to 20 digits).",
-    ),
-    "antispam.prefix_invalid": (
-        "号段{value}无效，请输入3至20位数字。",
-        "{value} is not a valid prefix (3 to 20 digits).",
-    ),
-    "antispam.keyword_empty": ("关键词不能为空。", "The keyword is empty."),
-    "antispam.keyword_long": (
-        "关键词最多{limit}个字。",
-        "A keyword has at most {limit} characters.",
-    ),
-    "antispam.limit_numbers": (
-        "拦截号码最多{limit}个，请先发送QXLH+号码取消部分拦截。",
-        "You can block at most {limit} numbers; unblock some first (QXLH<number>).",
-    ),
-    "antispam.limit_keywords": (
-        "拦截关键词最多{limit}个。",
-        "You can block at most {limit} keywords.",
-    ),
-    "antispam.limit_allow": (
-        "白名单最多{limit}个号码。",
-        "Your allowlist holds at most {limit} numbers.",
-    ),
-    "antispam.message_unknown": ("没有找到该短信。", "That message was not found."),
-    "antispam.sender_unknown": ("没有该号码的记录。", "There is no record of that sender."),
-    "antispam.not_flagged": ("号码{sender}未被标记。", "{sender} is not flagged."),
-    "antispam.already_flagged": ("号码{sender}已被标记。", "{sender} is already flagged."),
-    "antispam.enterprise_name": ("请填写企业名称。", "The enterprise name is empty."),
-    "antispam.enterprise_exists": (
-        "号码{sender}已登记为企业发送方。",
-        "{sender} is already a registered enterprise sender.",
-    ),
-    "antispam.sensitivity_unknown": (
-        "拦截级别只能是strict、normal或off。",
-        "Sensitivity is strict, normal or off.",
-    ),
-}
-register(TEXTS)

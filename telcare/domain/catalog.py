@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from telcare.domain.errors import NotEligible, UnknownProduct
+from telcare.domain.messages import N_
 
 
 class Brand(enum.StrEnum):
@@ -87,16 +88,16 @@ class Product:
 def check_eligible(product: Product, brand: Brand, province: str) -> None:
     """Raise :class:`NotEligible` unless a subscriber of ``brand`` in ``province`` may take it."""
     if brand not in product.brands:
-        raise NotEligible("product.brand_not_eligible", code=product.code, brand=brand.value)
+        raise NotEligible(N_("product.brand_not_eligible"), code=product.code, brand=brand.value)
     if product.provinces is not None and province not in product.provinces:
-        raise NotEligible("product.province_not_eligible", code=product.code, province=province)
+        raise NotEligible(N_("product.province_not_eligible"), code=product.code, province=province)
 
 
 def find_product(products: Iterable[Product], code: str) -> Product:
     for product in products:
         if product.code == code:
             return product
-    raise UnknownProduct("product.unknown", code=code)
+    raise UnknownProduct(N_("product.unknown"), code=code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ def price_at(prices: Iterable[TariffPrice], code: str, when: date | datetime) ->
     for price in prices:
         if price.code == code and price.in_force(day):
             return price
-    raise UnknownProduct("tariff.not_in_force", code=code, when=day.isoformat())
+    raise UnknownProduct(N_("tariff.not_in_force"), code=code, when=day.isoformat())
 
 
 # The standard tariffs (their dated prices are reference data: telcare/demo/data/catalog.yaml).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from telcare.domain.errors import Conflict, InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 MAX_TITLE = 120
 MAX_OPINION = 500
@@ -51,7 +51,7 @@ def moderate(state: State, action: str) -> State:
     """The state after a moderator's ``action`` (approve, reject, feature, unfeature)."""
     target = _MODERATION.get((state, action))
     if target is None:
-        raise Conflict("club.moderation_invalid", state=state.value, action=action)
+        raise Conflict(N_("club.moderation_invalid"), state=state.value, action=action)
     return target
 
 
@@ -59,30 +59,10 @@ def check_submission(kind: SubmissionKind, title: str, text: str) -> tuple[str, 
     """Trimmed title and text: an essay needs a title; lengths are bounded."""
     title, text = title.strip(), text.strip()
     if not text:
-        raise InvalidInput("club.text_required")
+        raise InvalidInput(N_("club.text_required"))
     if kind is SubmissionKind.ESSAY and not title:
-        raise InvalidInput("club.title_required")
+        raise InvalidInput(N_("club.title_required"))
     limit = MAX_ESSAY if kind is SubmissionKind.ESSAY else MAX_OPINION
     if len(title) > MAX_TITLE or len(text) > limit:
-        raise InvalidInput("club.too_long", limit=limit)
+        raise InvalidInput(N_("club.too_long"), limit=limit)
     return title, text
-
-
-register(
-    {
-        "club.moderation_invalid": (
-            "状态为{state}的投稿不能执行{action}。",
-            "A {state} submission cannot be {action}d.",
-        ),
-        "club.text_required": ("请填写内容。", "Please write something."),
-        "club.title_required": ("征文请填写标题。", "An essay needs a title."),
-        "club.too_long": ("内容过长（最多{limit}字）。", "Too long (at most {limit} characters)."),
-        "club.not_member": ("您还不是客户俱乐部会员。", "You are not a club member."),
-        "club.event_full": ("该活动名额已满。", "This event is full."),
-        "club.unknown_event": ("没有该活动。", "There is no such event."),
-        "club.unknown_campaign": ("没有征集活动{code}。", "There is no campaign {code}."),
-        "club.campaign_closed": ("该征集活动已结束。", "This campaign is closed."),
-        "club.unknown_submission": ("没有该投稿。", "There is no such submission."),
-        "club.value_invalid": ("无效的取值：{value}", "Invalid value: {value}"),
-    }
-)

@@ -16,7 +16,7 @@ from typing import Any
 
 from telcare.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 
 MIN_LEVELS = 3
@@ -84,32 +84,34 @@ class Taxonomy:
         """A validated tree: unique codes, known parents, no cycles, leaves ≥ 3 deep."""
         nodes = tuple(categories)
         if version < 1:
-            raise InvalidInput("complaint.taxonomy_invalid", reason="version")
+            raise InvalidInput(N_("complaint.taxonomy_invalid"), reason="version")
         by_code: dict[str, Category] = {}
         for node in nodes:
             if not node.code or len(node.code) > 40 or not node.name_zh or not node.name_en:
-                raise InvalidInput("complaint.taxonomy_invalid", reason=node.code or "code")
+                raise InvalidInput(N_("complaint.taxonomy_invalid"), reason=node.code or "code")
             if node.code in by_code:
-                raise InvalidInput("complaint.taxonomy_invalid", reason=f"duplicate {node.code}")
+                raise InvalidInput(
+                    N_("complaint.taxonomy_invalid"), reason=f"duplicate {node.code}"
+                )
             by_code[node.code] = node
         for node in nodes:
             if node.parent is not None and node.parent not in by_code:
-                raise InvalidInput("complaint.taxonomy_invalid", reason=f"parent {node.parent}")
+                raise InvalidInput(N_("complaint.taxonomy_invalid"), reason=f"parent {node.parent}")
         taxonomy = cls(version, nodes)
         parents = {n.parent for n in nodes if n.parent is not None}
         leaves = [n for n in nodes if n.code not in parents]
         if not leaves:
-            raise InvalidInput("complaint.taxonomy_invalid", reason="empty")
+            raise InvalidInput(N_("complaint.taxonomy_invalid"), reason="empty")
         for leaf in leaves:
             if len(taxonomy.path(leaf.code)) < MIN_LEVELS:
-                raise InvalidInput("complaint.taxonomy_invalid", reason=f"shallow {leaf.code}")
+                raise InvalidInput(N_("complaint.taxonomy_invalid"), reason=f"shallow {leaf.code}")
         return taxonomy
 
     def get(self, code: str) -> Category:
         for node in self.categories:
             if node.code == code:
                 return node
-        raise UnknownCategory("complaint.unknown_category", code=code)
+        raise UnknownCategory(N_("complaint.unknown_category"), code=code)
 
     def path(self, code: str) -> tuple[Category, ...]:
         """The category and its ancestors, top level first."""
@@ -117,7 +119,7 @@ class Taxonomy:
         node: Category | None = self.get(code)
         while node is not None:
             if len(chain) > len(self.categories):
-                raise InvalidInput("complaint.taxonomy_invalid", reason=f"cycle {code}")
+                raise InvalidInput(N_("complaint.taxonomy_invalid"), reason=f"cycle {code}")
             chain.append(node)
             node = self.get(node.parent) if node.parent is not None else None
         return tuple(reversed(chain))
@@ -133,7 +135,7 @@ class Taxonomy:
         """The leaf ``code``; tickets are filed against leaves only."""
         node = self.get(code)
         if self.children(code):
-            raise InvalidInput("complaint.not_leaf", code=code)
+            raise InvalidInput(N_("complaint.not_leaf"), code=code)
         return node
 
     def leaves(self) -> tuple[Category, ...]:
@@ -158,7 +160,7 @@ def next_version(
 ) -> Taxonomy:
     """A new version edited by ``editor_province``: headquarters only."""
     if editor_province != HQ:
-        raise Forbidden("complaint.taxonomy_hq_only")
+        raise Forbidden(N_("complaint.taxonomy_hq_only"))
     return Taxonomy.build(current.version + 1, categories)
 
 
@@ -224,7 +226,7 @@ def transition(status: Status, action: Action) -> Status:
     target = TRANSITIONS.get((status, action))
     if target is None:
         raise InvalidTransition(
-            "complaint.bad_transition", status=status.value, action=action.value
+            N_("complaint.bad_transition"), status=status.value, action=action.value
         )
     return target
 
@@ -234,7 +236,9 @@ def action_to(status: Status, target: Status) -> Action:
     for (source, action), goal in TRANSITIONS.items():
         if source == status and goal == target and action is not Action.WITHDRAW:
             return action
-    raise InvalidTransition("complaint.bad_transition", status=status.value, action=target.value)
+    raise InvalidTransition(
+        N_("complaint.bad_transition"), status=status.value, action=target.value
+    )
 
 
 def is_g3(product_names: Iterable[str]) -> bool:
@@ -258,7 +262,7 @@ class Accountability:
 def check_close(major: bool, responsible_unit: str | None, outcome: str | None) -> None:
     """A major complaint closes only with a responsible unit and a recorded outcome."""
     if major and not ((responsible_unit or "").strip() and (outcome or "").strip()):
-        raise AccountabilityMissing("complaint.major_needs_accountability")
+        raise AccountabilityMissing(N_("complaint.major_needs_accountability"))
 
 
 def check_text(summary: str, description: str) -> tuple[str, str]:
@@ -267,9 +271,9 @@ def check_text(summary: str, description: str) -> tuple[str, str]:
     summary = check_plain(summary.strip())
     description = check_plain(description.strip(), multiline=True)
     if not summary or len(summary) > MAX_SUMMARY:
-        raise InvalidInput("complaint.summary", limit=MAX_SUMMARY)
+        raise InvalidInput(N_("complaint.summary"), limit=MAX_SUMMARY)
     if len(description) > MAX_TEXT:
-        raise InvalidInput("complaint.description", limit=MAX_TEXT)
+        raise InvalidInput(N_("complaint.description"), limit=MAX_TEXT)
     return summary, description
 
 
@@ -277,87 +281,22 @@ def check_note(text: str) -> str:
     """A trimmed note (required, ≤ 4000, tabs and line breaks but no other control character)."""
     text = check_plain(text.strip(), multiline=True)
     if not text or len(text) > MAX_TEXT:
-        raise InvalidInput("complaint.note", limit=MAX_TEXT)
+        raise InvalidInput(N_("complaint.note"), limit=MAX_TEXT)
     return text
 
 
 def check_attachment(name: str, content_type: str, size: int, existing: int = 0) -> None:
     """Size- and type-checked attachments: the extension must match the declared type."""
     if existing >= MAX_ATTACHMENTS:
-        raise InvalidInput("complaint.attachment_count", limit=MAX_ATTACHMENTS)
+        raise InvalidInput(N_("complaint.attachment_count"), limit=MAX_ATTACHMENTS)
     allowed = ATTACHMENT_TYPES.get(content_type.split(";")[0].strip().lower())
     if allowed is None or not name.lower().endswith(allowed) or "/" in name or "\\" in name:
-        raise InvalidInput("complaint.attachment_type", name=name)
+        raise InvalidInput(N_("complaint.attachment_type"), name=name)
     if size <= 0 or size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput("complaint.attachment_size", limit_mb=MAX_ATTACHMENT_BYTES // 2**20)
+        raise InvalidInput(N_("complaint.attachment_size"), limit_mb=MAX_ATTACHMENT_BYTES // 2**20)
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for each field that differs (the audit trail's diff)."""
     keys: Sequence[str] = sorted(set(before) | set(after))
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
-
-
-register(
-    {
-        "complaint.taxonomy_invalid": (
-            "投诉分类无效：{reason}。",
-            "The complaint taxonomy is invalid: {reason}.",
-        ),
-        "complaint.taxonomy_hq_only": (
-            "投诉分类只能由总部维护。",
-            "Only headquarters edits the complaint taxonomy.",
-        ),
-        "complaint.unknown_category": ("没有投诉分类{code}。", "There is no category {code}."),
-        "complaint.not_leaf": (
-            "请选择最末一级投诉分类（{code}下还有子类）。",
-            "Choose a most specific category ({code} has sub-categories).",
-        ),
-        "complaint.unknown_ticket": ("没有编号为{id}的投诉单。", "There is no ticket {id}."),
-        "complaint.withdraw_own": (
-            "只有投诉人本人可以撤销投诉。",
-            "Only the subscriber who filed a complaint may withdraw it.",
-        ),
-        "complaint.bad_transition": (
-            "投诉单当前状态为{status}，不能执行{action}。",
-            "A ticket in state {status} cannot {action}.",
-        ),
-        "complaint.major_needs_accountability": (
-            "重大投诉须登记责任单位和处理结果后才能关闭。",
-            "A major complaint closes only with a responsible unit and an outcome.",
-        ),
-        "complaint.summary": (
-            "请填写投诉标题（不超过{limit}字）。",
-            "Give the complaint a title (at most {limit} characters).",
-        ),
-        "complaint.description": (
-            "投诉内容不能超过{limit}字。",
-            "The description is limited to {limit} characters.",
-        ),
-        "complaint.note": (
-            "备注不能为空且不超过{limit}字。",
-            "A note needs 1 to {limit} characters.",
-        ),
-        "complaint.attachment_count": (
-            "每张投诉单最多{limit}个附件。",
-            "At most {limit} attachments per ticket.",
-        ),
-        "complaint.attachment_type": (
-            "附件{name}的类型不支持，请上传JPG、PNG、PDF或TXT文件。",
-            "{name}: only JPG, PNG, PDF or TXT files are accepted.",
-        ),
-        "complaint.attachment_size": (
-            "附件大小须在{limit_mb}MB以内。",
-            "Attachments must be at most {limit_mb} MB.",
-        ),
-        "complaint.not_yours": ("无权处理该投诉单。", "You may not handle this ticket."),
-        "complaint.wrong_node": (
-            "该投诉单由{province}处理，请在该省系统中操作。",
-            "Ticket is handled by {province}; act on it there.",
-        ),
-        "complaint.filed": (
-            "您的投诉已受理，编号{id}，我们将在{due}前答复。【中国移动】",
-            "Complaint {id} received; we will reply by {due}. [China Mobile]",
-        ),
-    }
-)

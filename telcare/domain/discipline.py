@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telcare.domain.errors import Conflict, InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +66,11 @@ def move(status: CaseStatus, action: CaseAction, finding: str, penalty: str) -> 
     """The case's next status; upholding needs a penalty, dismissing a finding."""
     target = _MOVES.get((status, action))
     if target is None:
-        raise Conflict("discipline.bad_move", status=status.value, action=action.value)
+        raise Conflict(N_("discipline.bad_move"), status=status.value, action=action.value)
     if action is CaseAction.UPHOLD and not penalty.strip():
-        raise InvalidInput("discipline.penalty")
+        raise InvalidInput(N_("discipline.penalty"))
     if action is CaseAction.DISMISS and not finding.strip():
-        raise InvalidInput("discipline.finding")
+        raise InvalidInput(N_("discipline.finding"))
     return target
 
 
@@ -117,16 +117,3 @@ def bundles(activations: Iterable[Activation]) -> list[list[Activation]]:
         groups.setdefault((a.subscriber_id, a.confirmed_at), []).append(a)
     return [sorted(g, key=lambda a: a.item) for _, g in sorted(groups.items(),
             key=lambda kv: (kv[0][1], kv[0][0])) if len({a.item for a in g}) > 1]  # fmt: skip
-
-
-register(
-    {
-        "discipline.bad_move": (
-            "处分案件当前为{status}，不能{action}。",
-            "A case that is {status} cannot {action}.",
-        ),
-        "discipline.penalty": ("维持处分须填写处理意见。", "Upholding a case needs the penalty."),
-        "discipline.finding": ("撤销须填写调查结论。", "Dismissing a case needs the finding."),
-        "discipline.unknown": ("没有编号为{id}的处分案件。", "There is no discipline case {id}."),
-    }
-)

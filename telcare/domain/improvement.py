@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from telcare.domain import quality as q
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
 
 
 class Source(enum.StrEnum):
@@ -135,48 +134,3 @@ def names(values: Iterable[str], key: str) -> list[str]:
     if not out or any(len(v) > 200 for v in out):
         raise InvalidInput(key, limit=200)
     return out
-
-
-register(
-    {
-        "quality.action.plan": (
-            "请填写整改计划（不超过{limit}字）。",
-            "Give a plan (at most {limit} characters).",
-        ),
-        "quality.action.evidence": (
-            "请填写整改成效证据（不超过{limit}字）。",
-            "Give the evidence (at most {limit} characters).",
-        ),
-        "quality.action.owner": (
-            "请填写责任部门和责任人。",
-            "Give the owning department and person.",
-        ),
-        "quality.action.unknown": (
-            "没有编号为{id}的整改事项。",
-            "There is no improvement action {id}.",
-        ),
-        "quality.action.state": (
-            "整改事项当前为{status}，不能{what}。",
-            "An action that is {status} cannot be {what}.",
-        ),
-        "quality.meeting.attendees": ("请填写参会人员。", "List the attendees."),
-        "quality.meeting.decisions": ("请填写会议决定。", "List the decisions."),
-        "quality.meeting.twice": (
-            "{province}{month}的质量例会已登记。",
-            "The {month} quality meeting of {province} is already recorded.",
-        ),
-        "quality.incident.text": (
-            "请填写事件的影响、原因、责任单位、责任人和处理（每项不超过{limit}字）。",
-            "Give the impact, root cause, responsible unit and person, and penalty "
-            "(at most {limit} characters each).",
-        ),
-        "quality.incident.unknown_ticket": ("没有编号为{id}的投诉单。", "There is no ticket {id}."),
-        "quality.incident.unknown": ("没有编号为{id}的事件。", "There is no incident {id}."),
-        "complaint.major_needs_incident": (
-            "重大投诉须关联事件（原因、责任单位、责任人和处理）后才能关闭。",
-            "A major complaint closes only with an incident record "
-            "(cause, responsible unit and person, penalty).",
-        ),
-        "quality.province": ("只能处理本省的数据。", "You can only handle your own province."),
-    }
-)

@@ -10,29 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 # C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text.
 CONTROL = frozenset(chr(code) for code in range(0x20)) | {"\x7f"}
 LINE_BREAKS = frozenset("\t\n\r")
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "input.control_chars": (
-        "输入含有不允许的控制字符，请删除后重试。",
-        "The input contains control characters that are not allowed; remove them and retry.",
-    ),
-    "input.date_range": (
-        "日期{value}超出范围（{first}年至{last}年）。",
-        "The date {value} is out of range (years {first} to {last}).",
-    ),
-    "input.month_range": (
-        "月份“{value}”无效或超出范围（{first}-01 至 {last}）。",
-        "The month '{value}' is not valid or out of range ({first}-01 to {last}).",
-    ),
-}
-register(TEXTS)
 
 
 def has_control(text: str, *, multiline: bool = False) -> bool:
@@ -46,7 +30,7 @@ def has_control(text: str, *, multiline: bool = False) -> bool:
 def check_plain(text: str, *, multiline: bool = False) -> str:
     """``text`` unchanged, or :class:`InvalidInput` if it holds a control character."""
     if has_control(text, multiline=multiline):
-        raise InvalidInput("input.control_chars")
+        raise InvalidInput(N_("input.control_chars"))
     return text
 
 
@@ -54,7 +38,7 @@ def check_day(day: date) -> date:
     """``day`` unchanged if its year is between 2000 and 2100, else :class:`InvalidInput`."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(
-            "input.date_range", value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
+            N_("input.date_range"), value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
         )
     return day
 
@@ -67,5 +51,5 @@ def check_month(month: str, latest: str | None = None) -> tuple[int, int]:
     digits = year + mon
     well_formed = len(year) == 4 and len(mon) == 2 and digits.isascii() and digits.isdigit()
     if not (well_formed and 1 <= int(mon) <= 12 and f"{FIRST_YEAR}-01" <= month <= last):
-        raise InvalidInput("input.month_range", value=month, first=FIRST_YEAR, last=last)
+        raise InvalidInput(N_("input.month_range"), value=month, first=FIRST_YEAR, last=last)
     return int(year), int(mon)

@@ -20,7 +20,7 @@ from datetime import date
 from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import Forbidden, InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 LANGUAGES = ("zh-CN", "en")
 CATEGORIES = (
@@ -109,7 +109,7 @@ def check_article(a: Article) -> None:
     ]
     for bad, name in problems:
         if bad:
-            raise InvalidInput("kb.invalid", field=name)
+            raise InvalidInput(N_("kb.invalid"), field=name)
 
 
 def require_editor(who: Principal) -> None:
@@ -121,7 +121,7 @@ def require_second_person(who: Principal, author: str) -> None:
     """An approver is never the version's author (four eyes)."""
     require_editor(who)
     if who.subject == author:
-        raise Forbidden("kb.same_approver")
+        raise Forbidden(N_("kb.same_approver"))
 
 
 def words(tokens: Iterable[str]) -> list[str]:
@@ -148,20 +148,3 @@ def confidence(question: Sequence[str], article_words: Iterable[str]) -> float:
         return 0.0
     have = set(article_words)
     return sum(1 for w in asked if w in have) / len(asked)
-
-
-register(
-    {
-        "kb.invalid": ("知识条目的{field}不正确。", "The article's {field} is not acceptable."),
-        "kb.same_approver": (
-            "条目须由作者以外的另一位总部人员审核。",
-            "An article is approved by an HQ colleague other than its author.",
-        ),
-        "sms.kb_answer": ("{answer}【中国移动】", "{answer} [China Mobile]"),
-        "kb.not_found": ("没有该知识条目。", "There is no such article."),
-        "kb.not_draft": (
-            "该版本不是待审核草稿。",
-            "That version is not a draft awaiting approval.",
-        ),
-    }
-)

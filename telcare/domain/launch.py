@@ -18,7 +18,7 @@ from typing import Any
 
 from telcare.domain.catalog import TariffPrice
 from telcare.domain.errors import Conflict, InvalidInput, NotEligible
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 
 class Kind(enum.StrEnum):
@@ -59,9 +59,9 @@ def tariff_item(code: str, valid_from: date) -> str:
 def check_step(step: str, kind: Kind = Kind.PRODUCT) -> str:
     """A step a person may record: the text reviews; the test orders are run, not typed."""
     if step in automatic_steps(kind):
-        raise InvalidInput("launch.automatic", step=step)
+        raise InvalidInput(N_("launch.automatic"), step=step)
     if step not in REVIEWS:
-        raise InvalidInput("launch.unknown_step", step=step)
+        raise InvalidInput(N_("launch.unknown_step"), step=step)
     return step
 
 
@@ -82,9 +82,9 @@ def check_approval(
 ) -> None:
     """Approval needs every step passed and a second person."""
     if left := missing(steps, kind):
-        raise Conflict("launch.incomplete", steps="、".join(left))
+        raise Conflict(N_("launch.incomplete"), steps="、".join(left))
     if approver == prepared_by:
-        raise Conflict("launch.four_eyes")
+        raise Conflict(N_("launch.four_eyes"))
 
 
 def check_on_sale(status: str | None, item: str, msisdn: str, test_lines: list[str]) -> None:
@@ -92,7 +92,7 @@ def check_on_sale(status: str | None, item: str, msisdn: str, test_lines: list[s
     may order it (that is how the test orders are placed)."""
     if status == "passed" or (status is not None and msisdn in test_lines):
         return
-    raise NotEligible("launch.not_on_sale", code=item)
+    raise NotEligible(N_("launch.not_on_sale"), code=item)
 
 
 def launched_prices(
@@ -117,40 +117,3 @@ def launched_prices(
                 end = later.valid_to  # a gated successor: this price carries on
             out.append(dataclasses.replace(p, valid_to=end))
     return out
-
-
-register(
-    {
-        "launch.not_on_sale": (
-            "{code}尚未通过上线测试，暂不能订购。",
-            "{code} has not passed its launch test and cannot be ordered yet.",
-        ),
-        "launch.unknown_step": ("没有测试项{step}。", "There is no checklist step {step}."),
-        "launch.automatic": (
-            "测试项{step}由系统自动验证，不能手工填写。",
-            "Step {step} is verified by the system's test run; it cannot be recorded by hand.",
-        ),
-        "launch.not_testing": (
-            "{item}不在上线测试中。",
-            "{item} is not under launch test.",
-        ),
-        "launch.incomplete": (
-            "上线测试未完成：{steps}。",
-            "The launch test is not complete: {steps}.",
-        ),
-        "launch.four_eyes": (
-            "上线须由测试人以外的第二人审批。",
-            "A second person, not the tester, must approve the launch.",
-        ),
-        "launch.unknown": (
-            "没有{item}的上线测试记录。",
-            "There is no launch checklist for {item}.",
-        ),
-        "launch.unknown_item": (
-            "没有产品或SP业务{item}。",
-            "There is no product or SP service {item}.",
-        ),
-        "launch.lines": ("请填写1至5个测试号码。", "Give 1 to 5 test lines."),
-        "launch.passed": ("{item}已通过上线测试。", "{item} has already passed its launch test."),
-    }
-)

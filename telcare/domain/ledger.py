@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterable
 
 from telcare.domain.errors import InsufficientFunds, InvalidAmount
+from telcare.domain.messages import N_
 from telcare.domain.money import MAX_BALANCE_FEN, require_amount
 
 
@@ -27,7 +28,7 @@ def signed_amount(kind: EntryKind, amount_fen: int, *, credit: bool | None = Non
     require_amount(amount_fen)
     if kind is EntryKind.ADJUSTMENT:
         if credit is None:
-            raise InvalidAmount("adjustment.direction_missing")
+            raise InvalidAmount(N_("adjustment.direction_missing"))
         return amount_fen if credit else -amount_fen
     return _SIGN[kind] * amount_fen
 
@@ -45,9 +46,9 @@ def apply_delta(
     after = balance_fen + delta_fen
     spendable = available(balance_fen, held_fen)
     if delta_fen < 0 and spendable + delta_fen < 0 and not allow_negative:
-        raise InsufficientFunds("balance.insufficient", balance=spendable, needed=-delta_fen)
+        raise InsufficientFunds(N_("balance.insufficient"), balance=spendable, needed=-delta_fen)
     if abs(after) > MAX_BALANCE_FEN:
-        raise InvalidAmount("amount.too_large", value=after, limit=MAX_BALANCE_FEN)
+        raise InvalidAmount(N_("amount.too_large"), value=after, limit=MAX_BALANCE_FEN)
     return after
 
 

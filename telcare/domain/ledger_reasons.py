@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, render
 
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _MONTH = r"\d{4}-\d{2}"
@@ -20,44 +20,23 @@ _MONTH = r"\d{4}-\d{2}"
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), k)
     for p, k in (
-        (r"opening balance", "ledger.r.opening"),
-        (rf"usage (?P<day>{_DAY})", "ledger.r.usage"),
-        (r"online charging", "ledger.r.online_charging"),
-        (r"recharge", "ledger.r.recharge"),
-        (r"charge", "ledger.r.charge"),
-        (r"充值卡 (?P<card>\S+)", "ledger.r.card"),
-        (r"营业厅充值", "ledger.r.shop"),
-        (r"online payment (?P<ref>\S+)", "ledger.r.online_payment"),
-        (r"订购 (?P<code>\S+)(?: (?P<name>.*))?", "ledger.r.order"),
-        (rf"月租 (?P<code>\S+) (?P<name>.*) (?P<month>{_MONTH})", "ledger.r.monthly"),
-        (r"SP终止退费 (?P<month>\S+)", "ledger.r.sp_refund"),
-        (r"退还SP (?P<sp>\S+) 费用", "ledger.r.sp_fee_back"),
-        (r"API top-up by (?P<who>.+)", "ledger.r.api_topup"),
-        (rf"(?P<sp>\S+) (?P<name>.+) (?P<month>{_MONTH})", "ledger.r.sp_fee"),
+        (r"opening balance", N_("ledger.r.opening")),
+        (rf"usage (?P<day>{_DAY})", N_("ledger.r.usage")),
+        (r"online charging", N_("ledger.r.online_charging")),
+        (r"recharge", N_("ledger.r.recharge")),
+        (r"charge", N_("ledger.r.charge")),
+        (r"充值卡 (?P<card>\S+)", N_("ledger.r.card")),
+        (r"营业厅充值", N_("ledger.r.shop")),
+        (r"online payment (?P<ref>\S+)", N_("ledger.r.online_payment")),
+        (r"订购 (?P<code>\S+)(?: (?P<name>.*))?", N_("ledger.r.order")),
+        (rf"月租 (?P<code>\S+) (?P<name>.*) (?P<month>{_MONTH})", N_("ledger.r.monthly")),
+        (r"SP终止退费 (?P<month>\S+)", N_("ledger.r.sp_refund")),
+        (r"退还SP (?P<sp>\S+) 费用", N_("ledger.r.sp_fee_back")),
+        (r"API top-up by (?P<who>.+)", N_("ledger.r.api_topup")),
+        (rf"(?P<sp>\S+) (?P<name>.+) (?P<month>{_MONTH})", N_("ledger.r.sp_fee")),
     )
 )
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "ledger.r.opening": ("开户预存款", "Opening balance"),
-    "ledger.r.usage": ("通信费 {day}", "Usage {day}"),
-    "ledger.r.online_charging": ("实时计费", "Online charging"),
-    "ledger.r.recharge": ("充值", "Recharge"),
-    "ledger.r.charge": ("扣费", "Charge"),
-    "ledger.r.card": ("充值卡 {card}", "Recharge card {card}"),
-    "ledger.r.shop": ("营业厅充值", "Recharge at a shop"),
-    "ledger.r.online_payment": ("在线支付充值 {ref}", "Online payment {ref}"),
-    "ledger.r.order": ("订购 {code} {name}", "Package order {code}"),
-    "ledger.r.monthly": ("月租 {code} {name} {month}", "Monthly fee {code} {month}"),
-    "ledger.r.sp_refund": ("SP终止退费 {month}", "Refund: SP terminated, {month}"),
-    "ledger.r.sp_fee_back": ("退还SP {sp} 费用", "SP {sp} fee refunded"),
-    "ledger.r.api_topup": ("接口充值（{who}）", "API top-up by {who}"),
-    "ledger.r.sp_fee": ("{sp} {name} {month}", "SP service {sp} {month}"),
-    "ledger.kind.recharge": ("充值", "Recharge"),
-    "ledger.kind.charge": ("扣费", "Charge"),
-    "ledger.kind.refund": ("退款", "Refund"),
-    "ledger.kind.adjustment": ("调账", "Adjustment"),
-}
-register(TEXTS)
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from telcare.domain.errors import InvalidAmount
+from telcare.domain.messages import N_
 
 FEN_PER_YUAN = 100
 MAX_OPERATION_FEN = 10_000_000  # 100,000.00 yuan: the ceiling of any single operation
@@ -14,11 +15,11 @@ MAX_BALANCE_FEN = 2**62  # far beyond any account, still a signed 64-bit column
 def require_amount(fen: object) -> int:
     """Return ``fen`` if it is a positive integer amount within the operation ceiling."""
     if isinstance(fen, bool) or not isinstance(fen, int):
-        raise InvalidAmount("amount.not_integer_fen", value=repr(fen))
+        raise InvalidAmount(N_("amount.not_integer_fen"), value=repr(fen))
     if fen <= 0:
-        raise InvalidAmount("amount.not_positive", value=fen)
+        raise InvalidAmount(N_("amount.not_positive"), value=fen)
     if fen > MAX_OPERATION_FEN:
-        raise InvalidAmount("amount.too_large", value=fen, limit=MAX_OPERATION_FEN)
+        raise InvalidAmount(N_("amount.too_large"), value=fen, limit=MAX_OPERATION_FEN)
     return fen
 
 
@@ -29,16 +30,16 @@ def yuan_to_fen(yuan: str | Decimal | int) -> int:
     Floats are refused: they cannot carry an exact amount.
     """
     if isinstance(yuan, bool | float):
-        raise InvalidAmount("amount.not_exact", value=repr(yuan))
+        raise InvalidAmount(N_("amount.not_exact"), value=repr(yuan))
     try:
         value = Decimal(str(yuan).strip())
     except InvalidOperation as exc:
-        raise InvalidAmount("amount.unreadable", value=str(yuan)) from exc
+        raise InvalidAmount(N_("amount.unreadable"), value=str(yuan)) from exc
     if not value.is_finite():
-        raise InvalidAmount("amount.unreadable", value=str(yuan))
+        raise InvalidAmount(N_("amount.unreadable"), value=str(yuan))
     fen = value * FEN_PER_YUAN
     if fen != fen.to_integral_value():
-        raise InvalidAmount("amount.sub_fen", value=str(yuan))
+        raise InvalidAmount(N_("amount.sub_fen"), value=str(yuan))
     return int(fen)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 import phonenumbers
 
 from telcare.domain.errors import InvalidMsisdn
+from telcare.domain.messages import N_
 
 _SHAPE = re.compile(r"1[3-9]\d{9}")
 _PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
@@ -22,17 +23,17 @@ def normalise_msisdn(raw: str) -> str:
     every request's path and numbers repeat).
     """
     if not isinstance(raw, str):
-        raise InvalidMsisdn("msisdn.invalid", value=repr(raw))
+        raise InvalidMsisdn(N_("msisdn.invalid"), value=repr(raw))
     digits = re.sub(r"[\s-]", "", raw)
     digits = _PREFIX.sub("", digits)
     if not _SHAPE.fullmatch(digits):
-        raise InvalidMsisdn("msisdn.invalid", value=raw)
+        raise InvalidMsisdn(N_("msisdn.invalid"), value=raw)
     parsed = phonenumbers.parse(digits, "CN")
     if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise InvalidMsisdn("msisdn.invalid", value=raw)
+        raise InvalidMsisdn(N_("msisdn.invalid"), value=raw)
     return digits
 
 

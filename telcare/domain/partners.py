@@ -31,6 +31,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.domain.subscriptions import confirmation_expired
 
 # --- subscriptions and consent -----------------------------------------------------------
@@ -68,7 +69,7 @@ def can_subscribe(sp_status: SpStatus, launch_allowed: bool, service_is_new: boo
 def check_month(month: str) -> str:
     """``YYYY-MM`` (years 1900–2099), or :class:`InvalidInput`."""
     if not re.fullmatch(r"(19|20)\d{2}-(0[1-9]|1[0-2])", month):
-        raise InvalidInput("month.invalid", value=month)
+        raise InvalidInput(N_("month.invalid"), value=month)
     return month
 
 

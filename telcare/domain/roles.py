@@ -15,6 +15,7 @@ import enum
 
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 
 
@@ -160,7 +161,7 @@ def require(who: Principal | Role | None, action: str) -> None:
     if action not in MATRIX:
         raise KeyError(f"undeclared action {action!r}: add it to telcare.domain.roles.MATRIX")
     if not allowed(who, action):
-        raise NotPermitted("access.role", action=action)
+        raise NotPermitted(N_("access.role"), action=action)
 
 
 def markdown_table() -> str:

@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from telcare.domain.messages import render
 from telcare.domain.subscriptions import OPERATOR_TZ
 
 MAX_CATCH_UP = 36  # periods: three years of months
@@ -35,11 +36,10 @@ class JobSpec:
     cadence: Cadence
     offset: timedelta = timedelta(0)
     catch_up: bool = False
-    title_zh: str = ""
-    title_en: str = ""
 
     def title(self, lang: str) -> str:
-        return (self.title_en if lang == "en" else self.title_zh) or self.name
+        """The job's name for people: ``job.<name>`` in the catalogs (text_families.JOBS)."""
+        return render(f"job.{self.name}", lang)
 
 
 def period_key(cadence: Cadence, when: datetime) -> str:

@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime, timedelta
 
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 CANCEL_CUTOFF = timedelta(hours=2)
 MAX_CAPACITY = 50
@@ -49,22 +49,22 @@ def check_stop(city: str, place: str, day: date) -> tuple[str, str]:
     """Trimmed city (≤ 40) and place (≤ 80) of a stop; both required."""
     city, place = city.strip(), place.strip()
     if not city or len(city) > 40 or not place or len(place) > 80:
-        raise InvalidInput("van.bad_stop")
+        raise InvalidInput(N_("van.bad_stop"))
     return city, place
 
 
 def check_slot(starts_at: datetime, ends_at: datetime, capacity: int) -> None:
     """A slot ends after it starts and takes 1 to :data:`MAX_CAPACITY` subscribers."""
     if ends_at <= starts_at or not 1 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput("van.bad_slot", limit=MAX_CAPACITY)
+        raise InvalidInput(N_("van.bad_slot"), limit=MAX_CAPACITY)
 
 
 def check_bookable(starts_at: datetime, capacity: int, booked: int, now: datetime) -> None:
     """A slot can be booked before it starts and while it has room."""
     if now >= starts_at:
-        raise InvalidInput("van.slot_started")
+        raise InvalidInput(N_("van.slot_started"))
     if booked >= capacity:
-        raise SlotFull("van.slot_full")
+        raise SlotFull(N_("van.slot_full"))
 
 
 def rebook(current: BookingState | None, current_slot: int | None, wanted_slot: int) -> bool:
@@ -74,55 +74,23 @@ def rebook(current: BookingState | None, current_slot: int | None, wanted_slot: 
     if current is BookingState.BOOKED:
         if current_slot == wanted_slot:
             return True
-        raise AlreadyBooked("van.already_booked")
+        raise AlreadyBooked(N_("van.already_booked"))
     return False
 
 
 def check_cancel(state: BookingState, starts_at: datetime, now: datetime) -> None:
     """A live booking may be cancelled until :data:`CANCEL_CUTOFF` before its slot."""
     if state is not BookingState.BOOKED:
-        raise BookingClosed("van.not_open", state=state.value)
+        raise BookingClosed(N_("van.not_open"), state=state.value)
     if now > starts_at - CANCEL_CUTOFF:
-        raise InvalidInput("van.too_late", hours=int(CANCEL_CUTOFF.total_seconds() // 3600))
+        raise InvalidInput(N_("van.too_late"), hours=int(CANCEL_CUTOFF.total_seconds() // 3600))
 
 
 def check_close(state: BookingState, outcome: str) -> str:
     """The van's staff close a live booking with an outcome (1 to 1,000 characters)."""
     if state is not BookingState.BOOKED:
-        raise BookingClosed("van.not_open", state=state.value)
+        raise BookingClosed(N_("van.not_open"), state=state.value)
     outcome = outcome.strip()
     if not outcome or len(outcome) > MAX_OUTCOME:
-        raise InvalidInput("van.outcome", limit=MAX_OUTCOME)
+        raise InvalidInput(N_("van.outcome"), limit=MAX_OUTCOME)
     return outcome
-
-
-register(
-    {
-        "van.bad_stop": ("请填写服务车停靠的城市和地点。", "A stop needs a city and a place."),
-        "van.bad_slot": (
-            "时段无效：结束时间须晚于开始时间，名额1至{limit}个。",
-            "A slot ends after it starts and has 1 to {limit} places.",
-        ),
-        "van.unknown_slot": ("没有该预约时段。", "There is no such slot."),
-        "van.unknown_booking": ("没有该预约。", "There is no such booking."),
-        "van.slot_started": ("该时段已开始，不能预约。", "This slot has already started."),
-        "van.slot_full": ("该时段已约满，请选择其他时段。", "This slot is full; choose another."),
-        "van.already_booked": (
-            "您已预约该站点的其他时段，请先取消原预约。",
-            "You already hold a slot at this stop; cancel it first.",
-        ),
-        "van.not_open": ("该预约已{state}，不能再操作。", "This booking is {state}."),
-        "van.too_late": (
-            "服务开始前{hours}小时内不能取消预约。",
-            "Bookings can be cancelled until {hours} hours before the slot.",
-        ),
-        "van.outcome": (
-            "请填写服务结果（不超过{limit}字）。",
-            "Record the outcome (at most {limit} characters).",
-        ),
-        "van.booked": (
-            "您已预约G3售后服务车：{city}{place}，{when}。【中国移动】",
-            "G3 service van booked: {place}, {city}, {when}. [China Mobile]",
-        ),
-    }
-)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 
 # API (its path segment) -> (the resource its events carry, its event types)
 APIS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -40,48 +40,25 @@ EVENT_ID_HEADER = "X-Telcare-Event-Id"
 MAX_CALLBACK = 500
 MAX_QUERY = 500
 
-register(
-    {
-        "hub.callback": (
-            "监听地址须为 http(s):// 开头的有效网址。",
-            "The callback must be a valid http(s):// URL.",
-        ),
-        "hub.unresolvable": (
-            "监听地址的主机名无法解析：{host}。",
-            "The callback's host does not resolve: {host}.",
-        ),
-        "hub.private": (
-            "监听地址指向本机、内网或链路本地地址（{address}），未开启相应设置时不允许。",
-            "The callback points at a loopback, private or link-local address ({address}), "
-            "which is refused unless the setting allows it.",
-        ),
-        "hub.query": (
-            "query 仅支持 eventType=（可逗号分隔）：{value}",
-            "query supports eventType= only (comma-separated): {value}",
-        ),
-        "hub.api": ("该接口不发布事件：{api}", "This API publishes no events: {api}"),
-    }
-)
-
 
 def resource_of(api: str) -> str:
     """The resource name the API's events carry (``event: {<resource>: …}``)."""
     if api not in APIS:
-        raise InvalidInput("hub.api", api=api)
+        raise InvalidInput(N_("hub.api"), api=api)
     return APIS[api][0]
 
 
 def check_callback(url: str) -> str:
     """The callback's host name, if ``url`` is an absolute http(s) URL without credentials."""
     if not url or len(url) > MAX_CALLBACK or any(c.isspace() for c in url):
-        raise InvalidInput("hub.callback")
+        raise InvalidInput(N_("hub.callback"))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError as err:
-        raise InvalidInput("hub.callback") from err
+        raise InvalidInput(N_("hub.callback")) from err
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
-        raise InvalidInput("hub.callback")
+        raise InvalidInput(N_("hub.callback"))
     return parts.hostname
 
 
@@ -107,15 +84,15 @@ def event_types(api: str, query: str | None) -> frozenset[str]:
     if not query or not query.strip():
         return frozenset(offered)
     if len(query) > MAX_QUERY:
-        raise InvalidInput("hub.query", value=query[:40])
+        raise InvalidInput(N_("hub.query"), value=query[:40])
     asked: set[str] = set()
     for name, values in parse_qs(query.strip(), keep_blank_values=True).items():
         if name != "eventType":
-            raise InvalidInput("hub.query", value=query[:40])
+            raise InvalidInput(N_("hub.query"), value=query[:40])
         for value in values:
             asked |= {v.strip() for v in value.split(",") if v.strip()}
     if not asked or not asked <= set(offered):
-        raise InvalidInput("hub.query", value=query[:40])
+        raise InvalidInput(N_("hub.query"), value=query[:40])
     return frozenset(asked)
 
 

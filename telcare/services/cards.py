@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain.errors import Conflict, Locked, WrongSecret
 from telcare.domain.ledger import EntryKind
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import lookups
@@ -86,9 +87,9 @@ def recharge_with_card(
             select(m.RechargeCard).where(m.RechargeCard.number == card).with_for_update()
         ).one_or_none()
         if row is None or not verify_secret(pin, row.pin_hash):
-            raise WrongSecret("card.wrong", left=left)
+            raise WrongSecret(N_("card.wrong"), left=left)
         if row.status != "unused":
-            raise Conflict("card.used")
+            raise Conflict(N_("card.used"))
         row.status, row.used_by, row.used_at = "used", number, now
         account = lookups.account_for_update(s, sub.id)
         entry = post_entry(
@@ -158,7 +159,9 @@ def _take_slot(db: Database, attempt: _Attempt) -> int:
         for table, key in attempt.counters():
             after = _bump(uow.session, table, key)
             if after is None:  # rolled back: nothing counted
-                locked = "card.locked" if table.name == "secret_attempt" else "card.card_locked"
+                locked = (
+                    N_("card.locked") if table.name == "secret_attempt" else N_("card.card_locked")
+                )
                 raise Locked(locked, limit=MAX_FAILURES_PER_DAY)
             used = max(used, after)
         uow.commit()

@@ -7,7 +7,7 @@ from telcare import clock
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ, is_province
 from telcare.services.api_queries import CustomerView, customer
 from telcare.store import models as m
@@ -15,33 +15,23 @@ from telcare.store.uow import Database
 
 CUSTOMER_ROLES = frozenset({"admin", "agent"})
 
-register(
-    {
-        "customer.province": (
-            "请指定客户所属省份（characteristic province）。",
-            "Name the customer's province (characteristic `province`).",
-        ),
-        "customer.name": ("客户名称不能为空。", "The customer's name is required."),
-    }
-)
-
 
 def _province(who: Principal, wanted: str | None) -> str:
     if who.kind is not Kind.STAFF or who.role not in CUSTOMER_ROLES:
-        raise Forbidden("api.role")
+        raise Forbidden(N_("api.role"))
     if who.province != HQ:
         if wanted not in (None, who.province):
-            raise Forbidden("access.denied")
+            raise Forbidden(N_("access.denied"))
         return who.province
     if wanted is None or wanted == HQ or not is_province(wanted):
-        raise InvalidInput("customer.province")
+        raise InvalidInput(N_("customer.province"))
     return wanted
 
 
 def _name(name: str) -> str:
     cleaned = " ".join(check_plain(name).split())
     if not cleaned:
-        raise InvalidInput("customer.name")
+        raise InvalidInput(N_("customer.name"))
     return cleaned[:80]
 
 
@@ -61,7 +51,7 @@ def rename_customer(db: Database, who: Principal, customer_id: int, name: str) -
     with db.uow() as uow:
         row = uow.session.get(m.Customer, customer_id)
         if row is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         _province(who, row.province_code)
         row.name = _name(name)
         uow.commit()

@@ -28,6 +28,7 @@ from telcare.domain.errors import (
 )
 from telcare.domain.inputs import check_day
 from telcare.domain.ledger import EntryKind
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import lookups, orders, selfcare
@@ -137,10 +138,10 @@ def ledger_history(
     ``since`` and ``until`` are operator-local days, both included.
     """
     if kind is not None and kind not in {k.value for k in EntryKind}:
-        raise InvalidInput("hall.bad_kind", value=kind)
+        raise InvalidInput(N_("hall.bad_kind"), value=kind)
     since, until = since and check_day(since), until and check_day(until)
     if since and until and since > until:
-        raise InvalidInput("hall.bad_range")
+        raise InvalidInput(N_("hall.bad_range"))
     offset, limit = max(offset, 0), min(max(limit, 1), MAX_PAGE)
     with db.uow() as uow:
         sub = lookups.subscriber(uow.session, msisdn)
@@ -332,7 +333,7 @@ def _recorded(db: Database, operation: str, key: str, payload: dict[str, Any]) -
         if row is None or not row.result:
             return None
         if row.fingerprint != fingerprint(operation, payload):
-            raise IdempotencyConflict("idempotency.conflict")
+            raise IdempotencyConflict(N_("idempotency.conflict"))
         r = dict(row.result)
     when = r.pop("effective_at")
     return OrderStep(

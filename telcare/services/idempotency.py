@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from telcare import clock
 from telcare.domain.errors import IdempotencyConflict, InvalidInput
+from telcare.domain.messages import N_
 from telcare.store.models import IdempotencyRecord
 from telcare.store.uow import Database, UnitOfWork
 
@@ -30,7 +31,7 @@ def fingerprint(operation: str, payload: Mapping[str, Any]) -> str:
 
 def check_key(key: str) -> str:
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY:
-        raise InvalidInput("idempotency.bad_key")
+        raise InvalidInput(N_("idempotency.bad_key"))
     return key
 
 
@@ -75,5 +76,5 @@ def run_once(
 
 def _replay(record: IdempotencyRecord, operation: str, fp: str) -> Result:
     if record.operation != operation or record.fingerprint != fp:
-        raise IdempotencyConflict("idempotency.conflict")
+        raise IdempotencyConflict(N_("idempotency.conflict"))
     return {**record.result, "replayed": True}

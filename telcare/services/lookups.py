@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import catalog
 from telcare.domain.errors import UnknownProduct, UnknownSubscriber
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.store.models import Account, Product, Subscriber
 
@@ -22,7 +23,7 @@ def subscriber(session: Session, msisdn: str, *, allow_closed: bool = False) -> 
     number = normalise_msisdn(msisdn)
     found = session.scalar(select(Subscriber).where(Subscriber.msisdn == number))
     if found is None or (found.status == "closed" and not allow_closed):
-        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+        raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=number)
     return found
 
 
@@ -53,7 +54,7 @@ def holder(session: Session, msisdn: str) -> Holder:
     number = normalise_msisdn(msisdn)
     found = session.execute(_HOLDER, {"msisdn": number}).first()
     if found is None:
-        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+        raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=number)
     return Holder(*found)
 
 
@@ -90,7 +91,7 @@ def account_for_update(session: Session, subscriber_id: int) -> Account:
 def product(session: Session, code: str) -> catalog.Product:
     row = session.execute(_PRODUCT_BY_CODE, {"code": code.upper()}).first()
     if row is None or not row.active:
-        raise UnknownProduct("product.unknown", code=code)
+        raise UnknownProduct(N_("product.unknown"), code=code)
     return to_domain(row)
 
 

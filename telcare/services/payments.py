@@ -12,24 +12,11 @@ from __future__ import annotations
 import hashlib
 
 from telcare.domain.errors import Forbidden, InvalidAmount
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import accounts
 from telcare.store.uow import Database
 
 AMOUNTS_FEN = (30_00, 50_00, 100_00, 200_00)  # what the page offers
-
-register(
-    {
-        "payment.bad_amount": (
-            "请选择充值金额：30、50、100或200元。",
-            "Choose an amount: 30, 50, 100 or 200 yuan.",
-        ),
-        "payment.demo_only": (
-            "在线支付尚未接入支付机构，目前只能在演示模式下模拟。",
-            "Online payment has no payment provider yet; it is only simulated in demo mode.",
-        ),
-    }
-)
 
 
 def reference(idempotency_key: str) -> str:
@@ -42,9 +29,9 @@ def pay_demo(
 ) -> accounts.Posting:
     """A simulated online payment of ``amount_fen`` credited to ``msisdn`` (once per key)."""
     if not demo:
-        raise Forbidden("payment.demo_only")
+        raise Forbidden(N_("payment.demo_only"))
     if amount_fen not in AMOUNTS_FEN:
-        raise InvalidAmount("payment.bad_amount")
+        raise InvalidAmount(N_("payment.bad_amount"))
     return accounts.recharge(
         db,
         msisdn,

@@ -10,7 +10,7 @@ from datetime import date
 from telcare.domain.errors import NotFound
 from telcare.domain.ledger import EntryKind
 from telcare.domain.ledger_reasons import say
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import hall, lookups
@@ -18,19 +18,6 @@ from telcare.store import models as m
 from telcare.store.uow import Database
 
 MAX_EXPORT = 5_000  # rows in one CSV (years of a line's ledger)
-
-register(
-    {
-        "receipt.unknown": ("找不到该笔账目。", "No such ledger entry."),
-        "receipt.not_recharge": ("只有充值有收据。", "Only a recharge has a receipt."),
-        "ledger.csv.time": ("时间", "Time"),
-        "ledger.csv.kind": ("类型", "Kind"),
-        "ledger.csv.amount": ("金额（元）", "Amount (yuan)"),
-        "ledger.csv.balance": ("余额（元）", "Balance (yuan)"),
-        "ledger.csv.reason": ("摘要", "Description"),
-        "ledger.csv.id": ("流水号", "Entry"),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +33,9 @@ def receipt(db: Database, msisdn: str, entry_id: int) -> Receipt:
         sub = lookups.subscriber(uow.session, msisdn)
         row = uow.session.get(m.LedgerEntry, entry_id)
         if row is None or row.account_id != sub.account.id:
-            raise NotFound("receipt.unknown")
+            raise NotFound(N_("receipt.unknown"))
         if row.kind != EntryKind.RECHARGE.value:
-            raise NotFound("receipt.not_recharge")
+            raise NotFound(N_("receipt.not_recharge"))
         view = hall.LedgerRow(
             row.id, row.created_at, row.kind, row.amount_fen, row.balance_after_fen, row.reason
         )

@@ -25,7 +25,7 @@ from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
 from telcare.domain.ledger import EntryKind, available
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.services.accounts import held, post_entry
 from telcare.services.api_queries import Line, Page, line_by_id, require_role, visible_lines
@@ -37,24 +37,6 @@ from telcare.store.uow import Database
 RESERVE_ROLES = "balance.reserve"  # the role-matrix action (admins)
 DEFAULT_TTL = timedelta(minutes=15)
 MAX_TTL = timedelta(days=1)
-
-register(
-    {
-        "reserve.insufficient": (
-            "余额不足：可用{available}分，需预留{wanted}分。",
-            "Not enough balance: {available} fen available, {wanted} fen wanted.",
-        ),
-        "reserve.state": (
-            "预留当前状态为{status}，不能再{action}。",
-            "The reservation is {status}; it cannot be {action}.",
-        ),
-        "reserve.too_much": (
-            "扣款金额不能超过预留金额。",
-            "The committed amount cannot exceed the reserved amount.",
-        ),
-        "reserve.ttl": ("预留有效期应在1秒到1天之间。", "A reservation lasts 1 s to 1 day."),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +84,14 @@ def reserve(
     check_plain(reason)
     line = line_by_id(db, who, line_id)
     if not timedelta(seconds=1) <= ttl <= MAX_TTL:
-        raise InvalidInput("reserve.ttl")
+        raise InvalidInput(N_("reserve.ttl"))
     now = clock.now()
     with db.uow() as uow:
         s = uow.session
         account = lookups.account_for_update(s, line.id)
         spendable = available(account.balance_fen, held(s, line.id, now))
         if amount_fen > spendable:
-            raise Conflict("reserve.insufficient", available=spendable, wanted=amount_fen)
+            raise Conflict(N_("reserve.insufficient"), available=spendable, wanted=amount_fen)
         row = BalanceReservation(
             subscriber_id=line.id,
             amount_fen=amount_fen,
@@ -128,7 +110,7 @@ def reserve(
 def _held(s: Session, who: Principal, reservation_id: int) -> tuple[BalanceReservation, Line]:
     row = s.get(BalanceReservation, reservation_id)
     if row is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     return row, _checked(who, s.get(m.Subscriber, row.subscriber_id))
 
 
@@ -176,11 +158,11 @@ def settle(
         if current == status and (status != "committed" or used_fen in (None, row.committed_fen)):
             return _view(row, line, now)
         if current != "created":
-            raise Conflict("reserve.state", status=current, action=status)
+            raise Conflict(N_("reserve.state"), status=current, action=status)
         if status == "committed":
             used = row.amount_fen if used_fen is None else used_fen
             if not 0 <= used <= row.amount_fen:
-                raise InvalidInput("reserve.too_much")
+                raise InvalidInput(N_("reserve.too_much"))
             if used:
                 account = lookups.account_for_update(s, line.id)
                 others = held(s, line.id, now) - row.amount_fen  # this one is being spent

@@ -10,6 +10,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from telcare import clock
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import UnknownSubscriber
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.subscriptions import last_day
 from telcare.services import lookups
@@ -72,7 +73,7 @@ def overview(db: Database, msisdn: str) -> Overview:
     with db.read() as uow:
         row = uow.session.execute(_OVERVIEW, {"msisdn": number}).one_or_none()
     if row is None:
-        raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+        raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=number)
     return Overview(row[0], Brand(row[1]), *row[2:])
 
 

@@ -22,6 +22,7 @@ from telcare.domain import roles
 from telcare.domain import service_van as dv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -149,7 +150,7 @@ def _book(db: Database, number: str, slot_id: int, now: datetime) -> BookingView
         s = uow.session
         slot = s.get(vm.VanSlot, slot_id)
         if slot is None:
-            raise dv.UnknownSlot("van.unknown_slot")
+            raise dv.UnknownSlot(N_("van.unknown_slot"))
         row = s.scalar(
             select(vm.VanBooking).where(
                 vm.VanBooking.stop_id == slot.stop_id, vm.VanBooking.msisdn == number
@@ -166,7 +167,7 @@ def _book(db: Database, number: str, slot_id: int, now: datetime) -> BookingView
             .values(booked=vm.VanSlot.booked + 1)
         )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
-            raise dv.SlotFull("van.slot_full")
+            raise dv.SlotFull(N_("van.slot_full"))
         if row is None:
             row = vm.VanBooking(
                 id=f"VB{uuid.uuid4().hex[:16].upper()}", stop_id=slot.stop_id, msisdn=number,
@@ -192,7 +193,7 @@ def cancel(
         s = uow.session
         row = s.get(vm.VanBooking, booking_id)
         if row is None or row.msisdn != number:
-            raise dv.UnknownBooking("van.unknown_booking")
+            raise dv.UnknownBooking(N_("van.unknown_booking"))
         slot = s.get_one(vm.VanSlot, row.slot_id)
         dv.check_cancel(dv.BookingState(row.state), slot.starts_at, now)
         row.state, row.cancelled_at = dv.BookingState.CANCELLED.value, now
@@ -228,7 +229,7 @@ def bookings(
     """Bookings at the stops ``who`` may see (own province; every province at HQ),
     by slot time."""
     if who.kind is not Kind.STAFF:
-        raise Forbidden("complaint.not_yours")
+        raise Forbidden(N_("complaint.not_yours"))
     query = (
         select(vm.VanBooking)
         .join(vm.VanSlot, vm.VanSlot.id == vm.VanBooking.slot_id)
@@ -257,7 +258,7 @@ def close_booking(
         row = s.get(vm.VanBooking, booking_id)
         stop = s.get(vm.VanStop, row.stop_id) if row is not None else None
         if row is None or stop is None or not _may_handle(who, stop.province):
-            raise dv.UnknownBooking("van.unknown_booking")
+            raise dv.UnknownBooking(N_("van.unknown_booking"))
         row.outcome = dv.check_close(dv.BookingState(row.state), outcome)
         row.state, row.closed_at, row.closed_by = dv.BookingState.CLOSED.value, now, who.subject
         s.flush()
@@ -280,7 +281,7 @@ def _may_handle(who: Principal, province: str) -> bool:
 
 def _require_staff(who: Principal, province: str) -> None:
     if not _may_handle(who, province):
-        raise Forbidden("complaint.not_yours")
+        raise Forbidden(N_("complaint.not_yours"))
 
 
 def _stop_view(s: Session, stop: vm.VanStop) -> StopView:

@@ -18,6 +18,7 @@ from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
 from telcare.domain.inputs import check_plain
+from telcare.domain.messages import N_
 from telcare.services.api_queries import Page, line_by_msisdn, require_role
 from telcare.services.charging.records import SERVICE_NAMES
 from telcare.services.charging.single import Rated, rate_record
@@ -68,11 +69,11 @@ def spec(db: Database, spec_id: str) -> SpecView:
     if spec_id in BUILTIN:
         return next(v for v in _builtins() if v.id == spec_id)
     if not spec_id.isascii() or not spec_id.isdigit() or len(spec_id) > 9:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     with db.uow() as uow:
         row = uow.session.get(t.UsageSpec, int(spec_id))
         if row is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         return _view(row)
 
 

@@ -19,7 +19,7 @@ from telcare import clock
 from telcare.domain import months
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import InvalidInput, NotFound
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.months import month_of
 from telcare.services import charging
 from telcare.services.api_queries import Line, Page, line_by_msisdn, line_for, visible_lines
@@ -30,10 +30,6 @@ from telcare.store.models import IdempotencyRecord, Subscriber
 from telcare.store.uow import Database
 
 MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
-
-register(
-    {"api.bad_month": ("月份格式应为YYYY-MM：{month}。", "The month must be YYYY-MM: {month}.")}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +58,7 @@ def month_bounds(month: str | None, now: datetime | None = None) -> tuple[str, d
     """``(month, start, end)`` of ``month`` (``YYYY-MM``, default this one) in Asia/Shanghai."""
     month = month or month_of(now or clock.local_now())
     if not MONTH.match(month):
-        raise InvalidInput("api.bad_month", month=month)
+        raise InvalidInput(N_("api.bad_month"), month=month)
     return (month, *months.bounds(month))
 
 
@@ -114,12 +110,12 @@ def usage(db: Database, who: Principal, record_id: str) -> UsageView:
     with db.uow() as uow:
         row = uow.session.get(UsageRecord, record_id)
         if row is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         msisdn = row.msisdn
     try:
         line = line_by_msisdn(db, who, msisdn)  # 403 unless visible
     except NotFound:  # the record's line is gone: say nothing of its number
-        raise NotFound("api.not_found") from None
+        raise NotFound(N_("api.not_found")) from None
     with db.uow() as uow:
         return _view(line, uow.session.get_one(UsageRecord, record_id))
 

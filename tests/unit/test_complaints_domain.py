@@ -69,8 +69,21 @@ def test_allowed_moves(status: c.Status, action: c.Action, target: c.Status) -> 
     assert c.action_to(status, target) is action or (status, target) == (S.CLOSED, S.IN_PROGRESS)
 
 
+# The subscriber takes back a ticket not yet resolved: it closes (never a staff move).
+WITHDRAWALS = [(s, A.WITHDRAW, S.CLOSED) for s in (S.NEW, S.ACKNOWLEDGED, S.IN_PROGRESS)]
+
+
+@pytest.mark.parametrize(("status", "action", "target"), WITHDRAWALS)
+def test_a_subscriber_may_withdraw_an_open_ticket(
+    status: c.Status, action: c.Action, target: c.Status
+) -> None:
+    assert c.transition(status, action) is target
+    with pytest.raises(c.InvalidTransition):  # a status PATCH never withdraws
+        c.action_to(status, target)
+
+
 def test_every_other_move_is_refused() -> None:
-    allowed = {(s, a) for s, a, _ in LIFE}
+    allowed = {(s, a) for s, a, _ in LIFE + WITHDRAWALS}
     for status in S:
         for action in A:
             if (status, action) not in allowed:

@@ -18,13 +18,12 @@ from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
 from telcare.channels.guards import requires
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import Forbidden, InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import antispam, selfcare
 from telcare.store.uow import Database
 
 router = APIRouter(prefix="/api/antispam", tags=["anti-spam"], route_class=TmfRoute)
 
-register({"antispam.line_missing": ("请指定号码（msisdn）。", "Name the line (msisdn).")})
 
 MessageId = Annotated[str, Path(min_length=1, max_length=64)]
 Sender = Annotated[str, Path(min_length=3, max_length=24, pattern=r"^\+?[0-9]+$")]
@@ -98,7 +97,7 @@ def _line(db: Database, who: Principal, msisdn: str | None) -> str:
     """The line ``who`` acts on: a subscriber's own, or one a staff member may see."""
     if msisdn is None:
         if who.kind is not Kind.SUBSCRIBER:
-            raise InvalidInput("antispam.line_missing")
+            raise InvalidInput(N_("antispam.line_missing"))
         msisdn = who.subject
     line = selfcare.overview(db, msisdn)
     require_subscriber_access(who, line.msisdn, line.province)
@@ -107,7 +106,7 @@ def _line(db: Database, who: Principal, msisdn: str | None) -> str:
 
 def _staff(who: Principal, *, hq: bool = False) -> None:
     if who.kind is not Kind.STAFF or (hq and not who.is_headquarters):
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def _report_out(result: antispam.ReportResult) -> ReportOut:

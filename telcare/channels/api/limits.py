@@ -11,22 +11,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from telcare.channels.api.problems import error_page, language, problem, wants_page
 from telcare.domain.inputs import has_control
-from telcare.domain.messages import register, render
+from telcare.domain.messages import render
 
 # Complaint attachments (one per request, up to 5 MiB) are posted here.
 UPLOAD_PATHS = (
     re.compile(r"/hall/complaints"),
     re.compile(r"/staff/complaints/t/[^/]+/attach"),
 )
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "http.body_too_large": (
-        "请求内容超过{limit}字节的上限。",
-        "The request body is larger than the limit of {limit} bytes.",
-    ),
-    "http.bad_length": ("Content-Length 无效。", "The Content-Length header is not valid."),
-}
-register(TEXTS)
 
 
 class _TooLarge(Exception):

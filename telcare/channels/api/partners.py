@@ -22,6 +22,7 @@ from telcare.channels.guards import public, requires
 from telcare.config import secret_key
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.services import auth, partners
 
 router = APIRouter(prefix="/api/partners", tags=["partners"], route_class=TmfRoute)
@@ -83,7 +84,7 @@ def _line(who: Any, msisdn: str | None) -> str:
     if who.kind is Kind.SUBSCRIBER:
         return str(who.subject)
     if msisdn is None:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     return msisdn
 
 
@@ -154,7 +155,7 @@ def inspect(access_code: AccessCode, body: InspectionIn, who: Caller, db: Db) ->
 def run_month(month: Month, who: Caller, db: Db) -> dict[str, Any]:
     """Headquarters: charge the month's fees, then score, disclose and apply the policy."""
     if not who.is_headquarters:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     fees = partners.run_fees(db, month)
     results = partners.run_month(db, month)
     return _obj({"fees": asdict(fees), "results": [asdict(r) for r in results]})
@@ -172,7 +173,7 @@ def disclosed(
 def report(year: Annotated[int, Path(ge=2000, le=2100)], who: Caller, db: Db) -> dict[str, Any]:
     """Staff: the year's governance figures."""
     if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     return _obj(asdict(partners.yearly_report(db, year)))
 
 

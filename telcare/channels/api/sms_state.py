@@ -17,6 +17,7 @@ from telcare.channels.api.tmf.common import Caller, Db, TmfRoute
 from telcare.channels.guards import requires
 from telcare.domain.access import Kind, require_subscriber_access
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.services import mt_state, selfcare
 
 router = APIRouter(prefix="/api/sms", tags=["sms"], route_class=TmfRoute)
@@ -51,13 +52,13 @@ def outbound(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[MtStateOut]:
     if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     recipient = None
     if msisdn is not None:
         line = selfcare.overview(db, msisdn)
         require_subscriber_access(who, line.msisdn, line.province)
         recipient = line.msisdn
     elif not who.is_headquarters:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     rows = mt_state.states(db, recipient=recipient, status=status, limit=limit)
     return [MtStateOut(**asdict(row)) for row in rows]

@@ -8,18 +8,7 @@ from pathlib import Path
 from telcare import clock
 from telcare.channels.documents.printing import print_pdf, render_document
 from telcare.domain.ledger_reasons import say
-from telcare.domain.messages import register
 from telcare.services.cycle import Statement
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "doc.st.when": ("时间", "Date"),
-    "doc.st.what": ("项目", "Item"),
-    "doc.st.amount": ("金额（元）", "Amount (yuan)"),
-    "doc.st.balance": ("余额（元）", "Balance (yuan)"),
-    "doc.st.issued": ("{operator} · 出账时间 {when}", "{operator} · issued {when}"),
-    "doc.st.pdf": ("下载PDF账单", "Download the statement (PDF)"),
-}
-register(TEXTS)
 
 
 def render_html(st: Statement, lang: str = "zh") -> str:

@@ -18,7 +18,7 @@ from telcare.channels.sms.messages import MoMessage, MtMessage
 from telcare.domain import antispam_rules as r
 from telcare.domain import sms_grammar as g
 from telcare.domain.errors import DomainError, InvalidMsisdn, UnknownSubscriber
-from telcare.domain.messages import register, render
+from telcare.domain.messages import render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.ops import logs, tracing
 from telcare.ops.metrics import SMS_LATENCY, SMS_MO, SMS_MT
@@ -30,21 +30,6 @@ log = logs.get_logger(__name__)
 _command: ContextVar[str] = ContextVar("sms_command", default="")
 
 SELFCARE_NUMBER = "10086"
-
-register(
-    {
-        "sms.p2p.restricted": (
-            "您的短信发送功能因涉嫌发送垃圾短信已被限制，短信未发出。如有异议请在网上营业厅"
-            "“垃圾短信拦截”页面申诉。",
-            "Your SMS sending is restricted on suspicion of spam; the message was not sent. "
-            "To appeal, use the Spam filter page of the online hall.",
-        ),
-        "sms.p2p.unknown_recipient": (
-            "号码{number}不是本网用户，短信未发出。",
-            "{number} is not one of our subscribers; the message was not sent.",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,21 +9,7 @@ from fastapi import Request
 
 from telcare.domain.account_state import balance_state
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
 from telcare.services import selfcare
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.banner.barred": (
-        "您的号码已停机（余额{amount}元），充值后即可恢复使用。",
-        "Your line is barred (balance {amount} yuan); recharge to use it again.",
-    ),
-    "web.banner.low": (
-        "余额不足：当前余额{amount}元，请及时充值，以免停机。",
-        "Low balance: {amount} yuan left. Recharge soon to keep your line working.",
-    ),
-    "web.banner.recharge": ("立即充值", "Recharge now"),
-}
-register(TEXTS)
 
 
 def balance_banner(request: Request, msisdn: str | None) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from telcare.channels.web.security import RowId, require_csrf, require_msisdn, r
 from telcare.domain import club as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import club, selfcare
@@ -35,81 +35,7 @@ CSRF = [Depends(require_csrf)]
 HALL = "/hall/club"
 STAFF = "/staff/club"
 
-register(
-    {
-        "web.club.title": ("客户俱乐部", "Customer club"),
-        "web.club.member": ("您是客户俱乐部会员。", "You are a club member."),
-        "web.club.not_member": (
-            "加入客户俱乐部，参加营业厅开放日、10086热线参观等会员活动。",
-            "Join the club for member events such as shop open days and 10086 tours.",
-        ),
-        "web.club.join": ("加入俱乐部", "Join the club"),
-        "web.club.leave": ("退出俱乐部", "Leave the club"),
-        "web.club.joined": ("欢迎加入客户俱乐部！", "Welcome to the club!"),
-        "web.club.left": ("您已退出客户俱乐部。", "You have left the club."),
-        "web.club.unchanged": ("没有变化。", "Nothing changed."),
-        "web.club.events": ("会员活动", "Member events"),
-        "web.club.no_events": ("暂无活动。", "No events."),
-        "web.club.sign_up": ("报名", "Sign up"),
-        "web.club.signed_up": ("已报名", "Signed up"),
-        "web.club.attended": ("已出席", "Attended"),
-        "web.club.registered": ("报名成功。", "You are signed up."),
-        "web.club.places": ("已报名{n}人", "{n} signed up"),
-        "web.club.capacity": ("限{n}人", "{n} places"),
-        "web.club.kind.shop_visit": ("营业厅开放日", "Shop visit"),
-        "web.club.kind.hotline_tour": ("10086热线参观", "Hotline tour"),
-        "web.club.kind.meeting": ("座谈会", "Meeting"),
-        "web.club.opinions": ("意见征集", "Opinions"),
-        "web.club.no_campaigns": ("目前没有进行中的征集活动。", "No campaign is open now."),
-        "web.club.kind": ("类型", "Kind"),
-        "web.club.kind.opinion": ("意见建议", "Opinion"),
-        "web.club.kind.essay": ("征文", "Essay"),
-        "web.club.category": ("类别", "Category"),
-        "web.club.category.network": ("网络", "Network"),
-        "web.club.category.products": ("新业务", "New products"),
-        "web.club.category.channels": ("渠道", "Channels"),
-        "web.club.category.service": ("服务", "Service"),
-        "web.club.essay_title": ("标题（征文必填）", "Title (essays)"),
-        "web.club.text": ("内容", "Text"),
-        "web.club.send": ("提交", "Send"),
-        "web.club.sent": ("感谢您的意见，审核后展示。", "Thank you; it will show once reviewed."),
-        "web.club.mine": ("我的投稿", "My submissions"),
-        "web.club.state.pending": ("待审核", "Pending"),
-        "web.club.state.approved": ("已通过", "Approved"),
-        "web.club.state.rejected": ("未采用", "Rejected"),
-        "web.club.state.featured": ("精选", "Featured"),
-        "web.staff.console.club": ("客户俱乐部与意见征集", "Club and opinions"),
-        "web.staff.club.new_event": ("新建会员活动", "New member event"),
-        "web.staff.club.event_title": ("活动名称", "Title"),
-        "web.staff.club.starts_at": ("开始时间", "Starts at"),
-        "web.staff.club.capacity": ("人数上限（选填）", "Places (optional)"),
-        "web.staff.club.create": ("创建", "Create"),
-        "web.staff.club.created": ("已创建。", "Created."),
-        "web.staff.club.present": ("签到", "Mark present"),
-        "web.staff.club.marked": ("已签到。", "Marked present."),
-        "web.staff.club.campaigns": ("征集活动", "Campaigns"),
-        "web.staff.club.new_campaign": ("新建征集活动", "New campaign"),
-        "web.staff.club.code": ("代码", "Code"),
-        "web.staff.club.ends_at": ("结束时间（选填）", "Ends at (optional)"),
-        "web.staff.club.moderation": ("投稿审核", "Moderation"),
-        "web.staff.club.no_pending": ("没有待审核的投稿。", "Nothing to review."),
-        "web.staff.club.action.approve": ("通过", "Approve"),
-        "web.staff.club.action.reject": ("不采用", "Reject"),
-        "web.staff.club.action.feature": ("设为精选", "Feature"),
-        "web.staff.club.action.unfeature": ("取消精选", "Unfeature"),
-        "web.staff.club.moderated": ("已处理，状态：{state}。", "Done; now {state}."),
-        "web.staff.club.report": (
-            "会员{members}人",
-            "{members} members",
-        ),
-        "web.staff.club.campaign_counts": (
-            "参与{participants}人（会员{in_club}人），意见{opinions}条，征文{essays}篇",
-            "{participants} participants ({in_club} members), {opinions} opinions, {essays} essays",
-        ),
-        "web.club.bad_time": ("时间格式不正确。", "The time is not valid."),
-    }
-)
-staff.CONSOLES.append((f"{STAFF}/", "web.staff.console.club"))
+staff.CONSOLES.append((f"{STAFF}/", N_("web.staff.console.club")))
 
 
 def _when(value: str) -> datetime | None:
@@ -119,14 +45,14 @@ def _when(value: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value.strip()).replace(tzinfo=OPERATOR_TZ)
     except ValueError:
-        raise InvalidInput("web.club.bad_time") from None
+        raise InvalidInput(N_("web.club.bad_time")) from None
 
 
 def _required_when(value: str) -> datetime:
     """:func:`_when` for a field that must be filled in."""
     when = _when(value)
     if when is None:
-        raise InvalidInput("web.club.bad_time")
+        raise InvalidInput(N_("web.club.bad_time"))
     return when
 
 
@@ -167,13 +93,13 @@ def join(request: Request, db: Db, msisdn: Msisdn) -> Response:
         changed = club.join(db, msisdn)
     except DomainError as err:
         return _failed(request, HALL, err)
-    return _done(request, HALL, "web.club.joined" if changed else "web.club.unchanged")
+    return _done(request, HALL, N_("web.club.joined") if changed else N_("web.club.unchanged"))
 
 
 @router.post(f"{HALL}/leave", dependencies=CSRF)
 def leave(request: Request, db: Db, msisdn: Msisdn) -> Response:
     changed = club.leave(db, msisdn)
-    return _done(request, HALL, "web.club.left" if changed else "web.club.unchanged")
+    return _done(request, HALL, N_("web.club.left") if changed else N_("web.club.unchanged"))
 
 
 @router.post(f"{HALL}/events/{{event_id}}", dependencies=CSRF)
@@ -182,7 +108,7 @@ def sign_up(request: Request, db: Db, msisdn: Msisdn, event_id: RowId) -> Respon
         changed = club.register_for_event(db, event_id, msisdn)
     except DomainError as err:
         return _failed(request, HALL, err)
-    return _done(request, HALL, "web.club.registered" if changed else "web.club.unchanged")
+    return _done(request, HALL, N_("web.club.registered") if changed else N_("web.club.unchanged"))
 
 
 @router.post(f"{HALL}/opinions", dependencies=CSRF)
@@ -200,7 +126,7 @@ def submit(
         club.submit(db, campaign, msisdn, kind, category, text, title)
     except DomainError as err:
         return _failed(request, HALL, err)
-    return _done(request, HALL, "web.club.sent")
+    return _done(request, HALL, N_("web.club.sent"))
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -246,7 +172,7 @@ def create_event(
         club.create_event(db, who, kind, title, when, capacity=places)
     except DomainError as err:
         return _failed(request, f"{STAFF}/", err)
-    return _done(request, f"{STAFF}/", "web.staff.club.created")
+    return _done(request, f"{STAFF}/", N_("web.staff.club.created"))
 
 
 @router.post(
@@ -264,7 +190,7 @@ def attendance(
         club.record_attendance(db, who, event_id, msisdn)
     except DomainError as err:
         return _failed(request, f"{STAFF}/", err)
-    return _done(request, f"{STAFF}/", "web.staff.club.marked")
+    return _done(request, f"{STAFF}/", N_("web.staff.club.marked"))
 
 
 @router.post(f"{STAFF}/campaigns", dependencies=[*CSRF, requires("club.campaign.manage")])
@@ -282,7 +208,7 @@ def create_campaign(
         club.create_campaign(db, who, code, title, start, _when(ends_at))
     except DomainError as err:
         return _failed(request, f"{STAFF}/", err)
-    return _done(request, f"{STAFF}/", "web.staff.club.created")
+    return _done(request, f"{STAFF}/", N_("web.staff.club.created"))
 
 
 @router.post(
@@ -300,4 +226,4 @@ def moderate(
         state = club.moderate(db, who, submission_id, action)
     except DomainError as err:
         return _failed(request, f"{STAFF}/", err)
-    return _done(request, f"{STAFF}/", "web.staff.club.moderated", state=state)
+    return _done(request, f"{STAFF}/", N_("web.staff.club.moderated"), state=state)

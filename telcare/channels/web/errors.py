@@ -20,58 +20,10 @@ from starlette.exceptions import HTTPException
 from telcare import __version__
 from telcare.channels.api.problems import language, wants_page
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, known, render
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Request, Any], Awaitable[Response]]
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.err.title.400": ("请求有误", "Bad request"),
-    "web.err.title.403": ("无权访问", "Not allowed"),
-    "web.err.title.404": ("页面不存在", "Page not found"),
-    "web.err.title.405": ("不支持该操作", "Not supported"),
-    "web.err.title.409": ("操作冲突", "Conflict"),
-    "web.err.title.422": ("输入有误", "Please check your input"),
-    "web.err.title.429": ("操作太频繁", "Too many requests"),
-    "web.err.title.500": ("系统繁忙", "Something went wrong"),
-    "web.err.title.other": ("出错了", "Something went wrong"),
-    "web.err.404": (
-        "您访问的页面不存在或已移动，请检查地址。",
-        "The page you asked for does not exist or has moved; check the address.",
-    ),
-    "web.err.400": (
-        "请求有误，请返回检查后重试。",
-        "The request is not valid; go back and try again.",
-    ),
-    "web.err.401": ("请先登录。", "Please log in first."),
-    "web.err.403": ("您没有访问此页面的权限。", "You are not allowed to see this page."),
-    "web.err.409": (
-        "操作与当前状态冲突，请刷新后重试。",
-        "That clashes with the current state; reload and retry.",
-    ),
-    "web.err.429": ("操作太频繁，请稍后再试。", "Too many requests; please wait a moment."),
-    "web.err.405": ("该页面不支持这种操作。", "This page does not support that action."),
-    "web.err.422": (
-        "提交的内容有误，请返回检查后重试。",
-        "Something you entered is not valid; go back, check it and try again.",
-    ),
-    "web.err.500": (
-        "系统暂时无法处理您的请求，请稍后重试。如问题持续，请拨打10086。",
-        "We could not handle your request just now; please try again later. "
-        "If it keeps happening, call 10086.",
-    ),
-    "web.err.field": ("“{field}”：{msg}", "{field}: {msg}"),
-    "web.err.home": ("返回首页", "Back to the home page"),
-    "web.err.back_hall": ("返回我的账户", "Back to my account"),
-    "web.err.code": ("错误代码 {status}", "Error {status}"),
-    "web.err.v.missing": ("必填", "required"),
-    "web.err.v.int": ("须为整数", "must be a whole number"),
-    "web.err.v.ge": ("不能小于{ge}", "must be at least {ge}"),
-    "web.err.v.le": ("不能大于{le}", "must be at most {le}"),
-    "web.err.v.too_long": ("最多{max_length}个字符", "at most {max_length} characters"),
-    "web.err.v.pattern": ("格式不正确", "is not in the expected form"),
-}
-register(TEXTS)
 
 
 def _lang(request: Request) -> str:
@@ -90,24 +42,23 @@ def error_page(request: Request, status: int, text: str, lang: str | None = None
     session = request.scope.get("session")
     user = current_msisdn(request) if isinstance(session, dict) else None
     title_key = f"web.err.title.{status}"
-    title = render(title_key if title_key in TEXTS else "web.err.title.other", lang)
-    html = templates.get_template("error.html").render(
-        {
-            "request": request,
-            "version": __version__,
-            "lang": lang,
-            "t": translator(lang),
-            "csrf_token": session.get("csrf", "") if isinstance(session, dict) else "",
-            "new_key": lambda: "",
-            "user": user,
-            "flash": None,
-            "path": request.url.path,
-            "demo": bool(getattr(request.app.state, "demo", False)),
-            "status": status,
-            "title": title,
-            "text": text,
-        }
-    )
+    title = render(title_key if known(title_key) else N_("web.err.title.other"), lang)
+    context = {
+        "request": request,
+        "version": __version__,
+        "lang": lang,
+        "t": translator(lang),
+        "csrf_token": session.get("csrf", "") if isinstance(session, dict) else "",
+        "new_key": lambda: "",
+        "user": user,
+        "flash": None,
+        "path": request.url.path,
+        "demo": bool(getattr(request.app.state, "demo", False)),
+        "status": status,
+        "title": title,
+        "text": text,
+    }
+    html = templates.get_template("error.html").render(context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
@@ -130,12 +81,12 @@ def _msg(error: Any, lang: str) -> str:
 
 
 VALIDATION = {
-    "missing": "web.err.v.missing",
-    "int_parsing": "web.err.v.int",
-    "greater_than_equal": "web.err.v.ge",
-    "less_than_equal": "web.err.v.le",
-    "string_too_long": "web.err.v.too_long",
-    "string_pattern_mismatch": "web.err.v.pattern",
+    "missing": N_("web.err.v.missing"),
+    "int_parsing": N_("web.err.v.int"),
+    "greater_than_equal": N_("web.err.v.ge"),
+    "less_than_equal": N_("web.err.v.le"),
+    "string_too_long": N_("web.err.v.too_long"),
+    "string_pattern_mismatch": N_("web.err.v.pattern"),
 }
 
 
@@ -174,7 +125,7 @@ def install(app: FastAPI) -> None:
             lang = _lang(request)
             key = f"web.err.{exc.status_code}"
             # the detail of an HTTPException is for developers (English): the page says its own
-            text = render(key if key in TEXTS else "web.err.500", lang)
+            text = render(key if known(key) else N_("web.err.500"), lang)
             page = error_page(request, exc.status_code, text, lang)
             for name, value in (exc.headers or {}).items():
                 page.headers[name] = value

@@ -15,7 +15,6 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import require_csrf, require_msisdn, require_staff
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
 from telcare.services import antispam
 from telcare.store.uow import Database
 
@@ -24,33 +23,6 @@ Db = Annotated[Database, Depends(get_db)]
 Staff = Annotated[Principal, Depends(require_staff)]
 CSRF = [Depends(require_csrf)]
 BASE = "/staff/antispam/firewall"
-
-register(
-    {
-        "web.fw.decisions": ("防火墙判定", "Firewall decisions"),
-        "web.fw.review": ("待复核号码", "Review queue"),
-        "web.fw.enterprise": ("企业白名单", "Enterprise senders"),
-        "web.fw.recipient": ("接收号码", "Recipient"),
-        "web.fw.reason": ("原因", "Reason"),
-        "web.fw.filter": ("筛选", "Filter"),
-        "web.fw.appeal": ("申诉", "Appeal"),
-        "web.fw.confirm": ("维持限制", "Keep restriction"),
-        "web.fw.lift": ("解除限制", "Lift"),
-        "web.fw.name": ("企业名称", "Name"),
-        "web.fw.add": ("登记", "Register"),
-        "web.fw.remove": ("移除", "Remove"),
-        "web.fw.standing": ("号码状态", "Standing"),
-        "web.fw.restricted": (
-            "您的短信发送功能因涉嫌发送垃圾短信已被限制",
-            "Your SMS sending is restricted on suspicion of spam",
-        ),
-        "web.fw.appeal_send": ("提交申诉", "Send appeal"),
-        "web.fw.appeal_sent": (
-            "申诉已提交，我们将尽快复核。",
-            "Appeal sent; staff will review it.",
-        ),
-    }
-)
 
 
 def _hq(who: Principal) -> None:

@@ -27,6 +27,7 @@ from telcare.channels.web.security import (
 )
 from telcare.domain import charts
 from telcare.domain.errors import DomainError
+from telcare.domain.messages import N_
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import auth, cards, charging, hall, loyalty, orders, payments, selfcare
@@ -59,7 +60,7 @@ def send_code(request: Request, db: Db, msisdn: Annotated[str, Form()] = "") -> 
         auth.request_login_code(db, msisdn, address=client_address(request))
     except DomainError as err:
         _error(request, err)
-        step = msisdn if err.key == "login.too_many_codes" else ""
+        step = msisdn if err.key == N_("login.too_many_codes") else ""
         return redirect("/hall/login", msisdn=step)
     flash(request, "ok", "web.code_sent")
     return redirect("/hall/login", msisdn=msisdn.strip())
@@ -138,7 +139,7 @@ def reminder(
 ) -> Response:
     try:
         charging.set_data_reminder(db, msisdn, on, idempotency_key=key)
-        flash(request, "ok", "web.reminder_on" if on else "web.reminder_off")
+        flash(request, "ok", N_("web.reminder_on") if on else N_("web.reminder_off"))
     except DomainError as err:
         _error(request, err)
     return redirect("/hall/")

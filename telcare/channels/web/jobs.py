@@ -15,7 +15,7 @@ from telcare.channels.web.render import page
 from telcare.channels.web.security import require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain.access import Principal
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import cycle
 from telcare.store.uow import Database
 
@@ -23,25 +23,7 @@ PATH = "/staff/jobs"
 router = APIRouter(prefix=PATH, include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Staff = Annotated[Principal, Depends(require_staff)]
-CONSOLES.append((PATH + "/", "web.jobs.console"))
-
-register(
-    {
-        "web.jobs.console": ("定时任务", "Periodic jobs"),
-        "web.jobs.job": ("任务", "Job"),
-        "web.jobs.cadence": ("周期", "Cadence"),
-        "web.jobs.period": ("上次周期", "Last period"),
-        "web.jobs.status": ("结果", "Status"),
-        "web.jobs.result": ("数据", "Figures"),
-        "web.jobs.finished": ("完成时间", "Finished"),
-        "web.jobs.next": ("下次运行", "Next run"),
-        "web.jobs.never": ("尚未运行", "Never run"),
-        "web.jobs.note": (
-            "任务由 telcare worker 按周期运行，每个任务每个周期只运行一次，停机后自动补跑。",
-            "telcare worker runs each job once per period and catches up after downtime.",
-        ),
-    }
-)
+CONSOLES.append((PATH + "/", N_("web.jobs.console")))
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[requires("console.view")])

@@ -19,7 +19,7 @@ from telcare.channels.web.security import lang_of, require_msisdn
 from telcare.domain.errors import DomainError, InvalidInput
 from telcare.domain.ledger import EntryKind
 from telcare.domain.ledger_reasons import say
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import hall, receipts
 from telcare.store.uow import Database
 
@@ -30,26 +30,6 @@ PAGE_SIZE = 10
 Kind = Annotated[str, Query(max_length=12)]
 Day = Annotated[str, Query(max_length=10)]
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.bad_page": (
-        "页码应为1到{last}之间的整数。",
-        "The page number is a whole number from 1 to {last}.",
-    ),
-    "web.ledger_csv": ("导出CSV", "Export as CSV"),
-    "web.receipt": ("收据", "Receipt"),
-    "web.receipt_of": ("{id}号充值收据", "Receipt for recharge {id}"),
-    "web.receipt_title": ("充值收据", "Recharge receipt"),
-    "web.receipt_no": ("流水号", "Entry number"),
-    "web.receipt_ref": ("交易参考号", "Reference"),
-    "web.receipt_print": ("打印收据", "Print this receipt"),
-    "web.receipt_note": (
-        "本收据由网上营业厅生成，仅作充值凭证，不作发票。",
-        "Issued by the online business hall as proof of payment; it is not a tax invoice.",
-    ),
-    "web.back_ledger": ("返回账单明细", "Back to the ledger"),
-}
-register(TEXTS)
-
 
 def _day(value: str) -> date | None:
     if not value:
@@ -57,7 +37,7 @@ def _day(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput("web.bad_date", value=value) from exc
+        raise InvalidInput(N_("web.bad_date"), value=value) from exc
 
 
 def _page_no(value: str) -> int:
@@ -66,7 +46,7 @@ def _page_no(value: str) -> int:
     except ValueError:
         number = 0
     if not 1 <= number <= 10_000:
-        raise InvalidInput("web.bad_page", last=10_000)
+        raise InvalidInput(N_("web.bad_page"), last=10_000)
     return number
 
 

@@ -16,7 +16,7 @@ from telcare.channels.web.security import require_csrf, require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, Forbidden
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import audit, auth
 from telcare.store.uow import Database
 
@@ -25,25 +25,7 @@ router = APIRouter(prefix=PATH, include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Staff = Annotated[Principal, Depends(require_staff)]
 CSRF = [Depends(require_csrf)]
-CONSOLES.append((PATH + "/", "web.logins.console"))
-
-register(
-    {
-        "web.logins.console": ("登录与审计日志", "Logins and audit log"),
-        "web.logins.kind": ("类型", "Kind"),
-        "web.logins.actor": ("操作人", "Actor"),
-        "web.logins.at": ("时间", "Time"),
-        "web.logins.address": ("地址", "Address"),
-        "web.logins.detail": ("详情", "Detail"),
-        "web.logins.show": ("查看", "Show"),
-        "web.logins.none": ("没有记录。", "No entries."),
-        "web.logins.unlock": ("解除账号锁定", "Lift an account's lockout"),
-        "web.logins.account": ("账号", "Account"),
-        "web.logins.unblock": ("解除地址封禁", "Lift an address's block"),
-        "web.logins.unlocked": ("已解除锁定：{account}", "Lockout lifted: {account}"),
-        "web.logins.admins_only": ("仅总部管理员可用。", "Headquarters admins only."),
-    }
-)
+CONSOLES.append((PATH + "/", N_("web.logins.console")))
 
 
 def _wants_json(request: Request, fmt: str) -> bool:

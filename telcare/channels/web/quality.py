@@ -25,7 +25,7 @@ from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_month
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, render
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ, PROVINCES
 from telcare.services import quality as qs
@@ -34,54 +34,7 @@ from telcare.store.uow import Database
 router = APIRouter(prefix="/staff/quality", include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Staff = Annotated[Principal, Depends(require_staff)]
-CONSOLES.append(("/staff/quality/", "web.quality.console"))
-
-register(
-    {
-        "web.quality.console": ("服务质量管理", "Service quality"),
-        "web.quality.title": ("{place}服务质量（{month}）", "Service quality, {place} ({month})"),
-        "web.quality.show": ("查看", "Show"),
-        "web.quality.province": ("省份", "Province"),
-        "web.quality.month": ("月份", "Month"),
-        "web.quality.standards": ("八项基本服务标准", "The eight basic service standards"),
-        "web.quality.indicators": ("服务质量指标", "Indicators"),
-        "web.quality.trend": ("近期趋势", "Trends"),
-        "web.quality.ranking": ("各省排名", "Province ranking"),
-        "web.quality.breakdown": ("按{dim}分布", "By {dim}"),
-        "web.quality.rows": ("明细（最多50条）", "Records behind the figure (at most 50)"),
-        "web.quality.no_rows": ("没有明细。", "No records."),
-        "web.quality.no_data": ("无数据", "no data"),
-        "web.quality.unavailable": (
-            "该指标的数据来源尚未建设，暂无数据。",
-            "The inputs of this indicator are not built yet: no data.",
-        ),
-        "web.quality.formula": ("口径", "Formula"),
-        "web.quality.owner": ("责任部门", "Owner"),
-        "web.quality.target": ("目标", "Target"),
-        "web.quality.value": ("本月", "This month"),
-        "web.quality.previous": ("上月", "Last month"),
-        "web.quality.change": ("环比", "Change"),
-        "web.quality.rank": ("排名", "Rank"),
-        "web.quality.pass": ("达标", "Met"),
-        "web.quality.fail": ("未达标", "Missed"),
-        "web.quality.no_data_outcome": ("无数据", "no data"),
-        "web.quality.dim.channel": ("渠道", "channel"),
-        "web.quality.dim.product": ("产品", "product"),
-        "web.quality.dim.sp": ("SP", "SP"),
-        "web.quality.standard": ("服务标准", "Standard"),
-        "web.quality.outcome": ("达标情况", "Met?"),
-        "web.quality.cases": ("达标/计入", "Met / counted"),
-        "web.quality.met_of": ("{n} / {d}", "{n} of {d}"),
-        "web.quality.indicator": ("指标", "Indicator"),
-        "web.quality.national": ("全国", "National"),
-        "web.quality.bad_province": ("请从列表中选择省份。", "Choose a province from the list."),
-        "web.quality.windows_note": (
-            "只计入时限已到的事项：仍在时限内的投诉、举报和礼品订单既不算达标也不算未达标。",
-            "Only cases whose window has closed count: a complaint, report or gift order "
-            "still inside its window is neither met nor missed.",
-        ),
-    }
-)
+CONSOLES.append(("/staff/quality/", N_("web.quality.console")))
 
 
 def _scope(who: Principal, province: str | None) -> str:

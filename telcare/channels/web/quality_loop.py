@@ -20,7 +20,7 @@ from telcare.domain import discipline as disc_rules
 from telcare.domain import launch as launch_rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, Forbidden
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services.quality import actions, discipline, incidents, launch, meetings
 from telcare.store.uow import Database
@@ -33,57 +33,6 @@ CSRF = [Depends(require_csrf)]
 Text = Annotated[str, Form(min_length=1, max_length=2000)]
 Short = Annotated[str, Form(min_length=1, max_length=60)]
 Province = Annotated[str | None, Query(max_length=2)]
-
-register(
-    {
-        "web.ql.actions": ("整改事项", "Improvement actions"),
-        "web.ql.meetings": ("质量例会", "Quality meetings"),
-        "web.ql.incidents": ("事件与问责", "Incidents"),
-        "web.ql.launch": ("上线测试", "Launch gate"),
-        "web.ql.discipline": ("五不准处分", "Five prohibitions"),
-        "web.ql.saved": ("已保存。", "Saved."),
-        "web.ql.none": ("暂无记录。", "Nothing recorded."),
-        "web.ql.assign": ("指定责任", "Assign"),
-        "web.ql.evidence": ("提交整改证据", "Report evidence"),
-        "web.ql.close": ("人工验证关闭", "Verify and close"),
-        "web.ql.owner": ("责任人", "Owner"),
-        "web.ql.department": ("责任部门", "Department"),
-        "web.ql.plan": ("计划", "Plan"),
-        "web.ql.due": ("完成时限", "Due"),
-        "web.ql.status": ("状态", "Status"),
-        "web.ql.escalated": ("已升级", "Escalated"),
-        "web.ql.record": ("登记", "Record"),
-        "web.ql.attendees": ("参会人员（每行一人）", "Attendees (one a line)"),
-        "web.ql.decisions": ("会议决定（每行一条）", "Decisions (one a line)"),
-        "web.ql.chair": ("主持人", "Chair"),
-        "web.ql.held_on": ("召开日期", "Held on"),
-        "web.ql.title": ("事项", "What"),
-        "web.ql.when": ("发生时间", "When"),
-        "web.ql.impact": ("影响", "Impact"),
-        "web.ql.cause": ("根本原因", "Root cause"),
-        "web.ql.unit": ("责任单位", "Responsible unit"),
-        "web.ql.person": ("责任人", "Responsible person"),
-        "web.ql.penalty": ("处理", "Penalty"),
-        "web.ql.tickets": ("关联投诉单（空格分隔）", "Tickets (space separated)"),
-        "web.ql.item": ("产品、资费或SP业务", "Product, tariff or SP service"),
-        "web.ql.lines": ("测试号码（空格分隔）", "Test lines (space separated)"),
-        "web.ql.start": ("开始上线测试", "Start the launch test"),
-        "web.ql.step": ("测试项", "Step"),
-        "web.ql.ok": ("通过", "passed"),
-        "web.ql.approve": ("审批上线", "Approve the launch"),
-        "web.ql.run": ("运行测试订购", "Run the test orders"),
-        "web.ql.run_passed": ("测试订购全部通过。", "Every test order check passed."),
-        "web.ql.run_failed": (
-            "测试订购未全部通过，详见各测试项的结果。",
-            "Some test order checks failed; see each step's result.",
-        ),
-        "web.ql.results": ("测试结果", "Results"),
-        "web.ql.missing": ("未完成", "Missing"),
-        "web.ql.rule": ("违反", "Prohibition"),
-        "web.ql.finding": ("调查结论", "Finding"),
-        "web.ql.summary": ("本月汇总", "This month by province"),
-    }
-)
 
 
 def _safe(request: Request, fn: object, *args: object, **kw: object) -> None:
@@ -232,7 +181,9 @@ def launch_verify(request: Request, db: Db, who: Staff, kind: str, item: str) ->
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
     else:
-        verdict = "web.ql.run_passed" if done.steps["last_run"]["passed"] else "web.ql.run_failed"
+        verdict = (
+            N_("web.ql.run_passed") if done.steps["last_run"]["passed"] else N_("web.ql.run_failed")
+        )
         flash(request, "ok" if done.steps["last_run"]["passed"] else "error", verdict)
     return redirect(BASE + "/launch")
 

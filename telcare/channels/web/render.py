@@ -11,14 +11,15 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from telcare import __version__
 from telcare.channels.documents.printing import TEMPLATES as DOCUMENT_TEMPLATES
-from telcare.channels.web import i18n
 from telcare.channels.web.banner import balance_banner
 from telcare.channels.web.security import csrf_token, current_msisdn, lang_of, new_form_key
 from telcare.domain.catalog import BRAND_NAMES, Brand
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.provinces import PROVINCES
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -37,7 +38,24 @@ def _mb(kb: int) -> str:
     return f"{kb / 1024:.1f}".removesuffix(".0")
 
 
-templates.env.filters.update(yuan=fen_to_yuan, local=_local, mb=_mb)
+@pass_context
+def _code(ctx: Context, value: object, family: str) -> str:
+    """A code shown through the catalog, ``code.<family>.<value>`` (``value|code('cadence')``).
+
+    Without an entry the value shows as it is (tests/e2e/test_pages_language.py finds it).
+    """
+    raw = getattr(value, "value", value)
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, bool):
+        raw = "yes" if raw else "no"
+    key = f"code.{family}.{raw}" if family else f"code.{raw}"
+    text = render(key, str(ctx.get("lang", "zh")))
+    return str(raw) if text == key else text
+
+
+templates.env.filters.update(yuan=fen_to_yuan, local=_local, mb=_mb, code=_code)
+templates.env.globals["N_"] = N_  # marks a key for extraction (docs/i18n.md)
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -51,7 +69,12 @@ def brand_name(brand: str, lang: str) -> str:
     return BRAND_NAMES[Brand(brand)][lang if lang == "en" else "zh"]
 
 
-def province_name(code: str, lang: str) -> str:
+def province_name(code: str | None, lang: str) -> str:
+    """The province's name; ``*`` (every province) as "all", none as nothing."""
+    if not code:
+        return ""
+    if code == "*":
+        return render("code.any", lang)
     p = _PROVINCE.get(code)
     return code if p is None else (p.name_en if lang == "en" else p.name_zh)
 
@@ -96,6 +119,3 @@ def redirect(path: str, **query: str) -> RedirectResponse:
     """Post/redirect/get: every form answers with 303 to the page that shows its result."""
     q = {k: v for k, v in query.items() if v}
     return RedirectResponse(f"{path}?{urlencode(q)}" if q else path, status_code=303)
-
-
-i18n.install()

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from telcare.channels.guard_marks import kind_guard
 from telcare.config import get_settings, secret_key
+from telcare.domain import messages
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.inputs import check_plain
@@ -210,13 +211,14 @@ def log_out(request: Request) -> None:
 
 def set_lang(request: Request, lang: str, *, chosen: bool) -> None:
     """Show the pages in ``lang``; ``chosen`` when the reader used the switch."""
-    request.session["lang"] = "en" if lang == "en" else "zh"
+    request.session["lang"] = lang if messages.supported(lang) else messages.ZH
     request.session["lang_chosen"] = chosen
 
 
 def lang_of(request: Request) -> str:
-    """The page language: the session's, zh-CN by default."""
-    return "en" if request.session.get("lang") == "en" else "zh"
+    """The page language: the session's if it has a catalog, zh-CN by default."""
+    lang = request.session.get("lang")
+    return lang if isinstance(lang, str) and messages.supported(lang) else messages.ZH
 
 
 def current_msisdn(request: Request) -> str | None:

@@ -31,7 +31,7 @@ from telcare.channels.web.security import (
 )
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.roles import allowed
 from telcare.services import auth
 from telcare.store.uow import Database
@@ -39,26 +39,8 @@ from telcare.store.uow import Database
 router = APIRouter(prefix="/staff", include_in_schema=False)
 CSRF = [Depends(require_csrf)]
 
-CONSOLES: list[tuple[str, str]] = [("/staff/antispam/", "web.staff.console.antispam")]
+CONSOLES: list[tuple[str, str]] = [("/staff/antispam/", N_("web.staff.console.antispam"))]
 """Console sections (path, title key); capabilities append theirs when their router loads."""
-
-register(
-    {
-        "web.staff.login": ("员工登录", "Staff sign-in"),
-        "web.staff.username": ("用户名", "Username"),
-        "web.staff.password": ("密码", "Password"),
-        "web.staff.sign_in": ("登录", "Sign in"),
-        "web.staff.sign_out": ("退出", "Sign out"),
-        "web.staff.console": ("员工工作台", "Staff console"),
-        "web.staff.signed_in_as": ("{user}（{province}，{role}）", "{user} ({province}, {role})"),
-        "web.staff.console.antispam": ("垃圾短信举报平台", "Spam reporting platform"),
-        "web.staff.console_title": ("客户服务与质量管理工作台", "Staff console"),
-        "web.staff.menu": ("工作台菜单", "Console menu"),
-        "web.staff.role.admin": ("管理员", "administrator"),
-        "web.staff.role.agent": ("坐席", "agent"),
-        "web.staff.hq": ("总部", "Headquarters"),
-    }
-)
 
 
 ORDER = (

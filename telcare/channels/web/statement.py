@@ -21,7 +21,6 @@ from telcare.channels.web.security import lang_of, require_msisdn, require_staff
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.ledger_reasons import say
-from telcare.domain.messages import register
 from telcare.domain.months import month_of
 from telcare.services import api_queries, cycle
 from telcare.store.uow import Database
@@ -32,29 +31,6 @@ Msisdn = Annotated[str, Depends(require_msisdn)]
 Staff = Annotated[Principal, Depends(require_staff)]
 Month = Annotated[str, Query(max_length=7)]
 Line = Annotated[str, Query(min_length=11, max_length=11, pattern=r"^1\d{10}$")]
-
-register(
-    {
-        "web.nav_statement": ("我的账单", "My statement"),
-        "web.st.title": ("{month}月账单", "Statement for {month}"),
-        "web.st.month": ("月份", "Month"),
-        "web.st.show": ("查看", "Show"),
-        "web.st.opening": ("期初余额", "Opening balance"),
-        "web.st.closing": ("期末余额", "Closing balance"),
-        "web.st.fees": ("套餐及业务月费", "Package and service fees"),
-        "web.st.usage": ("通信费（套餐外）", "Usage beyond packages"),
-        "web.st.recharges": ("充值", "Recharges"),
-        "web.st.refunds": ("退费及优惠", "Refunds and discounts"),
-        "web.st.adjustments": ("调账", "Adjustments"),
-        "web.st.by_kind": ("通信费明细（按天取整前）", "Usage by kind (before daily rounding)"),
-        "web.st.data": ("数据", "Data"),
-        "web.st.voice": ("语音", "Voice"),
-        "web.st.sms": ("短信", "SMS"),
-        "web.st.items": ("账目明细", "Itemised"),
-        "web.st.csv": ("下载账目CSV", "Download the ledger (CSV)"),
-        "web.st.none": ("本月没有账目。", "No entries this month."),
-    }
-)
 
 
 @router.get("/hall/statement", response_class=HTMLResponse)

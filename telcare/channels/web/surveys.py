@@ -27,7 +27,7 @@ from telcare.channels.web.security import (
 from telcare.domain import surveys as sv
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services import surveys
 from telcare.store.uow import Database
@@ -40,91 +40,7 @@ CSRF = [Depends(require_csrf)]
 HALL = "/hall/survey"
 STAFF = "/staff/surveys"
 
-register(
-    {
-        "web.survey.title": ("满意度调查", "Satisfaction survey"),
-        "web.survey.arrives": (
-            "您的满意度调查短信将于{time}发送（夜间不打扰），届时可回复短信或在此页面作答。",
-            "Your survey SMS arrives at {time} (no messages at night); answer it by SMS or "
-            "on this page then.",
-        ),
-        "web.survey.none": (
-            "您目前没有待填写的调查问卷，感谢您的关注。",
-            "There is no survey for you right now. Thank you.",
-        ),
-        "web.survey.expires": ("请在{when}前填写。", "Please answer by {when}."),
-        "web.survey.submit": ("提交", "Submit"),
-        "web.survey.optional": ("（选填）", "(optional)"),
-        "web.survey.scale_low": ("非常不满意", "Very dissatisfied"),
-        "web.survey.scale_high": ("非常满意", "Very satisfied"),
-        "web.survey.three.满意": ("满意", "Satisfied"),
-        "web.survey.three.一般": ("一般", "So-so"),
-        "web.survey.three.不满意": ("不满意", "Dissatisfied"),
-        "web.staff.console.surveys": ("满意度调查", "Satisfaction surveys"),
-        "web.staff.surveys.scores": ("满意度", "Scores"),
-        "web.staff.surveys.templates": ("问卷模板", "Templates"),
-        "web.staff.surveys.follow_ups": ("低分回访", "Follow-ups"),
-        "web.staff.surveys.by": ("分组", "Group by"),
-        "web.staff.surveys.month": ("月份", "Month"),
-        "web.staff.surveys.show": ("查询", "Show"),
-        "web.staff.surveys.count": ("样本数", "Answers"),
-        "web.staff.surveys.satisfied": ("满意数", "Satisfied"),
-        "web.staff.surveys.rate": ("满意率", "Rate"),
-        "web.staff.surveys.ci": ("95%置信区间", "95% CI"),
-        "web.staff.surveys.mean": ("平均分", "Mean"),
-        "web.staff.surveys.none": ("暂无数据。", "No data."),
-        "web.staff.surveys.version": ("版本", "Version"),
-        "web.staff.surveys.owner": ("所属", "Owner"),
-        "web.staff.surveys.trigger": ("触发", "Trigger"),
-        "web.staff.surveys.sample": ("抽样比例", "Sample"),
-        "web.staff.surveys.edit": ("修改（生成新版本）", "Change (makes a new version)"),
-        "web.staff.surveys.save": ("保存新版本", "Save new version"),
-        "web.staff.surveys.saved": (
-            "已保存{code}第{version}版。",
-            "Saved {code} version {version}.",
-        ),
-        "web.staff.surveys.new_code": ("模板代码", "Template code"),
-        "web.staff.surveys.score": ("评分", "Score"),
-        "web.staff.surveys.comment": ("意见", "Comment"),
-        "web.staff.surveys.open_ticket": ("生成投诉工单", "Open a ticket"),
-        "web.staff.surveys.ticket_opened": ("已生成工单{id}。", "Ticket {id} opened."),
-        "web.staff.surveys.bad_json": (
-            "模板内容不是有效的JSON。",
-            "The template is not valid JSON.",
-        ),
-        "web.staff.surveys.contacts": ("登记接触", "Record a contact"),
-        "web.staff.surveys.visit": ("营业厅到访", "Shop visit"),
-        "web.staff.surveys.call": ("10086来电（已结束）", "10086 call (closed)"),
-        "web.staff.surveys.shop": ("营业厅编码", "Shop code"),
-        "web.staff.surveys.call_id": ("来电流水号", "Call id"),
-        "web.staff.surveys.record": ("登记", "Record"),
-        "web.staff.surveys.outcome.surveyed": (
-            "已登记，满意度短信已安排（问卷{template} v{version}）。",
-            "Recorded; the survey SMS is queued ({template} v{version}).",
-        ),
-        "web.staff.surveys.outcome.not_sampled": (
-            "已登记，本次未抽中调查。",
-            "Recorded; not sampled for a survey this time.",
-        ),
-        "web.staff.surveys.outcome.recent": (
-            "已登记，该用户7天内已调查过。",
-            "Recorded; this subscriber was surveyed in the last 7 days.",
-        ),
-        "web.staff.surveys.outcome.no_template": (
-            "已登记，当前没有适用的问卷。",
-            "Recorded; no survey template applies now.",
-        ),
-        "web.staff.surveys.outcome.unknown": (
-            "已登记，该号码不是在网用户。",
-            "Recorded; the number is not a subscriber.",
-        ),
-        "web.staff.surveys.outcome.duplicate": (
-            "该接触已登记过。",
-            "This contact was already recorded.",
-        ),
-    }
-)
-staff.CONSOLES.append((f"{STAFF}/", "web.staff.console.surveys"))
+staff.CONSOLES.append((f"{STAFF}/", N_("web.staff.console.surveys")))
 
 
 # --- the online survey (subscriber) -----------------------------------------------------
@@ -146,7 +62,7 @@ async def answer(request: Request, db: Db, msisdn: Msisdn) -> Response:
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
         return redirect(HALL)
-    flash(request, "ok", "survey.thanks_low" if got.low else "survey.thanks")
+    flash(request, "ok", N_("survey.thanks_low") if got.low else N_("survey.thanks"))
     return redirect(HALL)
 
 

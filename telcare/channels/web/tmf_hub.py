@@ -17,7 +17,7 @@ from telcare.channels.web.security import require_csrf, require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services.tmf_hub import delivery, listeners
 from telcare.store.uow import Database
 
@@ -26,30 +26,7 @@ ACTION = listeners.ACTION
 router = APIRouter(prefix=PATH, include_in_schema=False)
 Db = Annotated[Database, Depends(get_db)]
 Staff = Annotated[Principal, Depends(require_staff)]
-CONSOLES.append((PATH + "/", "web.hub.console"))
-
-register(
-    {
-        "web.hub.console": ("TMF事件订阅", "TMF event listeners"),
-        "web.hub.note": (
-            "事件由 telcare worker 投递，失败按指数退避重试，多次失败后进入死信，可在此重新投递。",
-            "telcare worker delivers the events; failures are retried with back-off, then "
-            "dead-lettered. Replay them here.",
-        ),
-        "web.hub.api": ("接口", "API"),
-        "web.hub.callback": ("监听地址", "Callback"),
-        "web.hub.owner": ("登记人", "Registered by"),
-        "web.hub.pending": ("待投递", "Pending"),
-        "web.hub.dead": ("死信", "Dead letters"),
-        "web.hub.event": ("事件", "Event"),
-        "web.hub.resource": ("资源", "Resource"),
-        "web.hub.attempts": ("尝试次数", "Attempts"),
-        "web.hub.error": ("最后错误", "Last error"),
-        "web.hub.replay": ("重新投递", "Replay"),
-        "web.hub.replayed": ("已重新排队{count}条死信。", "{count} dead letter(s) queued again."),
-        "web.hub.none": ("暂无监听。", "No listeners."),
-    }
-)
+CONSOLES.append((PATH + "/", N_("web.hub.console")))
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[requires(ACTION)])

@@ -21,7 +21,7 @@ from telcare.channels.web.security import lang_of, require_csrf, require_msisdn,
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import selfcare
 from telcare.services import service_van as svc
@@ -35,49 +35,7 @@ CSRF = [Depends(require_csrf)]
 HALL = "/hall/van"
 CONSOLE = "/staff/van"
 
-CONSOLES.append((f"{CONSOLE}/", "web.van.console"))
-
-register(
-    {
-        "web.van.console": ("G3售后服务车预约", "G3 service van bookings"),
-        "web.van.title": ("G3售后服务车", "G3 after-sales service van"),
-        "web.van.intro": (
-            "G3绿色通道：售后服务车定期到各城市停靠，提供手机检测、G3设置和换卡服务。请预约时段。",
-            "G3 green channel: the after-sales van visits each city for handset checks, G3 "
-            "settings and SIM swaps. Book a slot.",
-        ),
-        "web.van.schedule": ("服务车行程", "Schedule"),
-        "web.van.schedule_home": ("{province}服务车行程", "Schedule in {province}"),
-        "web.van.schedule_other": ("其他省份", "Other provinces"),
-        "web.van.none_home": (
-            "近期没有在{province}的服务车行程。",
-            "No stops in {province} coming up.",
-        ),
-        "web.van.none": ("暂无安排。", "Nothing scheduled."),
-        "web.van.slot": ("{start}–{end}", "{start}–{end}"),
-        "web.van.left": ("剩余{n}个名额", "{n} places left"),
-        "web.van.full": ("已约满", "Full"),
-        "web.van.book": ("预约 {place} {day} {start}", "Book {place} {day} {start}"),
-        "web.van.book_short": ("预约", "Book"),
-        "web.van.mine": ("我的预约", "My bookings"),
-        "web.van.cancel": ("取消预约", "Cancel"),
-        "web.van.cancelled": ("预约已取消。", "Booking cancelled."),
-        "web.van.when": ("时间", "When"),
-        "web.van.where": ("地点", "Where"),
-        "web.van.state": ("状态", "State"),
-        "web.van.state.booked": ("已预约", "Booked"),
-        "web.van.state.cancelled": ("已取消", "Cancelled"),
-        "web.van.state.closed": ("已完成", "Done"),
-        "web.van.subscriber": ("用户号码", "Subscriber"),
-        "web.van.outcome": ("服务结果", "Outcome"),
-        "web.van.close": ("完成并关闭", "Close"),
-        "web.van.closed": ("预约{id}已关闭。", "Booking {id} closed."),
-        "web.van.day": ("日期", "Day"),
-        "web.van.all": ("全部", "All"),
-        "web.van.filter": ("筛选", "Filter"),
-        "web.van.bookings": ("预约单", "Bookings"),
-    }
-)
+CONSOLES.append((f"{CONSOLE}/", N_("web.van.console")))
 
 
 def _error(request: Request, err: DomainError) -> None:
@@ -187,4 +145,4 @@ def _day(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput("web.bad_date", value=value) from exc
+        raise InvalidInput(N_("web.bad_date"), value=value) from exc

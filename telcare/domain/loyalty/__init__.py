@@ -70,9 +70,6 @@ from telcare.domain.loyalty.gifts import (
     check_can_redeem,
     search,
 )
-from telcare.domain.loyalty.texts import (
-    TEXTS,
-)
 
 __all__ = [
     "CAPITALS",
@@ -84,7 +81,6 @@ __all__ = [
     "REFUNDING",
     "SPEND_KINDS",
     "SUBSCRIBER_CANCELLABLE",
-    "TEXTS",
     "AccrualRule",
     "Address",
     "Campaign",

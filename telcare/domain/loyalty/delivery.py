@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from telcare.domain.errors import Conflict, InvalidInput
+from telcare.domain.messages import N_
 
 
 class OrderState(enum.StrEnum):
@@ -40,10 +41,10 @@ def next_states(state: OrderState) -> frozenset[OrderState]:
 def transition(state: OrderState, target: OrderState, *, refunded: bool) -> bool:
     """Check a move and say whether it refunds points: True exactly once per order."""
     if target not in _NEXT[state]:
-        raise Conflict("loyalty.order_bad_step", state=state.value, target=target.value)
+        raise Conflict(N_("loyalty.order_bad_step"), state=state.value, target=target.value)
     if target in REFUNDING:
         if refunded:
-            raise Conflict("loyalty.order_refunded")
+            raise Conflict(N_("loyalty.order_refunded"))
         return True
     return False
 
@@ -136,9 +137,9 @@ def check_address(a: Address) -> Address:
         a.street.strip()[:200],
     )
     if cleaned.province not in CAPITALS:
-        raise InvalidInput("loyalty.address_province", value=a.province[:10])
+        raise InvalidInput(N_("loyalty.address_province"), value=a.province[:10])
     if not (cleaned.recipient and cleaned.city and cleaned.street):
-        raise InvalidInput("loyalty.address_missing")
+        raise InvalidInput(N_("loyalty.address_missing"))
     if not (cleaned.phone.isascii() and cleaned.phone.isdigit() and len(cleaned.phone) >= 7):
-        raise InvalidInput("loyalty.address_phone")
+        raise InvalidInput(N_("loyalty.address_phone"))
     return cleaned

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from telcare.domain.errors import NotEligible
+from telcare.domain.messages import N_
 
 
 class GiftKind(enum.StrEnum):
@@ -37,13 +38,13 @@ class GiftOffer:
 def check_can_redeem(gift: GiftOffer, brand: str, province: str, points: int) -> None:
     """Raise unless a subscriber of ``brand`` in ``province`` with ``points`` may redeem."""
     if not gift.active:
-        raise NotEligible("loyalty.gift_unknown", code=gift.code)
+        raise NotEligible(N_("loyalty.gift_unknown"), code=gift.code)
     if gift.brands is not None and brand not in gift.brands:
-        raise NotEligible("loyalty.gift_brand", code=gift.code)
+        raise NotEligible(N_("loyalty.gift_brand"), code=gift.code)
     if gift.provinces is not None and province not in gift.provinces:
-        raise NotEligible("loyalty.gift_province", code=gift.code)
+        raise NotEligible(N_("loyalty.gift_province"), code=gift.code)
     if points < gift.points:
-        raise NotEligible("loyalty.points_short", code=gift.code, need=gift.points, have=points)
+        raise NotEligible(N_("loyalty.points_short"), code=gift.code, need=gift.points, have=points)
 
 
 def search(gifts: Iterable[GiftOffer], query: str) -> list[GiftOffer]:

@@ -67,7 +67,6 @@ from telcare.domain.sms_grammar.hints import (
     HINT_QX,
     HINT_QX_INDEX,
     HINT_QXLH,
-    HINT_TEXTS,
 )
 from telcare.domain.sms_grammar.hotline import parse
 from telcare.domain.sms_grammar.normalise import phone_number
@@ -88,7 +87,6 @@ __all__ = [
     "HINT_QX",
     "HINT_QXLH",
     "HINT_QX_INDEX",
-    "HINT_TEXTS",
     "MAX_CODE",
     "MAX_INDEX",
     "MAX_INPUT",

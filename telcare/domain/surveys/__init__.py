@@ -60,9 +60,6 @@ from telcare.domain.surveys.templates import (
     template_from_dict,
     template_to_dict,
 )
-from telcare.domain.surveys.texts import (
-    TEXTS,
-)
 
 __all__ = [
     "DIMENSIONS",
@@ -72,7 +69,6 @@ __all__ = [
     "RESURVEY_AFTER",
     "SATISFIED_FROM",
     "SURVEY_NUMBER",
-    "TEXTS",
     "THREE_LEVELS",
     "Z95",
     "Answer",

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from telcare.domain.messages import N_
 from telcare.domain.surveys.templates import THREE_LEVELS, AnswerKind, Template, Trigger
 
 SATISFIED_FROM = 4  # a score of 4 or 5 counts as satisfied
@@ -57,9 +58,9 @@ _LEVEL_WORDS: tuple[tuple[str, int], ...] = (
 )
 _SEPARATORS = " \t\r\n,，.。;；:：!！、/-—~～分"
 _HINTS = {
-    AnswerKind.SCALE5: "survey.hint_scale",
-    AnswerKind.THREE: "survey.hint_three",
-    AnswerKind.TEXT: "survey.hint_text",
+    AnswerKind.SCALE5: N_("survey.hint_scale"),
+    AnswerKind.THREE: N_("survey.hint_three"),
+    AnswerKind.TEXT: N_("survey.hint_text"),
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.domain.surveys.replies import SATISFIED_FROM
 
 Z95 = 1.959963984540054
@@ -72,7 +73,7 @@ def score_table(rows: Iterable[Scored], by: Sequence[str] = ("province",)) -> li
     """Group ``rows`` by the named dimensions (see :data:`DIMENSIONS`), sorted by key."""
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
-        raise InvalidInput("survey.bad_dimension", value=",".join(unknown))
+        raise InvalidInput(N_("survey.bad_dimension"), value=",".join(unknown))
     groups: dict[tuple[str, ...], list[int]] = {}
     for r in rows:
         key = tuple(str(getattr(r, d)) for d in by)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from telcare.domain.errors import Forbidden, InvalidInput
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ, is_province
 from telcare.domain.subscriptions import OPERATOR_TZ
 
@@ -135,7 +136,7 @@ def template_from_dict(code: str, version: int, owner: str, data: Mapping[str, A
             sample_percent=int(data.get("sample_percent", 100)),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput("survey.template_invalid", reason=str(exc)) from exc
+        raise InvalidInput(N_("survey.template_invalid"), reason=str(exc)) from exc
     return check_template(t)
 
 
@@ -150,7 +151,7 @@ def check_template(t: Template) -> Template:
     """The rules every template version keeps (else :class:`InvalidInput`)."""
 
     def bad(reason: str) -> InvalidInput:
-        return InvalidInput("survey.template_invalid", reason=reason)
+        return InvalidInput(N_("survey.template_invalid"), reason=reason)
 
     if not re.fullmatch(r"[A-Z0-9_-]{1,30}", t.code):
         raise bad("code: 1-30 of A-Z 0-9 _ -")
@@ -183,7 +184,7 @@ def check_template(t: Template) -> Template:
 def may_edit(editor_province: str, owner: str) -> None:
     """Headquarters changes any template, a province only its own."""
     if editor_province not in (HQ, owner):
-        raise Forbidden("survey.not_your_template")
+        raise Forbidden(N_("survey.not_your_template"))
 
 
 def choose_template(

@@ -68,4 +68,3 @@ from telcare.services.antispam.stats import DayStats as DayStats
 from telcare.services.antispam.stats import Statistics as Statistics
 from telcare.services.antispam.stats import statistics as statistics
 from telcare.services.antispam.stats import top_keywords as top_keywords
-from telcare.services.antispam.texts import TEXTS as TEXTS

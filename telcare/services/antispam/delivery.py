@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.ops.metrics import SMS_FIREWALL
 from telcare.services import lookups
@@ -171,7 +172,7 @@ def _quarantined(s: Session, msisdn: str, message_id: str) -> am.SpamMessage:
         )
     )
     if row is None:
-        raise NotFound("antispam.message_unknown")
+        raise NotFound(N_("antispam.message_unknown"))
     return row
 
 

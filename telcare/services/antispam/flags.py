@@ -12,7 +12,7 @@ from telcare.domain import antispam_rules as r
 from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.services.antispam.common import _now, _retry, _sender_status
 from telcare.services.notify import queue_sms
 from telcare.store import antispam_models as am
@@ -144,7 +144,7 @@ def flag_sender(db: Database, sender: str, *, who: Principal, now: datetime | No
     def work(s: Session) -> str:
         standing = s.get(am.SpamSender, source)
         if standing is not None and standing.status != r.SenderStatus.CLEAR.value:
-            raise Conflict("antispam.already_flagged", sender=source)
+            raise Conflict(N_("antispam.already_flagged"), sender=source)
         return _flag(s, source, r.FlagReason.STAFF, staff, _now(now), {}).status
 
     return _retry(db, work)
@@ -162,7 +162,7 @@ def unflag_sender(
         s = uow.session
         standing = s.get(am.SpamSender, source)
         if standing is None or standing.status == r.SenderStatus.CLEAR.value:
-            raise Conflict("antispam.not_flagged", sender=source)
+            raise Conflict(N_("antispam.not_flagged"), sender=source)
         before = standing.status
         standing.status, standing.lifted_at, standing.lifted_by = "clear", when, staff
         revoked = s.execute(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.antispam.classifier import current_classifier
@@ -112,7 +112,7 @@ def report(
     number = normalise_msisdn(reporter)
     body = r.storable(text)
     if not body:
-        raise InvalidInput("antispam.report_empty")
+        raise InvalidInput(N_("antispam.report_empty"))
     return _retry(db, lambda s: _report(s, number, body, sender, channel, _now(now)))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.antispam.common import _now, _retry
@@ -151,7 +152,7 @@ def set_sensitivity(
     try:
         level = r.Sensitivity(sensitivity.strip().lower())
     except ValueError:
-        raise InvalidInput("antispam.sensitivity_unknown") from None
+        raise InvalidInput(N_("antispam.sensitivity_unknown")) from None
     number = normalise_msisdn(msisdn)
 
     def work(s: Session) -> r.Sensitivity:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import antispam_rules as r
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
+from telcare.domain.messages import N_
 from telcare.services.antispam.common import _now, _retry
 from telcare.services.antispam.flags import _audit
 from telcare.store import antispam_models as am
@@ -66,12 +67,12 @@ def register_enterprise(
     check_plain(name)
     label = name.strip()[:60]
     if not label:
-        raise InvalidInput("antispam.enterprise_name")
+        raise InvalidInput(N_("antispam.enterprise_name"))
     when = _now(now)
 
     def work(s: Session) -> None:
         if s.get(am.SpamEnterpriseSender, source) is not None:
-            raise Conflict("antispam.enterprise_exists", sender=source)
+            raise Conflict(N_("antispam.enterprise_exists"), sender=source)
         s.add(am.SpamEnterpriseSender(sender=source, name=label, created_at=when, created_by=staff))
         _audit(s, source, "enterprise_add", staff, when, name=label)
 
@@ -87,7 +88,7 @@ def remove_enterprise(
     with db.uow() as uow:
         row = uow.session.get(am.SpamEnterpriseSender, source)
         if row is None:
-            raise NotFound("antispam.sender_unknown")
+            raise NotFound(N_("antispam.sender_unknown"))
         uow.session.delete(row)
         _audit(uow.session, source, "enterprise_remove", staff, when)
         uow.commit()
@@ -111,7 +112,7 @@ def appeal(db: Database, sender: str, text: str, *, now: datetime | None = None)
     with db.uow() as uow:
         standing = uow.session.get(am.SpamSender, source)
         if standing is None or standing.status == r.SenderStatus.CLEAR.value:
-            raise Conflict("antispam.not_flagged", sender=source)
+            raise Conflict(N_("antispam.not_flagged"), sender=source)
         _audit(uow.session, source, "appeal", source, when, text=body)
         uow.commit()
 
@@ -167,7 +168,7 @@ def confirm(db: Database, sender: str, *, staff: str, now: datetime | None = Non
     with db.uow() as uow:
         standing = uow.session.get(am.SpamSender, source)
         if standing is None or standing.status == r.SenderStatus.CLEAR.value:
-            raise Conflict("antispam.not_flagged", sender=source)
+            raise Conflict(N_("antispam.not_flagged"), sender=source)
         _audit(uow.session, source, "confirm", staff, when)
         uow.commit()
 

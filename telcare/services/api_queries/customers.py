@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services import lookups
 from telcare.services.api_queries.views import Line, Page, _checked, _line, visible_lines
@@ -41,7 +42,7 @@ def line_for(db: Database, who: Principal, msisdn: str | None) -> Line:
     """The line named by ``msisdn``; a subscriber may leave it out (their own)."""
     if msisdn is None:
         if who.kind is not Kind.SUBSCRIBER:
-            raise InvalidInput("api.msisdn_required")
+            raise InvalidInput(N_("api.msisdn_required"))
         msisdn = who.subject
     return line_by_msisdn(db, who, msisdn)
 
@@ -81,10 +82,10 @@ def customer(db: Database, who: Principal, customer_id: int) -> CustomerView:
     with db.uow() as uow:
         row = uow.session.get(m.Customer, customer_id)
         if row is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         view = _customer_view(uow.session, who, row)
         if view is None:
-            raise Forbidden("access.denied")
+            raise Forbidden(N_("access.denied"))
         return view
 
 
@@ -96,7 +97,7 @@ def customers(db: Database, who: Principal, offset: int, limit: int) -> Page[Cus
     elif who.kind is Kind.STAFF:
         where = true() if who.province == HQ else m.Customer.province_code == who.province
     else:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     with db.uow() as uow:
         s = uow.session
         total = s.scalar(select(func.count()).select_from(m.Customer).where(where)) or 0

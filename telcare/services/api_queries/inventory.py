@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from telcare.domain import catalog
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.services.api_queries.views import Line, Page, _checked, _line, _now, visible_lines
 from telcare.store import models as m
@@ -32,7 +33,7 @@ def inventory_item(db: Database, who: Principal, subscription_id: int) -> Invent
         s = uow.session
         row = s.get(m.Subscription, subscription_id)
         if row is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         line = _checked(who, s.get(m.Subscriber, row.subscriber_id))
         product = lookups.to_domain(s.get_one(m.Product, row.product_code))
         return InventoryItem(row.id, line, product, row.state, row.starts_at, row.ends_at)

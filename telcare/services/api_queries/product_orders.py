@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import subscriptions as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.services.api_queries.views import Line, Page, _checked, _line, _now, visible_lines
 from telcare.services.orders import Offer
 from telcare.store import models as m
@@ -112,7 +113,7 @@ def order(db: Database, who: Principal, order_id: str, now: datetime | None = No
     now = _now(now)
     pending_id, done_id = _PENDING_ID.fullmatch(order_id), _DONE_ID.fullmatch(order_id)
     if pending_id is None and done_id is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     subscriber_id = int((pending_id or done_id).group(1))  # type: ignore[union-attr]
     with db.uow() as uow:
         s = uow.session
@@ -123,17 +124,17 @@ def order(db: Database, who: Principal, order_id: str, now: datetime | None = No
                 return _pending_view(line, row, now)
             sub = _confirmed_from(s, subscriber_id, pending_id.group(2))
             if sub is None:  # declined, expired or replaced
-                raise NotFound("api.not_found")
+                raise NotFound(N_("api.not_found"))
             return _add_view(line, sub, s.get_one(m.Product, sub.product_code), order_id)
         assert done_id is not None
         sub = s.get(m.Subscription, int(done_id.group(3)))
         if sub is None or sub.subscriber_id != subscriber_id:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         product = s.get_one(m.Product, sub.product_code)
         if done_id.group(2) == "s":
             return _add_view(line, sub, product, order_id)
         if sub.state != "cancelled":
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         return _delete_view(line, sub, product)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from telcare import clock
 from telcare.domain.errors import IdempotencyConflict
+from telcare.domain.messages import N_
 from telcare.services.idempotency import check_key, fingerprint
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -54,5 +55,5 @@ def once(
 
 def _replay(record: m.IdempotencyRecord, operation: str, fp: str) -> dict[str, Any]:
     if record.operation != operation or record.fingerprint != fp:
-        raise IdempotencyConflict("idempotency.conflict")
+        raise IdempotencyConflict(N_("idempotency.conflict"))
     return dict(record.result)

@@ -12,6 +12,7 @@ from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
 from telcare.domain.ledger import EntryKind
+from telcare.domain.messages import N_
 from telcare.services import accounts
 from telcare.services.api_queries.views import Line, Page, _checked, _line, visible_lines
 from telcare.store import models as m
@@ -77,7 +78,7 @@ def topup(
         s = uow.session
         entry = s.get(m.LedgerEntry, entry_id)
         if entry is None or entry.kind != kind.value:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         account = s.get_one(m.Account, entry.account_id)
         line = _checked(who, s.get(m.Subscriber, account.subscriber_id))
         return _topup_view(line, entry)

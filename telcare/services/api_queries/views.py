@@ -12,32 +12,11 @@ from telcare import clock
 from telcare.domain import roles
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import Forbidden, NotFound
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.store import models as m
 
 T = TypeVar("T")
-
-register(
-    {
-        "api.not_found": ("找不到该资源。", "No such resource."),
-        "api.msisdn_required": ("请指定手机号码。", "Name the line with msisdn."),
-        "api.role": ("您的岗位无权办理此业务。", "Your role may not do this."),
-        "api.confirm_own": (
-            "只有机主本人可以确认订购。",
-            "Only the subscriber can confirm an order.",
-        ),
-        "api.order_state": (
-            "订单当前状态为{state}，不能改为{wanted}。",
-            "The order is {state}; it cannot become {wanted}.",
-        ),
-        "api.topup_needs_card": (
-            "请使用充值卡充值。",
-            "Top up with a recharge card (voucher and PIN).",
-        ),
-        "api.bad_order": ("订单内容不完整：{what}。", "The order is incomplete: {what}."),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +58,7 @@ def _line(row: m.Subscriber) -> Line:
 
 def _checked(who: Principal, row: m.Subscriber | None) -> Line:
     if row is None or row.status == "closed":
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     require_subscriber_access(who, row.msisdn, row.province_code)
     return _line(row)
 
@@ -95,4 +74,4 @@ def visible_lines(who: Principal) -> Any:
         return m.Subscriber.msisdn == who.subject
     if who.kind is Kind.STAFF:
         return true() if who.province == HQ else m.Subscriber.province_code == who.province
-    raise Forbidden("access.denied")
+    raise Forbidden(N_("access.denied"))

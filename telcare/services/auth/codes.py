@@ -16,7 +16,7 @@ from sqlalchemy import select
 from telcare import clock
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Locked, UnknownSubscriber, WrongSecret
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.auth import throttle
@@ -82,7 +82,7 @@ def verify_login_code(
             sub = lookups.subscriber(s, msisdn)
         except UnknownSubscriber:
             verify_secret(code.strip(), dummy_hash())
-            raise WrongSecret("login.code_expired") from None
+            raise WrongSecret(N_("login.code_expired")) from None
         row = s.scalars(
             select(m.OneTimeCode)
             .where(m.OneTimeCode.msisdn == sub.msisdn)
@@ -91,13 +91,13 @@ def verify_login_code(
             .with_for_update()
         ).one_or_none()
         if row is None or row.used_at is not None or now >= row.expires_at:
-            raise WrongSecret("login.code_expired")
+            raise WrongSecret(N_("login.code_expired"))
         if row.failures >= TRIES_PER_CODE:
-            raise Locked("login.code_locked")
+            raise Locked(N_("login.code_locked"))
         if not verify_secret(code.strip(), row.code_hash):
             row.failures += 1
             uow.commit()
-            raise WrongSecret("login.code_wrong", left=TRIES_PER_CODE - row.failures)
+            raise WrongSecret(N_("login.code_wrong"), left=TRIES_PER_CODE - row.failures)
         row.used_at = now
         uow.commit()
         return Principal(Kind.SUBSCRIBER, sub.msisdn, sub.province_code)

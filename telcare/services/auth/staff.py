@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound, WrongSecret
+from telcare.domain.messages import N_
 from telcare.services import audit
 from telcare.services.auth import throttle
 from telcare.services.hashing import hash_secret, needs_rehash, verify_or_dummy
@@ -42,14 +43,14 @@ def authenticate_staff(
         )
 
     return throttle.password_login(
-        db, "staff", name, address, check, WrongSecret("login.staff_wrong"), now=now
+        db, "staff", name, address, check, WrongSecret(N_("login.staff_wrong")), now=now
     )
 
 
 def _staff(s: Session, username: str) -> m.StaffUser:
     user = s.get(m.StaffUser, username)
     if user is None:
-        raise NotFound("login.staff_unknown", user=username[:40])
+        raise NotFound(N_("login.staff_unknown"), user=username[:40])
     return user
 
 
@@ -58,7 +59,7 @@ def set_staff_password(
 ) -> None:
     """A new password (operator CLI, tests); the account's older tokens die."""
     if len(password) < 8:
-        raise InvalidInput("login.password_short")
+        raise InvalidInput(N_("login.password_short"))
     now = now or clock.now()
     with db.uow() as uow:
         user = _staff(uow.session, username)
@@ -110,7 +111,7 @@ def delete_staff(
     """Delete a staff account (HQ admin, not oneself); its tokens die at once."""
     audit.require_admin(who, "account.manage")
     if who.kind is Kind.STAFF and who.subject == username:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     now = now or clock.now()
     with db.uow() as uow:
         uow.session.delete(_staff(uow.session, username))
@@ -141,12 +142,12 @@ def log_out_everywhere(
         audit.require_admin(who, "account.manage")
     model = {"staff": m.StaffUser, "sp": pm.SpLogin, "merchant": lm.Merchant}.get(kind)
     if model is None:
-        raise InvalidInput("login.kind_unknown", account_kind=kind[:20])
+        raise InvalidInput(N_("login.kind_unknown"), account_kind=kind[:20])
     now = now or clock.now()
     with db.uow() as uow:
         row = uow.session.get(model, subject)
         if row is None:
-            raise NotFound("login.account_unknown", account=subject[:40])
+            raise NotFound(N_("login.account_unknown"), account=subject[:40])
         row.token_version += 1
         audit.record(
             uow.session,

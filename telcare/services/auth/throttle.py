@@ -21,6 +21,7 @@ from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError, InvalidInput, TooManyAttempts
 from telcare.domain.inputs import has_control
+from telcare.domain.messages import N_
 from telcare.ops.metrics import LOCKOUTS, LOGIN_FAILURES
 from telcare.services import audit
 from telcare.store import security_models as sm
@@ -89,11 +90,11 @@ def _blocked(
     by_address = _address_failures(s, address, now)
     if len(by_address) >= ADDRESS_FAILURES:
         retry = _retry(by_address, ADDRESS_FAILURES, WINDOW, now)
-        return TooManyAttempts("login.address_blocked", retry_after=retry)
+        return TooManyAttempts(N_("login.address_blocked"), retry_after=retry)
     by_account = _account_failures(s, kind, account, now)
     if len(by_account) >= ACCOUNT_FAILURES:
         retry = _retry(by_account, ACCOUNT_FAILURES, WINDOW, now)
-        return TooManyAttempts("login.locked", retry_after=retry)
+        return TooManyAttempts(N_("login.locked"), retry_after=retry)
     return None
 
 
@@ -103,12 +104,19 @@ def _failed(s: Session, kind: str, account: str, address: str, now: datetime) ->
     s.flush()
     LOGIN_FAILURES.labels(kind).inc()
     if len(_account_failures(s, kind, account, now)) == ACCOUNT_FAILURES:
-        audit.record(s, "login.locked", actor=account, now=now, address=address, account_kind=kind)
+        audit.record(
+            s, N_("login.locked"), actor=account, now=now, address=address, account_kind=kind
+        )
         LOCKOUTS.labels(kind, "account").inc()
     if address and len(_address_failures(s, address, now)) == ADDRESS_FAILURES:
         LOCKOUTS.labels(kind, "address").inc()
         audit.record(
-            s, "login.address_blocked", actor=account, now=now, address=address, account_kind=kind
+            s,
+            N_("login.address_blocked"),
+            actor=account,
+            now=now,
+            address=address,
+            account_kind=kind,
         )
 
 
@@ -155,11 +163,11 @@ def count_code_request(s: Session, number: str, address: str, now: datetime) -> 
     )
     if recent and recent[-1] > now - OTP_INTERVAL:
         raise TooManyAttempts(
-            "login.too_many_codes", retry_after=_retry(recent, 1, OTP_INTERVAL, now)
+            N_("login.too_many_codes"), retry_after=_retry(recent, 1, OTP_INTERVAL, now)
         )
     if len(recent) >= OTP_PER_NUMBER:
         raise TooManyAttempts(
-            "login.too_many_codes", retry_after=_retry(recent, OTP_PER_NUMBER, OTP_WINDOW, now)
+            N_("login.too_many_codes"), retry_after=_retry(recent, OTP_PER_NUMBER, OTP_WINDOW, now)
         )
     if address:
         by_address = list(
@@ -171,7 +179,7 @@ def count_code_request(s: Session, number: str, address: str, now: datetime) -> 
         )
         if len(by_address) >= OTP_PER_ADDRESS:
             raise TooManyAttempts(
-                "login.too_many_codes",
+                N_("login.too_many_codes"),
                 retry_after=_retry(by_address, OTP_PER_ADDRESS, OTP_WINDOW, now),
             )
     _add(s, "otp", number, address, now, "sent")
@@ -189,7 +197,7 @@ def unlock(
     """Lift an account's lockout (HQ admin): its failures so far no longer count."""
     audit.require_admin(who, "login.unlock")
     if kind not in KINDS:  # a form's odd value: 4xx, never a 500
-        raise InvalidInput("login.kind_unknown", account_kind=kind[:10])
+        raise InvalidInput(N_("login.kind_unknown"), account_kind=kind[:10])
     now = now or clock.now()
     with db.uow() as uow:
         _add(uow.session, kind, account, "", now, "unlocked")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from telcare.config import get_settings
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import WrongSecret
+from telcare.domain.messages import N_
 from telcare.store import models as m
 from telcare.store import partner_models as pm
 from telcare.store.uow import Database
@@ -44,7 +45,7 @@ def read_token(token: str, secret: str) -> Principal:
         )
         return Principal(Kind(kind), subject, province, role, int(version))
     except (BadSignature, SignatureExpired, ValueError, TypeError) as exc:
-        raise WrongSecret("login.token_invalid") from exc
+        raise WrongSecret(N_("login.token_invalid")) from exc
 
 
 def account_version(s: Session, kind: Kind, subject: str) -> int | None:
@@ -67,5 +68,5 @@ def verify_token(db: Database, token: str, secret: str) -> Principal:
     with db.read() as uow:
         version = account_version(uow.session, who.kind, who.subject)
     if version is None or version != who.version:
-        raise WrongSecret("login.token_invalid")
+        raise WrongSecret(N_("login.token_invalid"))
     return who

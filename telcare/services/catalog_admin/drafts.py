@@ -21,7 +21,7 @@ from telcare.domain import catalog
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services import lookups
 from telcare.services.api_queries import Page
@@ -34,27 +34,6 @@ LIFECYCLES: tuple[str, ...] = ("inStudy", "inDesign", "inTest", "active", "launc
 LIFECYCLES += ("retired", "obsolete", "rejected")
 DRAFT, PRICE, API = "draft-", "pop-", "API"
 
-register(
-    {
-        "catalog.lifecycle": (
-            "未知的生命周期状态：{status}。",
-            "Unknown lifecycle status: {status}.",
-        ),
-        "catalog.launched": (
-            "已上架的商品不能删除或改价，请先下架。",
-            "A launched offering cannot be deleted or repriced; retire it first.",
-        ),
-        "catalog.no_price": (
-            "商品上架前须有一个有价格的资费。",
-            "An offering needs a priced offering price before it is launched.",
-        ),
-        "catalog.staff": (
-            "只有总部产品管理人员可以维护目录。",
-            "Only HQ catalog staff manage the catalog.",
-        ),
-    }
-)
-
 
 def lifecycle(text: str) -> str:
     """The canonical lifecycle status of ``text`` (``In study``, ``Launched``… any case)."""
@@ -62,12 +41,12 @@ def lifecycle(text: str) -> str:
     for status in LIFECYCLES:
         if status.lower() == key:
             return status
-    raise InvalidInput("catalog.lifecycle", status=text[:20])
+    raise InvalidInput(N_("catalog.lifecycle"), status=text[:20])
 
 
 def _require_staff(who: Principal) -> None:
     if who.kind is not Kind.STAFF or who.province != HQ or who.role not in CATALOG_ROLES:
-        raise Forbidden("catalog.staff")
+        raise Forbidden(N_("catalog.staff"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +75,10 @@ class PriceView:
 def _number(raw: str, prefix: str = "") -> int:
     digits = raw.removeprefix(prefix) if prefix and raw.startswith(prefix) else None
     if prefix and digits is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     digits = digits if prefix else raw
     if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 9:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     return int(digits)
 
 
@@ -171,12 +150,12 @@ def _find_offering(s: Session, offering_id: str) -> tuple[t.OfferingDraft | None
     if offering_id.startswith(DRAFT):
         draft = s.get(t.OfferingDraft, _number(offering_id, DRAFT))
         if draft is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         product = s.get(m.Product, draft.product_code) if draft.product_code else None
         return draft, product
     product = s.get(m.Product, offering_id) if len(offering_id) <= 20 else None
     if product is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     return _draft_of(s, product.code), product
 
 
@@ -199,13 +178,13 @@ def create_offering(
     check_plain(description, multiline=True)
     status = lifecycle(status)
     if status in ("launched", "retired"):
-        raise Conflict("catalog.no_price")
+        raise Conflict(N_("catalog.no_price"))
     spec_number = _number(spec_id) if spec_id is not None else None
     now = clock.now()
     with db.uow() as uow:
         s = uow.session
         if spec_number is not None and s.get(t.ProductSpec, spec_number) is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         draft = t.OfferingDraft(
             name=name,
             description=description,
@@ -236,7 +215,7 @@ def _launch(s: Session, draft: t.OfferingDraft, now: datetime) -> None:
         .order_by(t.OfferingPriceDraft.id)
     ).first()
     if priced is None or priced.price_fen is None:
-        raise Conflict("catalog.no_price")
+        raise Conflict(N_("catalog.no_price"))
     recurring = priced.price_type == "recurring"
     product = m.Product(
         code=f"{API}{draft.id}",
@@ -308,7 +287,7 @@ def delete_offering(db: Database, who: Principal, offering_id: str) -> None:
         s = uow.session
         draft, product = _find_offering(s, offering_id)
         if product is not None or draft is None:
-            raise Conflict("catalog.launched")
+            raise Conflict(N_("catalog.launched"))
         for p in s.scalars(
             select(t.OfferingPriceDraft).where(t.OfferingPriceDraft.offering_id == draft.id)
         ):

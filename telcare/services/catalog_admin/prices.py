@@ -13,6 +13,7 @@ from telcare import clock
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, NotFound
 from telcare.domain.inputs import check_plain
+from telcare.domain.messages import N_
 from telcare.services.api_queries import Page
 from telcare.services.catalog_admin.drafts import (
     DRAFT,
@@ -83,7 +84,7 @@ def _find(s: Session, price_id: str) -> t.OfferingPriceDraft | m.Product:
     else:
         row = s.get(m.Product, price_id) if len(price_id) <= 20 else None
     if row is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     return row
 
 
@@ -114,7 +115,7 @@ def create_price(
         if offering_id is not None:
             draft, product = _find_offering(s, offering_id)
             if product is not None or draft is None:
-                raise Conflict("catalog.launched")
+                raise Conflict(N_("catalog.launched"))
             attach = draft.id
         row = t.OfferingPriceDraft(
             name=name,
@@ -135,7 +136,7 @@ def create_price(
 def _draft_only(s: Session, price_id: str) -> t.OfferingPriceDraft:
     row = _find(s, price_id)
     if isinstance(row, m.Product) or row.lifecycle_status == "launched":
-        raise Conflict("catalog.launched")
+        raise Conflict(N_("catalog.launched"))
     return row
 
 

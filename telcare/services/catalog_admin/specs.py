@@ -14,6 +14,7 @@ from telcare.domain import catalog
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
 from telcare.domain.inputs import check_plain
+from telcare.domain.messages import N_
 from telcare.services.api_queries import Page
 from telcare.services.catalog_admin.drafts import _number, _require_staff
 from telcare.store import models as m
@@ -90,7 +91,7 @@ def spec(db: Database, spec_id: str) -> SpecView:
     with db.uow() as uow:
         row = uow.session.get(t.ProductSpec, _number(spec_id))
         if row is None:
-            raise NotFound("api.not_found")
+            raise NotFound(N_("api.not_found"))
         return _spec_view(row)
 
 

@@ -13,21 +13,10 @@ from sqlalchemy import select
 from telcare.domain import launch as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services.catalog_admin.drafts import _require_staff
 from telcare.store import models as m
 from telcare.store.uow import Database
-
-register(
-    {
-        "tariff.unknown": ("没有资费{code}。", "There is no tariff {code}."),
-        "tariff.price": ("请填写不小于0的单价。", "Give a unit price of 0 or more."),
-        "tariff.not_later": (
-            "新资费须晚于{day}生效。",
-            "A new price must start after {day}.",
-        ),
-    }
-)
 
 
 def add_price(
@@ -45,9 +34,9 @@ def add_price(
     try:
         price = Decimal(str(fen_per_unit))
     except InvalidOperation as err:
-        raise InvalidInput("tariff.price") from err
+        raise InvalidInput(N_("tariff.price")) from err
     if not price.is_finite() or price < 0:
-        raise InvalidInput("tariff.price")
+        raise InvalidInput(N_("tariff.price"))
     code = code.strip().upper()
     with db.uow() as uow:
         s = uow.session
@@ -60,10 +49,10 @@ def add_price(
             )
         )
         if not rows:
-            raise NotFound("tariff.unknown", code=code)
+            raise NotFound(N_("tariff.unknown"), code=code)
         last = rows[-1]
         if valid_from <= last.valid_from:
-            raise Conflict("tariff.not_later", day=last.valid_from.isoformat())
+            raise Conflict(N_("tariff.not_later"), day=last.valid_from.isoformat())
         if last.valid_to is None or last.valid_to > valid_from:
             last.valid_to = valid_from  # history kept: the old price ends where this starts
         s.add(m.TariffPrice(code=code, service=last.service, unit=last.unit, fen_per_unit=price,

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.services.charging.records import COLUMNS
 
 
@@ -47,7 +48,7 @@ def _csv_chunks(path: Path, start: int, first_line: int, rows: int) -> Iterator[
             header = f.readline()
             names = tuple(c.strip().lower() for c in header.decode("utf-8", "replace").split(","))
             if names != COLUMNS:
-                raise InvalidInput("usage.bad_header", expected=",".join(COLUMNS))
+                raise InvalidInput(N_("usage.bad_header"), expected=",".join(COLUMNS))
             start = f.tell()
         f.seek(start)
         line = first_line + 1  # file line numbers: the header is line 1
@@ -96,7 +97,7 @@ def _parquet_chunks(path: Path, start: int, rows: int) -> Iterator[_Chunk]:
     total = pf.metadata.num_rows
     missing = set(COLUMNS) - set(pf.schema_arrow.names)
     if missing:
-        raise InvalidInput("usage.bad_header", expected=",".join(COLUMNS))
+        raise InvalidInput(N_("usage.bad_header"), expected=",".join(COLUMNS))
     seen = 0
     for batch in pf.iter_batches(batch_size=rows, columns=list(COLUMNS)):
         frame = pl.from_arrow(batch)

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from telcare import clock
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services.charging.chunk import MAX_FUTURE, _ChunkResult, _Ingest
 from telcare.services.charging.lock import file_lock
 from telcare.services.charging.reading import (
@@ -45,15 +45,6 @@ logger = logging.getLogger(__name__)
 CHUNK_ROWS = 500_000
 """Usage dated later than this after now is rejected (clock skew allowance)."""
 
-register(
-    {
-        "usage.bad_header": ("文件表头应为：{expected}", "The header must be: {expected}"),
-        "usage.already_running": (
-            "该文件正在由另一个进程计费（作业 {job}），请稍后再试。",
-            "This file is being rated by another run (job {job}); try again later.",
-        ),
-    }
-)
 Progress = Callable[[int, int], None]  # (done, total) in bytes (CSV) or rows (Parquet)
 
 
@@ -93,7 +84,7 @@ def ingest(
     fp = _fingerprint(file)
     with file_lock(db, fp) as held:
         if not held:
-            raise InvalidInput("usage.already_running", job=_running_job(db, fp))
+            raise InvalidInput(N_("usage.already_running"), job=_running_job(db, fp))
         return _ingest(db, file, fp, reject_path, progress, chunk_rows, now, max_future)
 
 

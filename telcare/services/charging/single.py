@@ -11,16 +11,12 @@ import polars as pl
 
 from telcare import clock
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services.charging.chunk import MAX_FUTURE, _Ingest
 from telcare.services.charging.reading import _split_fields
 from telcare.services.tmf_hub import resources as tmf_events
 from telcare.store.charging_models import IngestJob
 from telcare.store.uow import Database
-
-register(
-    {"usage.rejected": ("用量记录被拒绝：{reason}。", "The usage record is rejected: {reason}.")}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +42,7 @@ def rate_record(
     when = started_at.isoformat(timespec="seconds")
     fields = (record_id, msisdn, service, when, str(volume), "1" if roaming else "0", peer)
     if any("," in f or "\n" in f for f in fields):
-        raise InvalidInput("usage.rejected", reason="a field holds a comma or line break")
+        raise InvalidInput(N_("usage.rejected"), reason="a field holds a comma or line break")
     frame = _split_fields(pl.DataFrame({"line": [1], "raw": [",".join(fields)]}))
     now = clock.now()
     with db.uow() as uow:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import chat as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.store import chat_models as cm
 
 
@@ -67,7 +68,7 @@ def locked(s: Session, who: Principal, chat_id: int) -> cm.ChatSession:
     """The chat, locked for this transaction; NotFound also for a chat ``who`` may not see."""
     row = s.get(cm.ChatSession, chat_id, with_for_update=True)
     if row is None or not may_see(who, row):
-        raise NotFound("chat.unknown")
+        raise NotFound(N_("chat.unknown"))
     return row
 
 

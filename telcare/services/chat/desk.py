@@ -15,7 +15,7 @@ from telcare.domain import chat as dc
 from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import Forbidden, InvalidInput
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.services.chat.common import ChatView, Message, append, locked, transcript, view
 from telcare.services.complaints import file_ticket_once
 from telcare.store import chat_models as cm
@@ -85,7 +85,7 @@ def take(db: Database, who: Principal, chat_id: int) -> ChatView:
         if row.state == dc.State.AGENT.value and row.agent == who.subject:
             return view(row)  # a retried take
         if row.state != dc.State.QUEUED.value:
-            raise InvalidInput("chat.not_waiting")
+            raise InvalidInput(N_("chat.not_waiting"))
         active = s.scalar(
             select(func.count())
             .select_from(cm.ChatSession)
@@ -96,7 +96,7 @@ def take(db: Database, who: Principal, chat_id: int) -> ChatView:
         dc.require_capacity(active or 0)
         row.state, row.agent = dc.State.AGENT.value, who.subject
         row.answered_at = row.answered_at or now
-        append(s, row, dc.Role.SYSTEM, "system", _text("chat.joined", agent=who.subject), now)
+        append(s, row, dc.Role.SYSTEM, "system", _text(N_("chat.joined"), agent=who.subject), now)
         uow.commit()
         return view(row)
 
@@ -123,18 +123,18 @@ def transfer(db: Database, who: Principal, chat_id: int, to_queue: str | None) -
     """Hand the chat to another queue (``None``: the same one) for the next agent."""
     _staff(who)
     if to_queue is not None and to_queue not in dc.QUEUES:
-        raise InvalidInput("chat.queue_unknown")
+        raise InvalidInput(N_("chat.queue_unknown"))
     now = clock.now()
     with db.uow() as uow:
         s = uow.session
         row = locked(s, who, chat_id)
         dc.require_open(row.state)
         if row.agent is not None and row.agent != who.subject and who.role != "admin":
-            raise Forbidden("chat.not_yours")
+            raise Forbidden(N_("chat.not_yours"))
         row.state, row.agent = dc.State.QUEUED.value, None
         row.queue = to_queue or row.queue
         row.queued_at = row.queued_at or now
-        append(s, row, dc.Role.SYSTEM, "system", _text("chat.returned"), now)
+        append(s, row, dc.Role.SYSTEM, "system", _text(N_("chat.returned")), now)
         uow.commit()
         return view(row)
 
@@ -167,7 +167,7 @@ def to_ticket(db: Database, who: Principal, chat_id: int, category: str, summary
                 row,
                 dc.Role.SYSTEM,
                 "system",
-                _text("chat.ticket", ticket=ticket_id),
+                _text(N_("chat.ticket"), ticket=ticket_id),
                 clock.now(),
             )
         uow.commit()

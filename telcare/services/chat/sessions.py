@@ -18,7 +18,7 @@ from telcare.config import get_settings
 from telcare.domain import chat as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import NotFound, UnknownSubscriber
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services.chat.common import (
     ChatView,
@@ -49,7 +49,7 @@ def start(db: Database, msisdn: str) -> ChatView:
         s = uow.session
         sub = s.scalar(select(m.Subscriber).where(m.Subscriber.msisdn == msisdn))
         if sub is None:
-            raise UnknownSubscriber("subscriber.unknown", msisdn=msisdn)
+            raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=msisdn)
         open_chat = s.scalar(
             select(cm.ChatSession)
             .where(cm.ChatSession.msisdn == msisdn, cm.ChatSession.state != dc.State.CLOSED.value)
@@ -100,7 +100,7 @@ def say(db: Database, msisdn: str, chat_id: int, text: str, bot: Bot) -> list[Me
         if answer is None and row.bot_misses >= dc.BOT_MISSES_BEFORE_HANDOVER:
             uow.commit()
             return said + hand_over(db, chat_id)
-        reply = answer if answer is not None else _text(s, row, "chat.unsure")
+        reply = answer if answer is not None else _text(s, row, N_("chat.unsure"))
         said.append(append(s, row, dc.Role.BOT, "bot", reply, clock.now()))
         uow.commit()
     return said
@@ -124,10 +124,10 @@ def hand_over(db: Database, chat_id: int) -> list[Message]:
         if dc.staffed(local):
             row.state = dc.State.QUEUED.value
             row.queued_at = now
-            said = [append(s, row, dc.Role.SYSTEM, "system", _text(s, row, "chat.queued"), now)]
+            said = [append(s, row, dc.Role.SYSTEM, "system", _text(s, row, N_("chat.queued")), now)]
             uow.commit()
             return said
-        msisdn, summary = row.msisdn, _text(s, row, "chat.callback_summary")
+        msisdn, summary = row.msisdn, _text(s, row, N_("chat.callback_summary"))
         history = transcript(s, chat_id)
     who = _subscriber(msisdn)
     ticket_id, _ = file_ticket_once(
@@ -150,7 +150,7 @@ def hand_over(db: Database, chat_id: int) -> list[Message]:
             return []
         row.ticket_id, row.state, row.closed_at = ticket_id, dc.State.CLOSED.value, now
         text = _text(
-            s, row, "chat.after_hours", ticket=ticket_id, deadline=f"{deadline:%m-%d %H:%M}"
+            s, row, N_("chat.after_hours"), ticket=ticket_id, deadline=f"{deadline:%m-%d %H:%M}"
         )
         said = [append(s, row, dc.Role.SYSTEM, "system", text, now)]
         uow.commit()
@@ -162,7 +162,7 @@ def view_of(db: Database, who: Principal, chat_id: int) -> ChatView:
     with db.uow() as uow:
         row = uow.session.get(cm.ChatSession, chat_id)
         if row is None or not may_see(who, row):
-            raise NotFound("chat.unknown")
+            raise NotFound(N_("chat.unknown"))
         return view(row)
 
 
@@ -172,7 +172,7 @@ def messages(db: Database, who: Principal, chat_id: int, after: int = 0) -> list
         s = uow.session
         row = s.get(cm.ChatSession, chat_id)
         if row is None or not may_see(who, row):
-            raise NotFound("chat.unknown")
+            raise NotFound(N_("chat.unknown"))
         rows = s.scalars(
             select(cm.ChatMessage)
             .where(cm.ChatMessage.session_id == chat_id, cm.ChatMessage.seq > after)
@@ -190,6 +190,6 @@ def close(db: Database, who: Principal, chat_id: int) -> ChatView:
         if row.state != dc.State.CLOSED.value:
             row.state = dc.State.CLOSED.value
             row.closed_at = now
-            append(s, row, dc.Role.SYSTEM, "system", _text(s, row, "chat.ended"), now)
+            append(s, row, dc.Role.SYSTEM, "system", _text(s, row, N_("chat.ended")), now)
         uow.commit()
         return view(row)

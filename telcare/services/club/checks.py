@@ -8,6 +8,7 @@ from typing import TypeVar
 from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -21,4 +22,4 @@ def _enum(kind: type[E], value: str) -> E:
     try:
         return kind(value)
     except ValueError:
-        raise InvalidInput("club.value_invalid", value=value) from None
+        raise InvalidInput(N_("club.value_invalid"), value=value) from None

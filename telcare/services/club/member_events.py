@@ -11,6 +11,7 @@ from telcare import clock
 from telcare.domain import club as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.services.club.checks import _enum, _staff
@@ -32,7 +33,7 @@ def create_event(
     _staff(who, "club.event.manage")
     event_kind = _enum(dc.EventKind, kind)
     if not title.strip() or (capacity is not None and capacity < 1):
-        raise InvalidInput("club.value_invalid", value=title or str(capacity))
+        raise InvalidInput(N_("club.value_invalid"), value=title or str(capacity))
     with db.uow() as uow:
         event = sm.ClubEvent(
             kind=event_kind.value,
@@ -56,16 +57,16 @@ def register_for_event(
         s = uow.session
         event = s.get(sm.ClubEvent, event_id, with_for_update=True)
         if event is None:
-            raise NotFound("club.unknown_event")
+            raise NotFound(N_("club.unknown_event"))
         member = s.scalar(select(sm.ClubMember).where(sm.ClubMember.msisdn == number))
         if member is None or not member.active:
-            raise Conflict("club.not_member")
+            raise Conflict(N_("club.not_member"))
         a = sm.ClubAttendance
         if s.scalar(select(a.id).where(a.event_id == event_id, a.member_id == member.id)):
             return False
         taken = s.scalar(select(func.count()).where(a.event_id == event_id)) or 0
         if event.capacity is not None and taken >= event.capacity:
-            raise Conflict("club.event_full")
+            raise Conflict(N_("club.event_full"))
         s.add(a(event_id=event_id, member_id=member.id, registered_at=now or clock.now()))
         uow.commit()
         return True
@@ -83,7 +84,7 @@ def record_attendance(db: Database, who: Principal, event_id: int, msisdn: str) 
             .where(a.event_id == event_id, sm.ClubMember.msisdn == number)
         )
         if row is None:
-            raise NotFound("club.unknown_event")
+            raise NotFound(N_("club.unknown_event"))
         row.attended = True
         uow.commit()
 
@@ -189,9 +190,9 @@ def registrations(db: Database, who: Principal, event_id: int) -> list[tuple[str
         s = uow.session
         event = s.get(sm.ClubEvent, event_id)
         if event is None:
-            raise NotFound("club.unknown_event")
+            raise NotFound(N_("club.unknown_event"))
         if who.province not in (HQ, event.province):
-            raise Forbidden("complaint.not_yours")
+            raise Forbidden(N_("complaint.not_yours"))
         rows = s.execute(
             select(sm.ClubMember.msisdn, a.attended)
             .join(sm.ClubMember, sm.ClubMember.id == a.member_id)

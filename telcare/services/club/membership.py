@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from telcare import clock
 from telcare.domain.errors import UnknownSubscriber
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.store import models as m
 from telcare.store import survey_models as sm
@@ -26,7 +27,7 @@ def join(db: Database, msisdn: str, now: datetime | None = None) -> bool:
             )
         )
         if province is None:
-            raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+            raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=number)
         member = s.scalar(
             select(sm.ClubMember).where(sm.ClubMember.msisdn == number).with_for_update()
         )

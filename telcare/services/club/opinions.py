@@ -11,22 +11,13 @@ from telcare import clock
 from telcare.domain import club as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, UnknownSubscriber
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.services.club.checks import _enum, _staff
 from telcare.store import models as m
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
-
-register(
-    {
-        "club.campaign_exists": (
-            "征集活动{code}已存在。",
-            "There is already a campaign {code}.",
-        ),
-    }
-)
 
 
 def create_campaign(
@@ -41,10 +32,10 @@ def create_campaign(
     _staff(who, "club.campaign.manage")
     code = code.strip().upper()
     if not code or not title.strip():
-        raise InvalidInput("club.value_invalid", value=code or title)
+        raise InvalidInput(N_("club.value_invalid"), value=code or title)
     with db.uow() as uow:
         if uow.session.scalar(select(sm.OpinionCampaign.id).where(sm.OpinionCampaign.code == code)):
-            raise Conflict("club.campaign_exists", code=code)
+            raise Conflict(N_("club.campaign_exists"), code=code)
         campaign = sm.OpinionCampaign(
             code=code[:30],
             title=title.strip()[: dc.MAX_TITLE],
@@ -80,11 +71,11 @@ def submit(
             select(sm.OpinionCampaign).where(sm.OpinionCampaign.code == campaign_code.upper())
         )
         if campaign is None:
-            raise NotFound("club.unknown_campaign", code=campaign_code)
+            raise NotFound(N_("club.unknown_campaign"), code=campaign_code)
         if not _is_open(campaign.starts_at, campaign.ends_at, now):
-            raise Conflict("club.campaign_closed")
+            raise Conflict(N_("club.campaign_closed"))
         if not s.scalar(select(m.Subscriber.id).where(m.Subscriber.msisdn == number)):
-            raise UnknownSubscriber("subscriber.unknown", msisdn=number)
+            raise UnknownSubscriber(N_("subscriber.unknown"), msisdn=number)
         row = sm.OpinionSubmission(
             campaign_id=campaign.id,
             msisdn=number,
@@ -109,10 +100,10 @@ def moderate(
         s = uow.session
         row = s.get(sm.OpinionSubmission, submission_id, with_for_update=True)
         if row is None:
-            raise NotFound("club.unknown_submission")
+            raise NotFound(N_("club.unknown_submission"))
         campaign = s.get(sm.OpinionCampaign, row.campaign_id)
         if who.province not in (HQ, campaign.province if campaign else HQ):
-            raise Forbidden("complaint.not_yours")
+            raise Forbidden(N_("complaint.not_yours"))
         row.state = dc.moderate(dc.State(row.state), action).value
         row.moderated_by, row.moderated_at = who.subject, now or clock.now()
         uow.commit()

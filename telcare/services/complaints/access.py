@@ -9,6 +9,7 @@ from telcare.domain import complaints as dc
 from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.store import complaint_models as cm
 from telcare.store.outbox import OutboxEvent
@@ -17,7 +18,7 @@ from telcare.store.outbox import OutboxEvent
 def _visible(s: Session, who: Principal, ticket_id: str) -> cm.Ticket:
     ticket = s.get(cm.Ticket, ticket_id)
     if ticket is None or not _may_see(who, ticket):
-        raise dc.UnknownTicket("complaint.unknown_ticket", id=ticket_id)
+        raise dc.UnknownTicket(N_("complaint.unknown_ticket"), id=ticket_id)
     return ticket
 
 
@@ -34,9 +35,9 @@ def _owned(s: Session, who: Principal, ticket_id: str, node: str, *, staff_only:
     ticket = _visible(s, who, ticket_id)
     roles.require(who, "complaint.handle" if staff_only else "complaint.update")
     if node != HQ and ticket.province != node:
-        raise Forbidden("complaint.wrong_node", province=ticket.province)
+        raise Forbidden(N_("complaint.wrong_node"), province=ticket.province)
     if node == HQ and _is_replica(s, ticket):
-        raise Forbidden("complaint.wrong_node", province=ticket.province)
+        raise Forbidden(N_("complaint.wrong_node"), province=ticket.province)
     return ticket
 
 

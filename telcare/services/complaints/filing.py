@@ -13,6 +13,7 @@ from telcare.domain import complaints as dc
 from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.domain.sla import SlaTable
@@ -59,7 +60,7 @@ def file_ticket(
         msisdn = who.subject
         major = False
     elif who.kind is not Kind.STAFF:
-        raise Forbidden("complaint.not_yours")
+        raise Forbidden(N_("complaint.not_yours"))
     number = normalise_msisdn(msisdn) if msisdn else None
     with db.uow() as uow:
         s = uow.session
@@ -68,7 +69,7 @@ def file_ticket(
         home, g3 = _subscriber_facts(s, number)
         province = node if node != HQ else (home or who.province)
         if who.kind is Kind.STAFF and who.province not in (HQ, province):
-            raise Forbidden("complaint.not_yours")
+            raise Forbidden(N_("complaint.not_yours"))
         deadlines = sla.deadlines(tax.path(category), sev, now, g3=g3)
         ticket = cm.Ticket(
             id=f"{province}-{uuid.uuid4().hex[:16].upper()}",

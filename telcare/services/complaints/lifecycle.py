@@ -15,6 +15,7 @@ from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput
 from telcare.domain.inputs import check_plain
+from telcare.domain.messages import N_
 from telcare.domain.sla import SlaTable
 from telcare.services.calendar import sla_table
 from telcare.services.complaints.access import _owned
@@ -53,7 +54,7 @@ def update_ticket(
     }
     unknown = set(changes) - editable
     if unknown:
-        raise InvalidInput("complaint.taxonomy_invalid", reason=", ".join(sorted(unknown)))
+        raise InvalidInput(N_("complaint.taxonomy_invalid"), reason=", ".join(sorted(unknown)))
     now = now or clock.now()
     with db.uow() as uow:
         s = uow.session
@@ -84,7 +85,7 @@ def update_ticket(
                 ticket.category = tax.leaf(str(changes["category"])).code
             severity = str(changes.get("severity", ticket.severity))
             if severity not in {v.value for v in dc.Severity}:
-                raise InvalidInput("complaint.taxonomy_invalid", reason="severity")
+                raise InvalidInput(N_("complaint.taxonomy_invalid"), reason="severity")
             ticket.severity = severity
             d = _deadlines(ticket, tax, sla)
             ticket.respond_by, ticket.resolve_by = d.respond_by, d.resolve_by
@@ -116,14 +117,14 @@ def transition(
     act = dc.Action(action)
     now = now or clock.now()
     if act is dc.Action.WITHDRAW and who.kind is not Kind.SUBSCRIBER:
-        raise Forbidden("complaint.withdraw_own")
+        raise Forbidden(N_("complaint.withdraw_own"))
     with db.uow() as uow:
         s = uow.session
         ticket = _owned(s, who, ticket_id, node, staff_only=act not in dc.SUBSCRIBER_ACTIONS)
         before = _fields(ticket)
         _move(ticket, act, now, outcome)
         if act is dc.Action.CLOSE and ticket.major and not has_incident(s, ticket.id):
-            raise dc.AccountabilityMissing("complaint.major_needs_incident")
+            raise dc.AccountabilityMissing(N_("complaint.major_needs_incident"))
         kind = {
             dc.Action.CLOSE: "ticket.closed",
             dc.Action.WITHDRAW: "ticket.closed",

@@ -11,6 +11,7 @@ from sqlalchemy import case, func, or_, select
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services.complaints.access import _visible
 from telcare.services.complaints.trail import _snapshot
@@ -78,7 +79,7 @@ def list_tickets(
     elif who.kind is Kind.STAFF and not who.is_headquarters:
         query = query.where(cm.Ticket.province == who.province)
     elif who.kind is not Kind.STAFF:
-        raise Forbidden("complaint.not_yours")
+        raise Forbidden(N_("complaint.not_yours"))
     for column, value in (
         (cm.Ticket.province, flt.province),
         (cm.Ticket.status, flt.status),
@@ -152,7 +153,7 @@ def attachment_content(
         ticket = _visible(s, who, ticket_id)
         att = s.get(cm.TicketAttachment, attachment_id)
         if att is None or att.ticket_id != ticket.id:
-            raise dc.UnknownTicket("complaint.unknown_ticket", id=attachment_id)
+            raise dc.UnknownTicket(N_("complaint.unknown_ticket"), id=attachment_id)
         return _att_view(att), att.content
 
 

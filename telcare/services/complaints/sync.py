@@ -13,6 +13,7 @@ from telcare import clock
 from telcare.domain import complaints as dc
 from telcare.domain import roles
 from telcare.domain.access import Principal
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services.complaints.lifecycle import _move
 from telcare.services.complaints.trail import (
@@ -48,7 +49,7 @@ def send_back(
         s = uow.session
         ticket = s.get(cm.Ticket, ticket_id)
         if ticket is None:
-            raise dc.UnknownTicket("complaint.unknown_ticket", id=ticket_id)
+            raise dc.UnknownTicket(N_("complaint.unknown_ticket"), id=ticket_id)
         event_id = outbox.append(
             s,
             ASSIGN_SUBJECT.format(province=ticket.province),

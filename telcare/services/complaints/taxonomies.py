@@ -16,6 +16,7 @@ from telcare import clock
 from telcare.domain import complaints as dc
 from telcare.domain import roles
 from telcare.domain.access import Principal
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services.complaints.trail import (
     TAXONOMY_SUBJECT,
@@ -53,7 +54,7 @@ def _taxonomy(session: Session, version: int | None = None) -> dc.Taxonomy:
         if version == DEFAULT_TAXONOMY.version:
             ensure_taxonomy_in(session)
             return DEFAULT_TAXONOMY
-        raise dc.UnknownCategory("complaint.unknown_category", code=f"v{version}")
+        raise dc.UnknownCategory(N_("complaint.unknown_category"), code=f"v{version}")
     parsed = dc.Taxonomy.from_dict({"version": row.version, "categories": row.categories})
     _TAXONOMIES[(str(session.get_bind().url), version)] = parsed
     return parsed

@@ -12,7 +12,6 @@ and :mod:`telcare.domain.renewals`.
 
 from __future__ import annotations
 
-from telcare.services.cycle import texts as texts  # registers the texts
 from telcare.services.cycle.jobs import JOBS as JOBS
 from telcare.services.cycle.reminders import remind_fees as remind_fees
 from telcare.services.cycle.renewals import RenewalRun as RenewalRun

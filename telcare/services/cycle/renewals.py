@@ -26,7 +26,7 @@ from telcare.domain import renewals as rules
 from telcare.domain.catalog import Period, ProductKind
 from telcare.domain.errors import InvalidInput
 from telcare.domain.ledger import EntryKind, available
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.reminders import release_time
 from telcare.services import accounts
@@ -105,7 +105,7 @@ def renew_month(
     start = rules.month_start(month)
     now = now or clock.now()
     if now < start:
-        raise InvalidInput("cycle.early", month=month)
+        raise InvalidInput(N_("cycle.early"), month=month)
     run = RenewalRun(month)
     after = 0
     while True:

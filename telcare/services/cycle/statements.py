@@ -19,7 +19,7 @@ from telcare import clock
 from telcare.domain import months
 from telcare.domain import statements as rules
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.reminders import release_time
 from telcare.domain.subscriptions import OPERATOR_TZ
@@ -64,7 +64,7 @@ def check_month(month: str) -> str:
         if len(month) != 7:
             raise ValueError(month)
     except ValueError:
-        raise InvalidInput("api.bad_month", month=month[:20]) from None
+        raise InvalidInput(N_("api.bad_month"), month=month[:20]) from None
     return month
 
 

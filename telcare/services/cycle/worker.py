@@ -19,6 +19,7 @@ from typing import Any
 from telcare import clock
 from telcare.domain import schedule
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_, render
 from telcare.services.cycle import runs
 from telcare.services.cycle.jobs import BY_NAME, JOBS, Job
 from telcare.store.uow import Database
@@ -56,7 +57,7 @@ def run_due(
     owner = owner or default_owner()
     for name in only or []:
         if name not in BY_NAME:
-            raise InvalidInput("cycle.unknown_job", job=name)
+            raise InvalidInput(N_("cycle.unknown_job"), job=name)
     done = runs.last_done(db)
     out = []
     for job in JOBS:
@@ -90,8 +91,6 @@ class JobStatus:
     """A job as ``telcare jobs`` and the staff console show it."""
 
     name: str
-    title_zh: str
-    title_en: str
     cadence: str
     last_period: str | None
     last_status: str | None
@@ -102,7 +101,7 @@ class JobStatus:
     next_run: datetime
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_zh
+        return render(f"job.{self.name}", lang)
 
 
 def status(db: Database, *, now: datetime | None = None) -> list[JobStatus]:
@@ -117,8 +116,6 @@ def status(db: Database, *, now: datetime | None = None) -> list[JobStatus]:
         out.append(
             JobStatus(
                 spec.name,
-                spec.title_zh,
-                spec.title_en,
                 spec.cadence.value,
                 last.period if last else None,
                 last.status if last else None,

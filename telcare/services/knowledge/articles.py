@@ -20,6 +20,7 @@ from telcare import clock
 from telcare.domain import knowledge as kb
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.services.knowledge import segment
 from telcare.services.knowledge.index import index_add, index_remove
 from telcare.store import knowledge_models as km
@@ -61,7 +62,7 @@ def article_from(data: dict[str, Any]) -> kb.Article:
             valid_to=_day(data.get("valid_to")),
         )
     except KeyError as err:
-        raise InvalidInput("kb.invalid", field=str(err.args[0])) from None
+        raise InvalidInput(N_("kb.invalid"), field=str(err.args[0])) from None
     kb.check_article(article)
     return article
 
@@ -72,7 +73,7 @@ def _day(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput("kb.invalid", field="valid_from/valid_to") from None
+        raise InvalidInput(N_("kb.invalid"), field="valid_from/valid_to") from None
 
 
 def _row_article(row: km.KbArticle) -> kb.Article:
@@ -177,7 +178,7 @@ def approve(db: Database, who: Principal, slug: str, language: str, version: int
         if row.status == kb.Status.APPROVED.value and row.approver == who.subject:
             return _version_of(row)  # a retried approval
         if row.status != kb.Status.DRAFT.value:
-            raise InvalidInput("kb.not_draft")
+            raise InvalidInput(N_("kb.not_draft"))
         kb.require_second_person(who, row.author)
         _put_in_force(s, row, who.subject, clock.now())
         uow.commit()
@@ -199,7 +200,7 @@ def retire(db: Database, who: Principal, slug: str, language: str) -> None:
             )
         )
         if not rows:
-            raise NotFound("kb.not_found")
+            raise NotFound(N_("kb.not_found"))
         for row in rows:
             row.status = kb.Status.RETIRED.value
             index_remove(s, row.id)
@@ -216,7 +217,7 @@ def versions(db: Database, slug: str, language: str) -> list[ArticleVersion]:
         )
         found = [_version_of(r) for r in rows]
     if not found:
-        raise NotFound("kb.not_found")
+        raise NotFound(N_("kb.not_found"))
     return found
 
 
@@ -229,7 +230,7 @@ def _find(s: Session, slug: str, language: str, version: int) -> km.KbArticle:
         )
     )
     if row is None:
-        raise NotFound("kb.not_found")
+        raise NotFound(N_("kb.not_found"))
     return row
 
 

@@ -93,4 +93,3 @@ from .rules_admin import tiers as tiers
 from .settlement_report import SettlementRow as SettlementRow
 from .settlement_report import settlement as settlement
 from .settlement_report import settlement_csv as settlement_csv
-from .texts import TEXTS as TEXTS

@@ -11,6 +11,7 @@ from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -24,7 +25,7 @@ def _hq(who: Principal, action: str) -> None:
 
 
 def _bad(field_name: str, value: object) -> InvalidInput:
-    return InvalidInput("loyalty.bad_field", field=field_name, value=str(value)[:40])
+    return InvalidInput(N_("loyalty.bad_field"), field=field_name, value=str(value)[:40])
 
 
 def _code_of(text: str, field_name: str = "code") -> str:
@@ -126,7 +127,7 @@ def save_gift(db: Database, who: Principal, form: GiftForm) -> GiftView:
         service_id = None
         if kind is not rules.GiftKind.PHYSICAL:
             if form.service_id is None or s.get(lm.MerchantService, form.service_id) is None:
-                raise InvalidInput("loyalty.service_needed")
+                raise InvalidInput(N_("loyalty.service_needed"))
             service_id = form.service_id
         gift = s.get(m.Gift, code, with_for_update=True)
         if gift is None:

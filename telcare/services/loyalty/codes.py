@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain import loyalty as rules
 from telcare.domain.errors import Conflict, Locked, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import lookups
 from telcare.store import loyalty_models as lm
@@ -39,7 +40,7 @@ def _new_code_row(
         if s.scalar(select(lm.RedemptionCode.id).where(lm.RedemptionCode.code == code)) is None:
             break
     else:  # pragma: no cover - 10^8 codes
-        raise Conflict("loyalty.code_space")
+        raise Conflict(N_("loyalty.code_space"))
     row = lm.RedemptionCode(
         code=code,
         subscriber_id=sub.id,
@@ -195,10 +196,10 @@ def _refuse(verdict: rules.CodeVerdict, row: lm.RedemptionCode | None) -> None:
         return when.astimezone(OPERATOR_TZ).strftime("%Y-%m-%d %H:%M") if when else ""
 
     if verdict is rules.CodeVerdict.USED and row is not None:
-        raise CodeRefused("loyalty.code_used", when=day(row.used_at))
+        raise CodeRefused(N_("loyalty.code_used"), when=day(row.used_at))
     if verdict is rules.CodeVerdict.EXPIRED and row is not None:
-        raise CodeRefused("loyalty.code_expired", when=day(row.expires_at))
-    raise NotFound("loyalty.code_unknown")
+        raise CodeRefused(N_("loyalty.code_expired"), when=day(row.expires_at))
+    raise NotFound(N_("loyalty.code_unknown"))
 
 
 def merchant_codes(db: Database, merchant_code: str, limit: int = 50) -> list[CodeView]:
@@ -240,7 +241,7 @@ def _check_throttle(s: Session, merchant_code: str, now: datetime) -> None:
     if len(recent) >= MAX_CHECK_FAILURES:
         until = recent[-MAX_CHECK_FAILURES] + CHECK_WINDOW
         raise Locked(
-            "loyalty.checks_locked",
+            N_("loyalty.checks_locked"),
             limit=MAX_CHECK_FAILURES,
             when=until.astimezone(OPERATOR_TZ).strftime("%Y-%m-%d %H:%M"),
         )

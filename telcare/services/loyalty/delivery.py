@@ -14,7 +14,7 @@ from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.domain.ledger import PointsKind
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services import lookups
 from telcare.services.notify import queue_sms
@@ -142,10 +142,10 @@ def order_for(db: Database, who: Principal, order_id: int) -> OrderView:
         s = uow.session
         row = s.get(lm.DeliveryOrder, order_id)
         if row is None:
-            raise NotFound("loyalty.order_unknown", id=order_id)
+            raise NotFound(N_("loyalty.order_unknown"), id=order_id)
         view = _order_views(s, [row])[0]
     if not _may_see(who, view):
-        raise NotFound("loyalty.order_unknown", id=order_id)
+        raise NotFound(N_("loyalty.order_unknown"), id=order_id)
     return view
 
 
@@ -162,7 +162,7 @@ def fulfilment_queue(
 ) -> list[OrderView]:
     """Orders to handle at a warehouse (staff: their province; HQ: any or all)."""
     if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     if not who.is_headquarters:
         province = who.province
     with db.uow() as uow:
@@ -197,7 +197,7 @@ def advance_order(
     try:
         state = rules.OrderState(target)
     except ValueError as exc:
-        raise InvalidInput("loyalty.order_bad_state", value=target[:20]) from exc
+        raise InvalidInput(N_("loyalty.order_bad_state"), value=target[:20]) from exc
     return _move(db, who, order_id, state, note, _now(now))
 
 
@@ -210,18 +210,18 @@ def _move(
             select(lm.DeliveryOrder).where(lm.DeliveryOrder.id == order_id).with_for_update()
         ).one_or_none()
         if order is None:
-            raise NotFound("loyalty.order_unknown", id=order_id)
+            raise NotFound(N_("loyalty.order_unknown"), id=order_id)
         view = _order_views(s, [order])[0]
         if not _may_see(who, view):
-            raise NotFound("loyalty.order_unknown", id=order_id)
+            raise NotFound(N_("loyalty.order_unknown"), id=order_id)
         if who.kind is Kind.STAFF and not (who.is_headquarters or who.province == order.warehouse):
-            raise Forbidden("access.denied")
+            raise Forbidden(N_("access.denied"))
         state = rules.OrderState(order.state)
         if who.kind is Kind.SUBSCRIBER and target is rules.OrderState.CANCELLED:
             if state not in rules.SUBSCRIBER_CANCELLABLE:
-                raise Conflict("loyalty.order_not_cancellable")
+                raise Conflict(N_("loyalty.order_not_cancellable"))
         elif who.kind is Kind.SUBSCRIBER:
-            raise Forbidden("access.denied")
+            raise Forbidden(N_("access.denied"))
         refund = rules.transition(state, target, refunded=order.refund_entry_id is not None)
         sub = s.get(m.Subscriber, order.subscriber_id)
         assert sub is not None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from telcare.domain import loyalty as rules
 from telcare.domain.errors import InvalidInput
 from telcare.domain.ledger import PointsKind
+from telcare.domain.messages import N_
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
 from telcare.store.uow import Database
@@ -31,7 +32,7 @@ def expire(db: Database, earned_year: int, *, now: datetime | None = None) -> Ex
     now = _now(now)
     cutoff = rules.expiry_day(earned_year)
     if _local_day(now) < cutoff:
-        raise InvalidInput("loyalty.expiry_early", year=earned_year, day=cutoff.isoformat())
+        raise InvalidInput(N_("loyalty.expiry_early"), year=earned_year, day=cutoff.isoformat())
     summary = ExpirySummary(earned_year)
     with db.uow() as uow:
         ids = list(

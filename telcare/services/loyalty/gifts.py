@@ -13,6 +13,7 @@ from telcare.domain import loyalty as rules
 from telcare.domain import roles
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
@@ -64,7 +65,7 @@ def _offer_of(gift: m.Gift, detail: lm.GiftDetail | None) -> rules.GiftOffer:
 def _gift(s: Session, code: str) -> tuple[m.Gift, lm.GiftDetail | None, rules.GiftOffer]:
     gift = s.get(m.Gift, code.strip().upper()[:20])
     if gift is None:
-        raise NotFound("loyalty.gift_unknown", code=code[:20])
+        raise NotFound(N_("loyalty.gift_unknown"), code=code[:20])
     detail = s.get(lm.GiftDetail, gift.code)
     return gift, detail, _offer_of(gift, detail)
 
@@ -154,7 +155,7 @@ def catalog(db: Database) -> list[GiftView]:
 def _staff_for(who: Principal, province: str) -> None:
     roles.require(who, "loyalty.stock.edit")
     if who.kind is not Kind.STAFF or not (who.is_headquarters or who.province == province):
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def set_stock(db: Database, who: Principal, gift_code: str, province: str, quantity: int) -> int:
@@ -162,14 +163,14 @@ def set_stock(db: Database, who: Principal, gift_code: str, province: str, quant
     province = province.strip().upper()
     _staff_for(who, province)
     if province not in rules.CAPITALS:
-        raise InvalidInput("loyalty.address_province", value=province[:10])
+        raise InvalidInput(N_("loyalty.address_province"), value=province[:10])
     if not 0 <= quantity <= 1_000_000:
-        raise InvalidInput("loyalty.bad_quantity", value=quantity)
+        raise InvalidInput(N_("loyalty.bad_quantity"), value=quantity)
     with db.uow() as uow:
         s = uow.session
         gift, _detail, offer = _gift(s, gift_code)
         if not offer.delivered:
-            raise InvalidInput("loyalty.not_physical", code=gift.code)
+            raise InvalidInput(N_("loyalty.not_physical"), code=gift.code)
         row = s.get(m.GiftStock, (gift.code, province), with_for_update=True)
         if row is None:
             s.add(m.GiftStock(gift_code=gift.code, province_code=province, quantity=quantity))

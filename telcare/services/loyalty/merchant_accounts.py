@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
+from telcare.domain.messages import N_
 from telcare.services import auth
 from telcare.services.hashing import hash_secret, needs_rehash, verify_or_dummy
 from telcare.store import loyalty_models as lm
@@ -55,7 +56,7 @@ def authenticate_merchant(
         )
 
     return auth.throttle.password_login(
-        db, "merchant", key, address, check, WrongSecret("loyalty.merchant_login"), now=now
+        db, "merchant", key, address, check, WrongSecret(N_("loyalty.merchant_login")), now=now
     )
 
 
@@ -64,7 +65,7 @@ def set_merchant_password(db: Database, code: str, password: str) -> None:
     with db.uow() as uow:
         row = uow.session.get(lm.Merchant, code)
         if row is None:
-            raise NotFound("loyalty.merchant_unknown", code=code)
+            raise NotFound(N_("loyalty.merchant_unknown"), code=code)
         row.password_hash = hash_secret(password)
         row.token_version += 1
         uow.commit()
@@ -86,11 +87,11 @@ def read_merchant_token(db: Database, token: str) -> MerchantInfo:
             token, max_age=int(auth.token_ttl().total_seconds())
         )
     except (BadSignature, SignatureExpired, ValueError, TypeError) as exc:
-        raise WrongSecret("login.token_invalid") from exc
+        raise WrongSecret(N_("login.token_invalid")) from exc
     with db.read() as uow:
         row = uow.session.get(lm.Merchant, str(code))
         if row is None or not row.active or row.token_version != version:
-            raise WrongSecret("login.token_invalid")
+            raise WrongSecret(N_("login.token_invalid"))
         return MerchantInfo(
             row.code, row.name_zh, row.name_en, row.province_code, row.token_version
         )
@@ -204,7 +205,7 @@ def save_service(
         s = uow.session
         merchant = s.get(lm.Merchant, merchant_code.strip().upper()[:20])
         if merchant is None:
-            raise NotFound("loyalty.merchant_unknown", code=merchant_code[:20])
+            raise NotFound(N_("loyalty.merchant_unknown"), code=merchant_code[:20])
         row = s.scalar(
             select(lm.MerchantService).where(
                 lm.MerchantService.merchant_code == merchant.code, lm.MerchantService.code == key

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain.errors import InvalidInput, NotEligible
 from telcare.domain.ledger import PointsKind
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.store import loyalty_models as lm
 from telcare.store import models as m
@@ -32,9 +33,9 @@ def post_points(
     A debit beyond the account's points is refused (nothing written).
     """
     if delta == 0:
-        raise InvalidInput("loyalty.zero_points")
+        raise InvalidInput(N_("loyalty.zero_points"))
     if account.points + delta < 0:
-        raise NotEligible("loyalty.points_short", code="-", need=-delta, have=account.points)
+        raise NotEligible(N_("loyalty.points_short"), code="-", need=-delta, have=account.points)
     account.points += delta
     entry = m.PointsEntry(
         account_id=account.id,

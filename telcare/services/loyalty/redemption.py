@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import loyalty as rules
 from telcare.domain.errors import Conflict, InvalidInput, NotEligible, NothingPending
 from telcare.domain.ledger import PointsKind
+from telcare.domain.messages import N_
 from telcare.domain.provinces import BY_CODE
 from telcare.domain.subscriptions import CONFIRMATION_TTL, OPERATOR_TZ, confirmation_expired
 from telcare.services import lookups, orders
@@ -95,12 +96,12 @@ def request_redemption(
             if clean is None:
                 row = s.get(lm.DeliveryAddress, sub.id)
                 if row is None:
-                    raise InvalidInput("loyalty.address_needed")
+                    raise InvalidInput(N_("loyalty.address_needed"))
                 clean = _address_of(row)
             elif save:
                 put_address(s, sub.id, clean, now)
             if rules.choose_warehouse(clean.province, _stock(s, gift.code)) is None:
-                raise OutOfStock("loyalty.out_of_stock", code=gift.code)
+                raise OutOfStock(N_("loyalty.out_of_stock"), code=gift.code)
         else:
             clean = None
         replaced = orders.hold_for_confirmation(
@@ -157,7 +158,7 @@ def confirm_redemption(db: Database, msisdn: str, *, now: datetime | None = None
     """Carry out the pending redemption (the hall's confirm button and the API)."""
     pending = pending_redemption(db, msisdn, now)
     if pending is None:
-        raise NothingPending("order.nothing_pending")
+        raise NothingPending(N_("order.nothing_pending"))
     done = orders.confirm(db, msisdn, now=now)
     assert isinstance(done, Redeemed)
     return done
@@ -202,7 +203,7 @@ def _confirm(s: Session, sub: m.Subscriber, payload: dict[str, Any], now: dateti
         s.flush()
         _event(s, order, rules.OrderState.PLACED, "", sub.msisdn, now)
         return Redeemed(
-            "loyalty.redeemed_delivery",
+            N_("loyalty.redeemed_delivery"),
             {**base, "order": order.id, "warehouse": _province_name(warehouse, lang)},
             _gift_offer(gift),
             gift.code,
@@ -213,7 +214,7 @@ def _confirm(s: Session, sub: m.Subscriber, payload: dict[str, Any], now: dateti
             warehouse=warehouse,
         )
     if detail is None or detail.service_id is None:
-        raise NotEligible("loyalty.gift_unknown", code=gift.code)
+        raise NotEligible(N_("loyalty.gift_unknown"), code=gift.code)
     service = s.get(lm.MerchantService, detail.service_id)
     assert service is not None
     merchant = s.get(lm.Merchant, service.merchant_code)
@@ -223,7 +224,7 @@ def _confirm(s: Session, sub: m.Subscriber, payload: dict[str, Any], now: dateti
     until = expires.astimezone(OPERATOR_TZ).strftime("%Y-%m-%d")
     merchant_name = merchant.name_en if lang == "en" else merchant.name_zh
     return Redeemed(
-        "loyalty.redeemed_code",
+        N_("loyalty.redeemed_code"),
         {**base, "code": row.code, "until": until, "merchant": merchant_name},
         _gift_offer(gift),
         gift.code,
@@ -263,4 +264,4 @@ def _take_stock(s: Session, gift_code: str, destination: str) -> str:
         )
         if taken.rowcount == 1:
             return province
-    raise OutOfStock("loyalty.out_of_stock", code=gift_code)
+    raise OutOfStock(N_("loyalty.out_of_stock"), code=gift_code)

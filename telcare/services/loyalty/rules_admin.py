@@ -11,6 +11,7 @@ from sqlalchemy import select
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.store import loyalty_models as lm
 from telcare.store.uow import Database
 
@@ -109,7 +110,7 @@ def save_rule(
         else:
             found = s.get(lm.AccrualRule, rule_id)
             if found is None:
-                raise NotFound("loyalty.rule_unknown", id=rule_id)
+                raise NotFound(N_("loyalty.rule_unknown"), id=rule_id)
             row = found
         row.source, row.brand, row.tier = src, brands[0] if brands else None, tier
         row.points_per_yuan, row.valid_from, row.valid_to = rate, valid_from, valid_to

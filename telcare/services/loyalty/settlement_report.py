@@ -15,6 +15,7 @@ from sqlalchemy import and_, select
 from telcare.domain import loyalty as rules
 from telcare.domain import months
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.domain.money import fen_to_yuan
 from telcare.store import loyalty_models as lm
 from telcare.store.uow import Database
@@ -37,7 +38,7 @@ def _month_range(month: str) -> tuple[datetime, datetime]:
     try:
         start, end = months.bounds(month)
     except (ValueError, TypeError) as exc:
-        raise InvalidInput("loyalty.month_bad") from exc
+        raise InvalidInput(N_("loyalty.month_bad")) from exc
     return start.astimezone(UTC), end.astimezone(UTC)
 
 

@@ -18,7 +18,6 @@ list is reached as
 from __future__ import annotations
 
 from telcare.services.orders import hooks as hooks
-from telcare.services.orders import texts as texts  # registers the cycle's order texts
 from telcare.services.orders.cancellation import cancel as cancel
 from telcare.services.orders.cancellation import cancel_from_menu as cancel_from_menu
 from telcare.services.orders.cancellation import paid_menu as paid_menu

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import subscriptions as rules
 from telcare.domain.catalog import Product, ProductKind
 from telcare.domain.errors import InvalidInput, NotEligible, NothingPending, NotSubscribed
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.services.orders.confirmation import _now, _open_subscription_id
 from telcare.services.orders.hooks import _MENU_SOURCES
@@ -27,7 +28,7 @@ def cancel(db: Database, msisdn: str, code: str, *, now: datetime | None = None)
         product = lookups.product(uow.session, code)
         row = _open_subscription(uow.session, sub.id, product.code, now)
         if row is None:
-            raise NotSubscribed("order.not_subscribed", code=product.code)
+            raise NotSubscribed(N_("order.not_subscribed"), code=product.code)
         done = _cancel_row(row, product, now)
         uow.commit()
         return done
@@ -64,17 +65,17 @@ def cancel_from_menu(
         else:
             snapshot = uow.session.get(m.MenuSnapshot, sub.id)
             if snapshot is None or rules.confirmation_expired(snapshot.created_at, now):
-                raise NothingPending("order.menu_missing")
+                raise NothingPending(N_("order.menu_missing"))
             items = snapshot.items
             bad = [i for i in indexes if not 1 <= i <= len(items)]
             if bad:
-                raise InvalidInput("order.menu_index", index=bad[0], count=len(items))
+                raise InvalidInput(N_("order.menu_index"), index=bad[0], count=len(items))
             picked = [
                 (items[i - 1].get("kind", "product"), items[i - 1]["subscription_id"])
                 for i in dict.fromkeys(indexes)
             ]
         if not picked:
-            raise NotSubscribed("order.no_paid")
+            raise NotSubscribed(N_("order.no_paid"))
         chosen = [i for kind, i in picked if kind == "product"]
         done = []
         for row in uow.session.scalars(select(m.Subscription).where(m.Subscription.id.in_(chosen))):
@@ -93,7 +94,7 @@ def cancel_from_menu(
 
 def _cancel_row(row: m.Subscription, product: Product, now: datetime) -> Cancelled:
     if product.kind is ProductKind.BASE_PLAN:
-        raise NotEligible("order.base_plan_cancel", code=product.code)
+        raise NotEligible(N_("order.base_plan_cancel"), code=product.code)
     row.state = "cancelled"
     row.ends_at = rules.month_end(now)
     return Cancelled(Offer.of(product), row.ends_at)

@@ -20,6 +20,7 @@ from telcare.domain.errors import (
 )
 from telcare.domain.launch import Kind as LaunchKind
 from telcare.domain.ledger import EntryKind
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.renewals import first_month_fee
 from telcare.services import lookups
@@ -172,12 +173,12 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
         row = s.execute(_TAKE_PENDING_OF_NUMBER, {"msisdn": number}).first()
         if row is None:
             lookups.holder(s, number)  # an unknown number is told so
-            raise NothingPending("order.nothing_pending")
+            raise NothingPending(N_("order.nothing_pending"))
         code = row.payload["offer"]["code"]
         if rules.confirmation_expired(row.created_at, now):
             _order_event(s, row.subscriber_id, row, "cancelled", now)
             uow.commit()
-            raise ConfirmationExpired("order.expired", code=code)
+            raise ConfirmationExpired(N_("order.expired"), code=code)
         if row.action not in ("subscribe", plan_change.ACTION):
             subscriber = s.get_one(m.Subscriber, row.subscriber_id)
             result = _CONFIRMERS[row.action](s, subscriber, row.payload, now)
@@ -188,7 +189,7 @@ def confirm(db: Database, msisdn: str, *, now: datetime | None = None) -> Subscr
         if Offer.of(product) != Offer(**row.payload["offer"]):
             _order_event(s, row.subscriber_id, row, "cancelled", now)
             uow.commit()  # the pending order is gone: what was confirmed is no longer sold
-            raise OfferChanged("order.offer_changed", code=code)
+            raise OfferChanged(N_("order.offer_changed"), code=code)
         if row.action == plan_change.ACTION:
             scheduled = plan_change.schedule_change(s, sub, product, now, ordered_at=row.created_at)
             _order_event(s, row.subscriber_id, row, "completed", now)
@@ -208,7 +209,7 @@ def decline(db: Database, msisdn: str) -> Offer:
         sub = lookups.subscriber(uow.session, msisdn)
         row = uow.session.get(m.PendingConfirmation, sub.id)
         if row is None:
-            raise NothingPending("order.nothing_pending")
+            raise NothingPending(N_("order.nothing_pending"))
         offer = Offer(**row.payload["offer"])
         _order_event(uow.session, sub.id, row, "cancelled", clock.now())
         uow.session.delete(row)
@@ -223,7 +224,7 @@ def _check_can_subscribe(s: Session, sub: lookups.Holder, product: Product, now:
     check_eligible(product, Brand(sub.brand), sub.province_code)
     require_on_sale(s, LaunchKind.PRODUCT, product.code, sub.msisdn)
     if _open_subscription_id(s, sub.id, product.code, now) is not None:
-        raise AlreadySubscribed("order.already", code=product.code)
+        raise AlreadySubscribed(N_("order.already"), code=product.code)
 
 
 def _subscribe(

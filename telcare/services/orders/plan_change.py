@@ -23,6 +23,7 @@ from telcare.domain import subscriptions as rules
 from telcare.domain.catalog import Brand, Product, ProductKind, check_eligible
 from telcare.domain.errors import AlreadySubscribed, Conflict, NothingPending
 from telcare.domain.launch import Kind as LaunchKind
+from telcare.domain.messages import N_
 from telcare.services import lookups
 from telcare.services.orders.offers import Offer, Subscribed
 from telcare.services.quality.launch import require_on_sale
@@ -58,7 +59,7 @@ def cancel_change(db: Database, msisdn: str, *, now: datetime | None = None) -> 
         sub = lookups.subscriber(s, msisdn)
         change = _pending(s, sub.id, now)
         if change is None:
-            raise NothingPending("order.no_plan_change")
+            raise NothingPending(N_("order.no_plan_change"))
         dropped = s.get_one(m.Subscription, change.subscription_id)
         dropped.state, dropped.ends_at = "cancelled", dropped.starts_at  # never in force
         current = _current_row(s, sub.id, now)
@@ -78,9 +79,9 @@ def check_change(s: Session, sub: lookups.Holder, product: Product, now: datetim
     require_on_sale(s, LaunchKind.PRODUCT, product.code, sub.msisdn)
     current = _current_row(s, sub.id, now)
     if current is not None and current.product_code == product.code:
-        raise AlreadySubscribed("order.already", code=product.code)
+        raise AlreadySubscribed(N_("order.already"), code=product.code)
     if _pending(s, sub.id, now) is not None:
-        raise Conflict("order.plan_change_pending", code=product.code)
+        raise Conflict(N_("order.plan_change_pending"), code=product.code)
 
 
 def schedule_change(

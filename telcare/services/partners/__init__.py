@@ -18,7 +18,6 @@ termination, refunds), :mod:`.settlement`, :mod:`.reports`, :mod:`.logins`,
 
 from __future__ import annotations
 
-from telcare.services.partners import messages as messages  # registers the SMS texts
 from telcare.services.partners.cancellation import cancel as cancel
 from telcare.services.partners.cancellation import cancel_subscription as cancel_subscription
 from telcare.services.partners.consent import ACTION as ACTION

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import partners as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotSubscribed
+from telcare.domain.messages import N_
 from telcare.services import lookups, orders
 from telcare.services.partners.registry import _now, _offer, _require_line, _service
 from telcare.store import models as m
@@ -56,7 +57,7 @@ def cancel(
             )
         done = _cancel_rows(s, list(s.scalars(query.with_for_update())), now, channel)
         if not done:
-            raise NotSubscribed("sp.not_subscribed", access=access_code)
+            raise NotSubscribed(N_("sp.not_subscribed"), access=access_code)
         uow.commit()
         return done
 
@@ -70,12 +71,12 @@ def cancel_subscription(
         s = uow.session
         row = s.get(pm.SpSubscription, subscription_id)
         if row is None:
-            raise NotSubscribed("order.not_subscribed", code=str(subscription_id))
+            raise NotSubscribed(N_("order.not_subscribed"), code=str(subscription_id))
         sub = s.get_one(m.Subscriber, row.subscriber_id)
         _require_line(who, sub)
         done = _cancel_rows(s, [row], now, channel)
         if not done:
-            raise NotSubscribed("order.not_subscribed", code=str(subscription_id))
+            raise NotSubscribed(N_("order.not_subscribed"), code=str(subscription_id))
         uow.commit()
         return done[0]
 

@@ -15,7 +15,7 @@ from telcare.domain import months
 from telcare.domain import partners as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import AlreadySubscribed, NotEligible, NothingPending
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import CONFIRMATION_TTL
 from telcare.services import lookups, orders
@@ -92,7 +92,7 @@ def request(
         sp = _sp(s, access_code)
         svc = _service(s, access_code, service_code)
         if rules.SpStatus(sp.status) is not rules.SpStatus.ACTIVE:
-            raise NotEligible("sp.not_trading", sp=sp.name)
+            raise NotEligible(N_("sp.not_trading"), sp=sp.name)
         item = launch_rules.item_of(launch_rules.Kind.SP_SERVICE, svc.code, access_code)
         require_on_sale(s, launch_rules.Kind.SP_SERVICE, item, sub.msisdn)
         rows = s.scalars(
@@ -104,7 +104,7 @@ def request(
         ).all()
         active = next((r for r in rows if r.state == rules.SubState.ACTIVE.value), None)
         if active is not None and not active.needs_reconfirm:
-            raise AlreadySubscribed("order.already", code=svc.code)
+            raise AlreadySubscribed(N_("order.already"), code=svc.code)
         row = active or next(iter(rows), None)
         if row is None:
             row = pm.SpSubscription(
@@ -149,12 +149,12 @@ def _confirm(s: Session, sub: m.Subscriber, payload: dict[str, Any], now: dateti
         .with_for_update()
     ).one()
     if row.subscriber_id != sub.id or row.state == rules.SubState.CANCELLED.value:
-        raise NothingPending("order.nothing_pending")
+        raise NothingPending(N_("order.nothing_pending"))
     if not rules.consent_valid(row.requested_at, now):
-        raise NothingPending("order.nothing_pending")
+        raise NothingPending(N_("order.nothing_pending"))
     sp = _sp(s, row.access_code)
     if rules.SpStatus(sp.status) is not rules.SpStatus.ACTIVE:
-        raise NotEligible("sp.not_trading", sp=sp.name)
+        raise NotEligible(N_("sp.not_trading"), sp=sp.name)
     svc = s.get_one(m.SpService, row.service_id)
     consent = pm.SpConsent(
         subscription_id=row.id, requested_at=row.requested_at, confirmed_at=now, answer="sms:Y"
@@ -175,7 +175,7 @@ def _confirm(s: Session, sub: m.Subscriber, payload: dict[str, Any], now: dateti
         "price": fen_to_yuan(svc.price_fen),
         "balance": fen_to_yuan(account.balance_fen),
     }
-    key = "sp.reconfirmed" if reconfirm and fee is None else "sp.subscribed"
+    key = N_("sp.reconfirmed") if reconfirm and fee is None else N_("sp.subscribed")
     return SpConfirmed(key, params, row.id, fee.amount_fen if fee else 0)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import WrongSecret
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services import auth
 from telcare.services.hashing import hash_secret, needs_rehash, verify_or_dummy
@@ -51,5 +52,5 @@ def authenticate_sp(
         return Principal(Kind.SP, code, HQ, "sp", row.token_version)
 
     return auth.throttle.password_login(
-        db, "sp", code, address, check, WrongSecret("sp.login_wrong"), now=now
+        db, "sp", code, address, check, WrongSecret(N_("sp.login_wrong")), now=now
     )

@@ -13,6 +13,7 @@ from telcare import clock
 from telcare.domain import partners as rules
 from telcare.domain.access import Kind, Principal, can_see_sp
 from telcare.domain.errors import Forbidden, InvalidInput, NotEligible, NotFound
+from telcare.domain.messages import N_
 from telcare.services import orders
 from telcare.store import models as m
 from telcare.store import partner_models as pm
@@ -39,7 +40,7 @@ def _now(now: datetime | None) -> datetime:
 def _sp(s: Session, access_code: str) -> m.ServiceProvider:
     sp = s.get(m.ServiceProvider, access_code)
     if sp is None:
-        raise NotFound("sp.unknown_sp", code=access_code)
+        raise NotFound(N_("sp.unknown_sp"), code=access_code)
     return sp
 
 
@@ -50,7 +51,7 @@ def _service(s: Session, access_code: str, code: str) -> m.SpService:
         )
     )
     if row is None:
-        raise NotFound("sp.unknown_service", access=access_code, code=code.upper())
+        raise NotFound(N_("sp.unknown_service"), access=access_code, code=code.upper())
     return row
 
 
@@ -60,7 +61,7 @@ def sp_of_number(db: Database, number: str) -> str:
         codes = uow.session.scalars(select(m.ServiceProvider.access_code)).all()
     found = sorted((c for c in codes if number.startswith(c)), key=len, reverse=True)
     if not found:
-        raise NotFound("sp.unknown_sp", code=number)
+        raise NotFound(N_("sp.unknown_sp"), code=number)
     return found[0]
 
 
@@ -90,15 +91,15 @@ def launch_service(
     now = _now(now)
     _require_sp(who, access_code)
     if not code.isalnum() or len(code) > 12 or price_fen <= 0:
-        raise InvalidInput("sp.unknown_service", access=access_code, code=code)
+        raise InvalidInput(N_("sp.unknown_service"), access=access_code, code=code)
     with db.uow() as uow:
         s = uow.session
         sp = _sp(s, access_code)
         tier = _latest_tier(s, access_code)
         if rules.SpStatus(sp.status) is not rules.SpStatus.ACTIVE:
-            raise NotEligible("sp.not_trading", sp=sp.name)
+            raise NotEligible(N_("sp.not_trading"), sp=sp.name)
         if not rules.rules_for(tier).launch_allowed:
-            raise NotEligible("sp.launch_refused", tier=tier.value if tier else "-")
+            raise NotEligible(N_("sp.launch_refused"), tier=tier.value if tier else "-")
         row = m.SpService(
             access_code=access_code,
             code=code.upper(),
@@ -137,17 +138,17 @@ def _require_line(who: Principal, sub: m.Subscriber) -> None:
         return
     if who.kind is Kind.STAFF and (who.is_headquarters or who.province == sub.province_code):
         return
-    raise Forbidden("access.denied")
+    raise Forbidden(N_("access.denied"))
 
 
 def _require_sp(who: Principal, access_code: str) -> None:
     if not can_see_sp(who, access_code):
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def _require_hq(who: Principal) -> None:
     if not who.is_headquarters:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def _services(s: Session, code: str) -> list[ServiceView]:

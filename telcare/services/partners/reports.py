@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from telcare.domain import partners as rules
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services.partners.registry import ServiceView, _require_hq, _require_sp, _services, _sp
 from telcare.services.partners.violations import ViolationView, _violation_view
@@ -98,7 +99,7 @@ def overview(db: Database, who: Principal, access_code: str) -> SpOverview:
 def all_sps(db: Database, who: Principal) -> list[SpOverview]:
     """Every SP with its latest score (staff)."""
     if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     with db.uow() as uow:
         codes = list(
             uow.session.scalars(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import months
 from telcare.domain import partners as rules
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import lookups
 from telcare.services.notify import queue_sms
@@ -45,7 +45,7 @@ def rate(
 ) -> None:
     """A subscriber's satisfaction rating of an SP (1-5), e.g. from a survey."""
     if not 1 <= score <= 5:
-        raise InvalidInput("sp.bad_rating")
+        raise InvalidInput(N_("sp.bad_rating"))
     now = _now(now)
     with db.uow() as uow:
         s = uow.session

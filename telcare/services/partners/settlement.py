@@ -11,6 +11,7 @@ from telcare.domain import months
 from telcare.domain import partners as rules
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.services.partners.registry import _now
 from telcare.store import models as m
 from telcare.store import partner_models as pm
@@ -130,7 +131,7 @@ def run_settlement(db: Database, month: str, *, now: datetime | None = None) -> 
 def settlements(db: Database, who: Principal, month: str | None = None) -> list[Settlement]:
     """Settlements of ``month`` (default: the latest settled), every SP (staff)."""
     if who.kind is not Kind.STAFF:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     with db.uow() as uow:
         s = uow.session
         month = month or s.scalar(select(func.max(pm.SpSettlement.month)))

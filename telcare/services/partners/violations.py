@@ -14,6 +14,7 @@ from telcare.domain import partners as rules
 from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, InvalidInput
+from telcare.domain.messages import N_
 from telcare.services.partners.registry import SYSTEM, _now, _sp
 from telcare.store import antispam_models as am
 from telcare.store import complaint_models as cm
@@ -82,7 +83,7 @@ def record_inspection(
     try:
         vtype = rules.ViolationType(kind)
     except ValueError:
-        raise InvalidInput("sp.bad_violation", type=kind) from None
+        raise InvalidInput(N_("sp.bad_violation"), type=kind) from None
     with db.uow() as uow:
         s = uow.session
         _sp(s, access_code)
@@ -97,7 +98,7 @@ def record_inspection(
             who.subject,
         )
         if row is None:
-            raise Conflict("idempotency.conflict")
+            raise Conflict(N_("idempotency.conflict"))
         uow.commit()
         return _violation_view(row)
 

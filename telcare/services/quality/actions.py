@@ -17,6 +17,7 @@ from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
 from telcare.domain.inputs import check_month
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services.quality.figures import compute
@@ -97,10 +98,10 @@ def add_action(
         return found
     row = ImprovementAction(
         source=source.value, source_ref=source_ref, province=province, month=month,
-        indicator=indicator, title=rules.text(title, "quality.action.plan")[:200],
-        department=rules.text(department, "quality.action.owner")[:60],
-        owner=rules.text(owner, "quality.action.owner")[:60],
-        plan=rules.text(plan, "quality.action.plan"),
+        indicator=indicator, title=rules.text(title, N_("quality.action.plan"))[:200],
+        department=rules.text(department, N_("quality.action.owner"))[:60],
+        owner=rules.text(owner, N_("quality.action.owner"))[:60],
+        plan=rules.text(plan, N_("quality.action.plan")),
         due_on=due_on or rules.due_on(source, _local(now)), status=rules.Status.OPEN.value,
         evidence="", verification=verification or {}, escalation=0, escalated_at=None,
         meeting_id=meeting_id, incident_id=incident_id, created_by=by, created_at=now,
@@ -131,7 +132,7 @@ def open_action(
     may_handle(who, province)
     check_month(month)
     if indicator is not None and indicator not in q.BY_CODE:
-        raise NotFound("quality.action.unknown", id=indicator)
+        raise NotFound(N_("quality.action.unknown"), id=indicator)
     now = now_or(now)
     with db.uow() as uow:
         ref = source_ref or f"{source.value}:{who.subject}:{now.isoformat()}"
@@ -198,7 +199,7 @@ def _open_for_major(s: Session, month: str, known: set[str], now: datetime) -> i
 def _get(s: Session, action_id: int) -> ImprovementAction:
     row = s.get(ImprovementAction, action_id, with_for_update=True)
     if row is None:
-        raise NotFound("quality.action.unknown", id=action_id)
+        raise NotFound(N_("quality.action.unknown"), id=action_id)
     return row
 
 
@@ -217,10 +218,10 @@ def assign(
         row = _get(uow.session, action_id)
         may_handle(who, row.province)
         if row.status == rules.Status.CLOSED.value:
-            raise Conflict("quality.action.state", status=row.status, what="assign")
-        row.department = rules.text(department, "quality.action.owner")[:60]
-        row.owner = rules.text(owner, "quality.action.owner")[:60]
-        row.plan = rules.text(plan, "quality.action.plan")
+            raise Conflict(N_("quality.action.state"), status=row.status, what="assign")
+        row.department = rules.text(department, N_("quality.action.owner"))[:60]
+        row.owner = rules.text(owner, N_("quality.action.owner"))[:60]
+        row.plan = rules.text(plan, N_("quality.action.plan"))
         row.due_on = due_on or row.due_on
         uow.commit()
         return _view(row)
@@ -234,8 +235,8 @@ def record_evidence(
         row = _get(uow.session, action_id)
         may_handle(who, row.province)
         if row.status == rules.Status.CLOSED.value:
-            raise Conflict("quality.action.state", status=row.status, what="evidence")
-        row.evidence = rules.text(evidence, "quality.action.evidence")
+            raise Conflict(N_("quality.action.state"), status=row.status, what="evidence")
+        row.evidence = rules.text(evidence, N_("quality.action.evidence"))
         row.status = rules.Status.DONE.value
         uow.commit()
         return _view(row)
@@ -251,9 +252,9 @@ def close_action(
         row = _get(uow.session, action_id)
         may_handle(who, row.province)
         if row.status != rules.Status.DONE.value or row.indicator is not None:
-            raise Conflict("quality.action.state", status=row.status, what="closed by hand")
+            raise Conflict(N_("quality.action.state"), status=row.status, what="closed by hand")
         checks = {**(row.verification or {}), "verified_by": who.subject,
-                  "note": rules.text(note, "quality.action.evidence")}  # fmt: skip
+                  "note": rules.text(note, N_("quality.action.evidence"))}  # fmt: skip
         row.verification, row.status, row.closed_at = checks, rules.Status.CLOSED.value, now
         uow.commit()
         return _view(row)
@@ -338,7 +339,7 @@ def list_actions(
         stmt = stmt.where(ImprovementAction.province == chosen)
     if status:
         if status not in set(rules.Status):
-            raise InvalidInput("quality.action.state", status=status[:20], what="listed")
+            raise InvalidInput(N_("quality.action.state"), status=status[:20], what="listed")
         stmt = stmt.where(ImprovementAction.status == status)
     if month:
         stmt = stmt.where(ImprovementAction.month == month)
@@ -350,7 +351,7 @@ def get_action(db: Database, who: Principal, action_id: int) -> ActionView:
     with db.read() as uow:
         row = uow.session.get(ImprovementAction, action_id)
         if row is None:
-            raise NotFound("quality.action.unknown", id=action_id)
+            raise NotFound(N_("quality.action.unknown"), id=action_id)
         may_handle(who, row.province)
         return _view(row)
 

@@ -23,6 +23,7 @@ from telcare.domain import discipline as rules
 from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services.partners.violations import sync_violations
 from telcare.services.quality import detectors
@@ -148,10 +149,10 @@ def move(
     with db.uow() as uow:
         row = uow.session.get(DisciplineCase, case_id, with_for_update=True)
         if row is None:
-            raise NotFound("discipline.unknown", id=case_id)
+            raise NotFound(N_("discipline.unknown"), id=case_id)
         may_handle(who, row.province)
         if action not in set(rules.CaseAction):
-            raise InvalidInput("discipline.bad_move", status=row.status, action=action[:20])
+            raise InvalidInput(N_("discipline.bad_move"), status=row.status, action=action[:20])
         target = rules.move(rules.CaseStatus(row.status), rules.CaseAction(action), finding,
                             penalty)  # fmt: skip
         row.status, row.handled_by = target.value, who.subject
@@ -178,7 +179,7 @@ def list_cases(
         stmt = stmt.where(DisciplineCase.province == chosen)
     if status:
         if status not in set(rules.CaseStatus):
-            raise InvalidInput("discipline.bad_move", status=status[:20], action="list")
+            raise InvalidInput(N_("discipline.bad_move"), status=status[:20], action="list")
         stmt = stmt.where(DisciplineCase.status == status)
     if month:
         found = DisciplineCase.found_at

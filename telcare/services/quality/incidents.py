@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from telcare.domain import improvement as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ
 from telcare.services.quality.actions import add_action
@@ -67,9 +68,9 @@ def _link(s: Session, who: Principal, incident: Incident, ticket_ids: Sequence[s
     for tid in dict.fromkeys(t.strip() for t in ticket_ids if t and t.strip()):
         ticket = s.get(cm.Ticket, tid)
         if ticket is None:
-            raise NotFound("quality.incident.unknown_ticket", id=tid)
+            raise NotFound(N_("quality.incident.unknown_ticket"), id=tid)
         if incident.province != HQ and ticket.province != incident.province:
-            raise Forbidden("quality.province")
+            raise Forbidden(N_("quality.province"))
         may_handle(who, ticket.province)
         if s.get(IncidentTicket, (incident.id, tid)) is None:
             s.add(IncidentTicket(incident_id=incident.id, ticket_id=tid))
@@ -94,8 +95,8 @@ def record_incident(
     may_handle(who, province)
     now = now_or(now)
     if occurred_at.tzinfo is None or occurred_at > now:
-        raise InvalidInput("quality.incident.text", limit=rules.MAX_TEXT)
-    key = "quality.incident.text"
+        raise InvalidInput(N_("quality.incident.text"), limit=rules.MAX_TEXT)
+    key = N_("quality.incident.text")
     with db.uow() as uow:
         s = uow.session
         row = Incident(
@@ -125,7 +126,7 @@ def link_tickets(
         s = uow.session
         row = s.get(Incident, incident_id)
         if row is None:
-            raise NotFound("quality.incident.unknown", id=incident_id)
+            raise NotFound(N_("quality.incident.unknown"), id=incident_id)
         may_handle(who, row.province)
         _link(s, who, row, tickets)
         uow.commit()

@@ -19,6 +19,7 @@ from telcare.domain.access import Principal
 from telcare.domain.catalog import Service
 from telcare.domain.catalog import TariffPrice as DomainPrice
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services.quality.scope import now_or, staff
 from telcare.store import models as m
@@ -94,13 +95,13 @@ def _kind(kind: str) -> rules.Kind:
     try:
         return rules.Kind(kind)
     except ValueError as err:
-        raise InvalidInput("launch.unknown_item", item=kind[:20]) from err
+        raise InvalidInput(N_("launch.unknown_item"), item=kind[:20]) from err
 
 
 def _hq(who: Principal) -> None:
     staff(who)
     if not who.is_headquarters:  # products and SP services are national
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
 
 
 def _exists(s: Session, kind: rules.Kind, item: str) -> None:
@@ -114,7 +115,7 @@ def _exists(s: Session, kind: rules.Kind, item: str) -> None:
         query = select(svc.id).where(svc.access_code == access, svc.code == code)
         found = s.scalar(query) is not None
     if not found:
-        raise NotFound("launch.unknown_item", item=item)
+        raise NotFound(N_("launch.unknown_item"), item=item)
 
 
 def tariff_row(s: Session, item: str) -> m.TariffPrice | None:
@@ -132,7 +133,7 @@ def tariff_row(s: Session, item: str) -> m.TariffPrice | None:
 def _get(s: Session, kind: rules.Kind, item: str) -> LaunchChecklist:
     row = s.get(LaunchChecklist, (kind.value, item), with_for_update=True)
     if row is None:
-        raise NotFound("launch.unknown", item=item)
+        raise NotFound(N_("launch.unknown"), item=item)
     return row
 
 
@@ -150,14 +151,14 @@ def start(
     k, now = _kind(kind), now_or(now)
     lines = list(dict.fromkeys(normalise_msisdn(n) for n in test_lines if n.strip()))
     if not 1 <= len(lines) <= MAX_LINES:
-        raise InvalidInput("launch.lines")
+        raise InvalidInput(N_("launch.lines"))
     item = item.strip().upper()
     with db.uow() as uow:
         s = uow.session
         _exists(s, k, item)
         row = s.get(LaunchChecklist, (k.value, item))
         if row is not None and row.status == "passed":
-            raise Conflict("launch.passed", item=item)
+            raise Conflict(N_("launch.passed"), item=item)
         if row is None:
             row = LaunchChecklist(kind=k.value, item=item, steps={}, status="testing",
                                   prepared_by=who.subject, created_at=now)  # fmt: skip
@@ -185,7 +186,7 @@ def record_step(
     with db.uow() as uow:
         row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
-            raise Conflict("launch.passed", item=row.item)
+            raise Conflict(N_("launch.passed"), item=row.item)
         row.steps = {**(row.steps or {}),
                      step: {"ok": ok, "by": who.subject, "at": now.isoformat(),
                             "note": note.strip()[:500]}}  # fmt: skip
@@ -202,7 +203,7 @@ def approve(
     with db.uow() as uow:
         row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
-            raise Conflict("launch.passed", item=row.item)
+            raise Conflict(N_("launch.passed"), item=row.item)
         rules.check_approval(row.steps or {}, row.prepared_by, who.subject,
                              rules.Kind(row.kind))  # fmt: skip
         row.status, row.approved_by, row.passed_at = "passed", who.subject, now
@@ -216,9 +217,9 @@ def under_test(s: Session, who: Principal, kind: str, item: str) -> LaunchCheckl
     k, key = _kind(kind), item.strip().upper()
     row = s.get(LaunchChecklist, (k.value, key))
     if row is None:
-        raise NotFound("launch.unknown", item=key)
+        raise NotFound(N_("launch.unknown"), item=key)
     if row.status == "passed":
-        raise Conflict("launch.passed", item=key)
+        raise Conflict(N_("launch.passed"), item=key)
     return row
 
 
@@ -231,7 +232,7 @@ def record_run(
     with db.uow() as uow:
         row = _get(uow.session, _kind(kind), item.strip().upper())
         if row.status == "passed":
-            raise Conflict("launch.passed", item=row.item)
+            raise Conflict(N_("launch.passed"), item=row.item)
         recorded = {step: {**r, **stamp} for step, r in results.items()}
         verdict = {**stamp, "passed": all(r["ok"] for r in results.values())}
         row.steps = {**(row.steps or {}), **recorded, "last_run": verdict}
@@ -258,5 +259,5 @@ def checklist(db: Database, who: Principal, kind: str, item: str) -> ChecklistVi
     with db.read() as uow:
         row = uow.session.get(LaunchChecklist, (_kind(kind).value, item.strip().upper()))
         if row is None:
-            raise NotFound("launch.unknown", item=item)
+            raise NotFound(N_("launch.unknown"), item=item)
         return _view(row)

@@ -32,7 +32,7 @@ from telcare.domain.access import Principal
 from telcare.domain.catalog import ProductKind, Service
 from telcare.domain.errors import DomainError
 from telcare.domain.ledger import EntryKind
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.renewals import first_month_fee
 from telcare.services import accounts, hall, lookups, orders, partners, selfcare
@@ -316,7 +316,7 @@ def _rate(s: Session, row: LaunchChecklist) -> dict[str, dict[str, Any]]:
     line = row.test_lines[0]
     if price is None:
         return {"rate": {"ok": False, "auto": True, "line": line,
-                         "evidence": {"error": "launch.unknown_item"}}}  # fmt: skip
+                         "evidence": {"error": N_("launch.unknown_item")}}}  # fmt: skip
     service = Service(price.service)
     candidate = launch.rating_prices(s, [price.code], trying=row.item)
     table = rating.PriceTable.from_tariffs(candidate, {service: price.code})

@@ -15,6 +15,7 @@ from telcare.domain import quality as q
 from telcare.domain.access import Principal
 from telcare.domain.errors import Conflict
 from telcare.domain.inputs import check_month
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services.quality.actions import add_action
 from telcare.services.quality.scope import may_handle, now_or, place
@@ -81,12 +82,12 @@ def record_meeting(
                 QualityMeeting.province == province, QualityMeeting.month == month
             )
         ):
-            raise Conflict("quality.meeting.twice", province=province, month=month)
+            raise Conflict(N_("quality.meeting.twice"), province=province, month=month)
         row = QualityMeeting(
             province=province, month=month, held_on=held_on,
-            chair=rules.text(chair, "quality.meeting.attendees")[:60],
-            attendees=rules.names(attendees, "quality.meeting.attendees"),
-            decisions=rules.names(decisions, "quality.meeting.decisions"),
+            chair=rules.text(chair, N_("quality.meeting.attendees"))[:60],
+            attendees=rules.names(attendees, N_("quality.meeting.attendees")),
+            decisions=rules.names(decisions, N_("quality.meeting.decisions")),
             recorded_by=who.subject, created_at=now,
         )  # fmt: skip
         s.add(row)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, delete, func, tuple_
 from telcare import clock
 from telcare.domain import quality as q
 from telcare.domain.errors import InvalidInput
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import PROVINCES
 from telcare.services.quality.specs import Period, Spec, spec
 from telcare.services.quality.sql import date_month
@@ -23,19 +23,6 @@ from telcare.store.uow import Database
 COLUMNS = ("cell", "province", "day", "drops", "attempts")
 MAX_ROWS = 500_000
 K = NetworkKpi.__table__
-
-register(
-    {
-        "quality.kpi.header": (
-            "网络指标文件须有列：{columns}。",
-            "A network KPI file needs the columns {columns}.",
-        ),
-        "quality.kpi.row": (
-            "第{line}行有误：{reason}。",
-            "Line {line} is wrong: {reason}.",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +34,7 @@ class Imported:
 
 def _row(line: int, raw: dict[str, str | None], provinces: set[str]) -> dict[str, object]:
     def bad(reason: str) -> InvalidInput:
-        return InvalidInput("quality.kpi.row", line=line, reason=reason)
+        return InvalidInput(N_("quality.kpi.row"), line=line, reason=reason)
 
     cell = (raw.get("cell") or "").strip()
     province = (raw.get("province") or "").strip().upper()
@@ -68,12 +55,12 @@ def _row(line: int, raw: dict[str, str | None], provinces: set[str]) -> dict[str
 def _parse(text: str) -> dict[tuple[str, date], dict[str, object]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     if reader.fieldnames is None or not set(COLUMNS) <= {f.strip() for f in reader.fieldnames}:
-        raise InvalidInput("quality.kpi.header", columns=",".join(COLUMNS))
+        raise InvalidInput(N_("quality.kpi.header"), columns=",".join(COLUMNS))
     provinces = {p.code for p in PROVINCES}
     rows: dict[tuple[str, date], dict[str, object]] = {}
     for n, raw in enumerate(reader, start=2):
         if n > MAX_ROWS:
-            raise InvalidInput("quality.kpi.row", line=n, reason=f"> {MAX_ROWS}")
+            raise InvalidInput(N_("quality.kpi.row"), line=n, reason=f"> {MAX_ROWS}")
         row = _row(n, {k.strip(): v for k, v in raw.items() if isinstance(k, str)}, provinces)
         rows[(str(row["cell"]), row["day"])] = row  # type: ignore[index]
     return rows
@@ -90,7 +77,7 @@ def import_kpis(
     try:
         rows = _parse(text)
     except csv.Error as err:  # e.g. a line break inside a field
-        raise InvalidInput("quality.kpi.row", line="?", reason=str(err)[:80]) from err
+        raise InvalidInput(N_("quality.kpi.row"), line="?", reason=str(err)[:80]) from err
     stamp = now or clock.now()
     with db.uow() as uow:
         keys = list(rows)

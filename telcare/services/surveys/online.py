@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from telcare import clock
 from telcare.domain import surveys as sv
 from telcare.domain.errors import Conflict, InvalidInput, NotFound
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import HQ
 from telcare.services.surveys.replies import _save_answers
@@ -21,15 +21,6 @@ from telcare.services.surveys.template_versions import _ensure, _latest, _versio
 from telcare.store import models as m
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
-
-register(
-    {
-        "survey.recent": (
-            "您近7天内已参加过满意度调查，感谢您的支持。",
-            "You took part in a survey in the last 7 days. Thank you.",
-        ),
-    }
-)
 
 # --- the online survey (business hall) ----------------------------------------------
 
@@ -94,16 +85,16 @@ def answer_web(
         if survey_id is None:
             offer = _web_survey(s, number, now)
             if offer is None or offer.survey_id is not None:
-                raise Conflict("survey.recent")
+                raise Conflict(N_("survey.recent"))
             t = offer.template
         else:
             survey = s.get(sm.Survey, survey_id, with_for_update=True)
             if survey is None or survey.msisdn != number:
-                raise NotFound("survey.unknown")
+                raise NotFound(N_("survey.unknown"))
             if survey.status == "answered":
-                raise Conflict("survey.already")
+                raise Conflict(N_("survey.already"))
             if survey.status == "expired" or now >= survey.expires_at:
-                raise Conflict("survey.expired")
+                raise Conflict(N_("survey.expired"))
             t = _version(s, survey.template_code, survey.template_version)
         parsed = sv.parse_form(t, fields)
         if isinstance(parsed, sv.Malformed):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from telcare import clock
 from telcare.domain import surveys as sv
+from telcare.domain.messages import N_
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.services.surveys.template_versions import _version
 from telcare.store import survey_models as sm
@@ -59,18 +60,18 @@ def handle_reply(db: Database, msisdn: str, text: str, now: datetime | None = No
 
 def _answer_sms(s: Session, survey: sm.Survey | None, text: str, now: datetime) -> Reply:
     if survey is None:
-        return Reply("survey.none_open")
+        return Reply(N_("survey.none_open"))
     if survey.status == "answered":
-        return Reply("survey.already", survey.id)
+        return Reply(N_("survey.already"), survey.id)
     if survey.status == "expired" or now >= survey.expires_at:
         survey.status = "expired"
-        return Reply("survey.expired", survey.id)
+        return Reply(N_("survey.expired"), survey.id)
     t = _version(s, survey.template_code, survey.template_version)
     parsed = sv.parse_reply(text, t.headline.kind)
     if isinstance(parsed, sv.Malformed):
         return Reply(parsed.hint_key, survey.id)
     _save_answers(s, survey, {t.headline.id: parsed}, t.headline.id, now)
-    return Reply("survey.thanks_low" if parsed.low else "survey.thanks", survey.id, parsed)
+    return Reply(N_("survey.thanks_low") if parsed.low else N_("survey.thanks"), survey.id, parsed)
 
 
 def _save_answers(

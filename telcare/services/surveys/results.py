@@ -11,21 +11,12 @@ from sqlalchemy import select, update
 from telcare.domain import surveys as sv
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, NotFound
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, render
 from telcare.domain.months import month_of
 from telcare.domain.provinces import HQ
 from telcare.services import complaints
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
-
-register(
-    {
-        "survey.summary.ticket": (
-            "满意度回访低分：{score}分（问卷{code} v{version}）",
-            "Low survey score: {score} (survey {code} v{version})",
-        ),
-    }
-)
 
 # --- scores and follow-up -----------------------------------------------------------
 
@@ -121,11 +112,11 @@ def open_ticket(
     """One click: file a complaint ticket from an answered survey (staff of its province
     or HQ); the ticket id. Calling again returns the same ticket."""
     if who.kind is not Kind.STAFF or who.province not in (HQ, _survey_province(db, survey_id)):
-        raise Forbidden("complaint.not_yours")
+        raise Forbidden(N_("complaint.not_yours"))
     with db.uow() as uow:
         survey = uow.session.get(sm.Survey, survey_id)
         if survey is None or survey.status != "answered":
-            raise NotFound("survey.unknown")
+            raise NotFound(N_("survey.unknown"))
         if survey.ticket_id:
             return survey.ticket_id
         facts = (survey.msisdn, survey.trigger, survey.score, survey.comment)

@@ -17,6 +17,7 @@ from telcare.domain import roles
 from telcare.domain import surveys as sv
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.store import survey_models as sm
 from telcare.store.uow import Database
@@ -90,7 +91,7 @@ def _version(s: Session, code: str, version: int) -> sv.Template:
             )
         ).one_or_none()
         if row is None:
-            raise NotFound("survey.template_unknown", code=code)
+            raise NotFound(N_("survey.template_unknown"), code=code)
         _VERSIONS[key] = sv.template_from_dict(code, version, row[1], row[0])
     return _VERSIONS[key]
 
@@ -122,7 +123,7 @@ def template(db: Database, code: str, version: int | None = None) -> sv.Template
                 )
             )
             if version is None:
-                raise NotFound("survey.template_unknown", code=code)
+                raise NotFound(N_("survey.template_unknown"), code=code)
         return _version(s, code.upper(), version)
 
 

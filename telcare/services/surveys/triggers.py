@@ -9,6 +9,7 @@ from typing import Any
 
 from telcare.domain import surveys as sv
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.services import orders
 from telcare.services.surveys.sending import Sent, record_contact
 from telcare.store.uow import Database
@@ -117,7 +118,7 @@ def send_now(
     try:
         kind = sv.Trigger(trigger)
     except ValueError:
-        raise InvalidInput("survey.bad_trigger", value=trigger) from None
+        raise InvalidInput(N_("survey.bad_trigger"), value=trigger) from None
     return record_contact(
         db,
         kind,

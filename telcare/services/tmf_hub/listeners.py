@@ -25,6 +25,7 @@ from telcare.domain import tmf_hub as rules
 from telcare.domain.access import Principal
 from telcare.domain.errors import InvalidInput, NotFound
 from telcare.domain.inputs import check_plain
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.store.hub_models import HubListener
 from telcare.store.uow import Database
@@ -64,7 +65,7 @@ def resolve(host: str) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as err:
-        raise InvalidInput("hub.unresolvable", host=host[:80]) from err
+        raise InvalidInput(N_("hub.unresolvable"), host=host[:80]) from err
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -74,12 +75,12 @@ def check_callback(url: str) -> None:
     host = rules.check_callback(url)
     addresses = resolve(host)
     if not addresses:
-        raise InvalidInput("hub.unresolvable", host=host[:80])
+        raise InvalidInput(N_("hub.unresolvable"), host=host[:80])
     if get_settings().tmf_hub_allow_private:
         return
     for address in addresses:
         if rules.refused_address(address):
-            raise InvalidInput("hub.private", address=address)
+            raise InvalidInput(N_("hub.private"), address=address)
 
 
 def register(

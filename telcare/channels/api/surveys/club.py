@@ -23,6 +23,7 @@ from telcare.channels.guards import requires
 from telcare.domain import club as dc
 from telcare.domain.access import Kind, Principal, require_subscriber_access
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.services import club, selfcare
 from telcare.store.uow import Database
 
@@ -77,7 +78,7 @@ def _line(db: Database, who: Principal, msisdn: str | None) -> str:
     """The line ``who`` acts on: a subscriber's own, or one of a staff member's province."""
     if msisdn is None:
         if who.kind is not Kind.SUBSCRIBER:
-            raise InvalidInput("surveys.api.line_missing")
+            raise InvalidInput(N_("surveys.api.line_missing"))
         msisdn = who.subject
     line = selfcare.overview(db, msisdn)
     require_subscriber_access(who, line.msisdn, line.province)

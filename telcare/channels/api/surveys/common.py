@@ -12,18 +12,10 @@ from pydantic import BaseModel
 from telcare.channels.api.tmf.common import problems, scoped_key
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services import api_queries
 from telcare.store.uow import Database
-
-register(
-    {
-        "surveys.api.line_missing": ("请指定号码（msisdn）。", "Name the line (msisdn)."),
-        "surveys.api.staff_only": ("仅限工作人员。", "Staff only."),
-        "surveys.api.subscriber_only": ("仅限用户本人。", "Subscribers only."),
-    }
-)
 
 Code = Annotated[str, Path(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.-]+$")]
 Id = Annotated[int, Path(ge=1, le=2**62)]
@@ -33,7 +25,7 @@ Id = Annotated[int, Path(ge=1, le=2**62)]
 
 def _staff(who: Principal) -> None:
     if who.kind is not Kind.STAFF:
-        raise Forbidden("surveys.api.staff_only")
+        raise Forbidden(N_("surveys.api.staff_only"))
 
 
 def _scope(who: Principal) -> str | None:

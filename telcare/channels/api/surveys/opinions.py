@@ -23,6 +23,7 @@ from telcare.channels.guards import requires
 from telcare.domain import club as dc
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.services import club
 
 router = APIRouter(prefix="/api/surveys", tags=["surveys"], route_class=TmfRoute)
@@ -129,7 +130,7 @@ def submit(
     code: Code, body: SubmissionIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     if who.kind is not Kind.SUBSCRIBER:
-        raise Forbidden("surveys.api.subscriber_only")
+        raise Forbidden(N_("surveys.api.subscriber_only"))
 
     def act() -> StateOut:
         sid = club.submit(db, code, who.subject, body.kind, body.category, body.text, body.title)

@@ -15,6 +15,7 @@ from telcare.channels.guards import requires
 from telcare.domain import surveys as sv
 from telcare.domain.access import Kind
 from telcare.domain.errors import Forbidden
+from telcare.domain.messages import N_
 from telcare.domain.provinces import HQ
 from telcare.services import surveys
 
@@ -262,7 +263,7 @@ def scores(db: Db, who: Caller, by: ByQ = "province", month: MonthQ = None) -> l
 )
 def my_survey(db: Db, who: Caller) -> OfferOut:
     if who.kind is not Kind.SUBSCRIBER:
-        raise Forbidden("surveys.api.subscriber_only")
+        raise Forbidden(N_("surveys.api.subscriber_only"))
     offer = surveys.web_survey(db, who.subject)
     if offer is None:
         return OfferOut(available=False)
@@ -285,7 +286,7 @@ def answer(
     body: AnswerIn, db: Db, who: Caller, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     if who.kind is not Kind.SUBSCRIBER:
-        raise Forbidden("surveys.api.subscriber_only")
+        raise Forbidden(N_("surveys.api.subscriber_only"))
 
     def act() -> AnswerOut:
         got = surveys.answer_web(db, who.subject, body.survey_id, body.answers)

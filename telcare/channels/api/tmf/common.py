@@ -21,6 +21,7 @@ from telcare.channels.api.tmf.schemas import RelatedParty
 from telcare.config import secret_key
 from telcare.domain.access import Principal
 from telcare.domain.errors import NotFound, WrongSecret
+from telcare.domain.messages import N_
 from telcare.services import auth
 from telcare.services.api_queries import Line
 from telcare.store.uow import Database
@@ -119,7 +120,7 @@ ResourceId = Annotated[str, Path(max_length=64, description="The resource id.")]
 def int_id(raw: str, top: int = 2**62) -> int:
     """Our numeric id in ``raw``; an id that is not one of ours is simply not found (404)."""
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:20]) <= top:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     return int(raw)
 
 

@@ -49,6 +49,7 @@ from telcare.channels.api.tmf.tmf637 import product_ref_href
 from telcare.channels.guards import requires
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotSubscribed
+from telcare.domain.messages import N_
 from telcare.services import api_queries, orders
 from telcare.services.api_queries import OrderView
 from telcare.store.uow import Database
@@ -135,18 +136,18 @@ def _place(db: Database, who: Principal, body: ProductOrderCreate) -> dict[str, 
     item = body.productOrderItem[0]
     if item.action == "delete":
         if item.product is None or not item.product.id.isdigit():
-            raise InvalidInput("api.bad_order", what="product.id")
+            raise InvalidInput(N_("api.bad_order"), what="product.id")
         owned = api_queries.inventory_item(db, who, int(item.product.id))
         change = orders.pending_change(db, owned.line.msisdn)
         if change is not None and change.subscription_id == owned.id:  # not started yet
             orders.cancel_change(db, owned.line.msisdn)
             return {"order_id": f"{owned.line.id}-c{owned.id}"}
         if api_queries.product_status(owned) != "active":
-            raise NotSubscribed("order.not_subscribed", code=owned.product.code)
+            raise NotSubscribed(N_("order.not_subscribed"), code=owned.product.code)
         orders.cancel(db, owned.line.msisdn, owned.product.code)
         return {"order_id": f"{owned.line.id}-c{owned.id}"}
     if item.productOffering is None:
-        raise InvalidInput("api.bad_order", what="productOffering.id")
+        raise InvalidInput(N_("api.bad_order"), what="productOffering.id")
     msisdn = body.relatedParty[0].id if body.relatedParty else None
     line = api_queries.line_for(db, who, msisdn)
     outcome = orders.request_subscription(db, line.msisdn, item.productOffering.id, channel="api")
@@ -154,7 +155,7 @@ def _place(db: Database, who: Principal, body: ProductOrderCreate) -> dict[str, 
         return {"order_id": f"{line.id}-s{outcome.subscription_id}"}
     pending = api_queries.current_pending(db, who, line)
     if pending is None:  # answered by SMS in the meantime
-        raise Conflict("order.nothing_pending")
+        raise Conflict(N_("order.nothing_pending"))
     return {"order_id": pending.id}
 
 
@@ -196,12 +197,12 @@ def update_order(body: ProductOrderUpdate, who: Caller, db: Db, id: OrderId) -> 
     the charge happens now), `cancelled` declines it."""
     view = api_queries.order(db, who, id)
     if view.state != "pending":
-        raise Conflict("api.order_state", state=view.state, wanted=body.state)
+        raise Conflict(N_("api.order_state"), state=view.state, wanted=body.state)
     if body.state == "cancelled":
         orders.decline(db, view.line.msisdn)
         return one(to_order(_cancelled(view)))
     if who.kind is not Kind.SUBSCRIBER or who.subject != view.line.msisdn:
-        raise Forbidden("api.confirm_own")
+        raise Forbidden(N_("api.confirm_own"))
     orders.confirm(db, view.line.msisdn)
     return one(to_order(api_queries.order(db, who, id)))
 

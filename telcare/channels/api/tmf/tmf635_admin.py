@@ -33,6 +33,7 @@ from telcare.channels.api.tmf.tmf635_schemas import (
 )
 from telcare.channels.guards import requires
 from telcare.domain.errors import InvalidInput
+from telcare.domain.messages import N_
 from telcare.services import usage_admin, usage_queries
 from telcare.services.usage_admin import SpecView
 
@@ -93,7 +94,7 @@ def _characteristics(body: UsageCreate) -> tuple[int, bool, str]:
         chars.get("peer", ""),
     )
     if isinstance(volume, bool) or not isinstance(volume, int | str) or not str(volume).isdigit():
-        raise InvalidInput("usage.rejected", reason="volume is not a whole number")
+        raise InvalidInput(N_("usage.rejected"), reason="volume is not a whole number")
     if isinstance(roaming, str):
         roaming = roaming.lower() in ("1", "true", "y", "yes")
     return int(volume), bool(roaming), str(peer)
@@ -113,7 +114,9 @@ def create_usage(
     and ledger posting as a usage-file line. The same `Idempotency-Key` is the same record
     (`Idempotent-Replayed: true`, nothing charged again)."""
     if body.usageSpecification is None and body.usageType is None:
-        raise InvalidInput("usage.rejected", reason="usageSpecification or usageType is required")
+        raise InvalidInput(
+            N_("usage.rejected"), reason="usageSpecification or usageType is required"
+        )
     volume, roaming, peer = _characteristics(body)
     started: datetime = body.usageDate or clock.now()
     rated = usage_admin.post_usage(

@@ -44,6 +44,7 @@ from telcare.channels.guards import requires
 from telcare.domain.access import Kind
 from telcare.domain.errors import InvalidInput
 from telcare.domain.ledger import EntryKind
+from telcare.domain.messages import N_
 from telcare.domain.money import fen_to_yuan, yuan_to_fen
 from telcare.services import api_queries, cards, selfcare
 from telcare.services.accounts import Posting
@@ -198,16 +199,16 @@ def create_topup(
     key = scoped_key(who, idempotency_key)
     if body.voucher is not None:
         if body.voucherPin is None:
-            raise InvalidInput("api.bad_order", what="voucherPin")
+            raise InvalidInput(N_("api.bad_order"), what="voucherPin")
         posting = cards.recharge_with_card(
             db, line.msisdn, body.voucher, body.voucherPin, idempotency_key=key
         )
     else:
         if who.kind is Kind.SUBSCRIBER:
-            raise InvalidInput("api.topup_needs_card")
+            raise InvalidInput(N_("api.topup_needs_card"))
         api_queries.require_role(who, api_queries.TOPUP_ACTION)  # before the body's checks
         if body.amount is None:
-            raise InvalidInput("api.bad_order", what="amount")
+            raise InvalidInput(N_("api.bad_order"), what="amount")
         posting = api_queries.cash_topup(
             db,
             who,

@@ -39,6 +39,7 @@ from telcare.channels.guards import public, requires
 from telcare.domain import loyalty as rules
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import Forbidden, NothingPending, WrongSecret
+from telcare.domain.messages import N_
 from telcare.domain.roles import Role
 from telcare.services import api_queries, loyalty, orders, selfcare
 from telcare.store.uow import Database
@@ -154,7 +155,7 @@ class CodeVerification(Resource):
 
 def _subscriber(who: Principal) -> str:
     if who.kind is not Kind.SUBSCRIBER:
-        raise Forbidden("access.denied")
+        raise Forbidden(N_("access.denied"))
     return who.subject
 
 
@@ -300,7 +301,7 @@ def update_redemption(id: GiftCode, body: RedemptionUpdate, who: Caller, db: Db)
     msisdn = _subscriber(who)
     pending = loyalty.pending_redemption(db, msisdn)
     if pending is None or pending.gift_code != id.upper():
-        raise NothingPending("order.nothing_pending")
+        raise NothingPending(N_("order.nothing_pending"))
     link = href(PATH, "loyaltyRedemption", pending.gift_code)
     product = Ref(id=pending.gift_code, referred_type="LoyaltyProgramProduct")
     if body.state == "cancelled":
@@ -379,7 +380,7 @@ def update_order(id: OrderId, body: OrderUpdate, who: Caller, db: Db) -> JSONRes
     """Subscribers cancel an order not yet picked; staff move it on (points back once)."""
     if who.kind is Kind.SUBSCRIBER:
         if body.state != "cancelled":
-            raise Forbidden("access.denied")
+            raise Forbidden(N_("access.denied"))
         done = loyalty.cancel_order(db, who.subject, id)
     else:
         done = loyalty.advance_order(db, who, id, body.state, note=body.note or "")

@@ -45,6 +45,7 @@ from telcare.channels.api.tmf.schemas import (
 )
 from telcare.channels.guards import requires
 from telcare.domain.errors import NotFound
+from telcare.domain.messages import N_
 from telcare.services import api_queries, cycle
 from telcare.services.api_queries import Line
 from telcare.services.cycle import Item, Statement
@@ -157,11 +158,11 @@ def to_rate(st: Statement, item: Item) -> AppliedCustomerBillingRate:
 def _statement_of(db: Db, who: Caller, bill_id: str) -> tuple[Line, Statement]:
     found = BILL_ID.fullmatch(bill_id)
     if found is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     line = api_queries.line_by_msisdn(db, who, found.group(1))
     month = f"{found.group(2)}-{found.group(3)}"
     if month not in cycle.bill_months(db, line.msisdn):
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     return line, cycle.statement(db, line.msisdn, month)
 
 
@@ -223,11 +224,11 @@ def get_rate(who: Caller, db: Db, id: EntryId, fields: Fields = None) -> JSONRes
     """One ledger entry of a bill."""
     found = cycle.entry_line(db, id)
     if found is None:
-        raise NotFound("api.not_found")
+        raise NotFound(N_("api.not_found"))
     msisdn, month = found
     line = api_queries.line_by_msisdn(db, who, msisdn)
     if month not in cycle.bill_months(db, line.msisdn):
-        raise NotFound("api.not_found")  # the current month is not billed yet
+        raise NotFound(N_("api.not_found"))  # the current month is not billed yet
     st = cycle.statement(db, line.msisdn, month)
     item = next(i for i in st.items if i.entry_id == id)
     return one(to_rate(st, item), fields)

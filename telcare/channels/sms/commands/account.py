@@ -8,22 +8,12 @@ from __future__ import annotations
 from telcare.channels.sms import registry
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import cards, charging, loyalty, orders, selfcare
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "pkg.ending": ("本月仍可使用，至{date}止", "usable until {date}"),
-    "sms.pkg_ending": ("（已退订，本月仍可使用，至{date}止）", " (cancelled, usable until {date})"),
-    "sms.menu_ending": (
-        "已退订、本月仍可使用：{items}。",
-        " Cancelled, usable this month: {items}.",
-    ),
-}
-register(TEXTS)
 
 
 def ending_mark(p: selfcare.PackageInForce, lang: str) -> str:
@@ -80,7 +70,7 @@ def data_usage(db: Database, mo: MoMessage, _cmd: g.Command, who: Overview) -> s
 def reminder(db: Database, mo: MoMessage, cmd: g.Command, who: Overview) -> str:
     on = isinstance(cmd, g.ReminderOn)
     charging.set_data_reminder(db, who.msisdn, on, idempotency_key=registry.idempotency_key(mo))
-    return render("sms.reminder_on" if on else "sms.reminder_off", who.language)
+    return render(N_("sms.reminder_on") if on else N_("sms.reminder_off"), who.language)
 
 
 # --- money --------------------------------------------------------------------

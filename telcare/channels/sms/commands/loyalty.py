@@ -11,24 +11,10 @@ from __future__ import annotations
 from telcare.channels.sms import registry
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
-from telcare.domain.messages import register, render
+from telcare.domain.messages import render
 from telcare.services import loyalty
 from telcare.services.selfcare import Overview
 from telcare.store.uow import Database
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "sms.loyalty.ask_delivery": (
-        "您将使用{points}积分兑换{name}，寄往{address}。请在24小时内回复Y确认，回复N取消。",
-        "Redeem {name} for {points} points, delivered to {address}? Reply Y within "
-        "24 hours to confirm, N to cancel.",
-    ),
-    "sms.loyalty.ask_code": (
-        "您将使用{points}积分兑换{name}，确认后短信发送兑换码。请在24小时内回复Y确认，回复N取消。",
-        "Redeem {name} for {points} points? We will text you a one-time code. Reply Y "
-        "within 24 hours to confirm, N to cancel.",
-    ),
-}
-register(TEXTS)
 
 
 @registry.command(g.Redeem)

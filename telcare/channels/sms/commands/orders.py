@@ -12,7 +12,7 @@ from telcare.channels.sms import registry
 from telcare.channels.sms.commands.account import ending_mark
 from telcare.channels.sms.messages import MoMessage
 from telcare.domain import sms_grammar as g
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.subscriptions import OPERATOR_TZ
 from telcare.services import orders, selfcare
@@ -130,7 +130,11 @@ def _with_terms(text: str, pending: orders.Pending, lang: str) -> str:
             price=fen_to_yuan(offer.price_fen),
         )
     elif offer.period == "monthly" and pending.first_fee_fen is not None:
-        key = "order.terms_prorated" if offer.first_month == "prorated" else "order.terms_full"
+        key = (
+            N_("order.terms_prorated")
+            if offer.first_month == "prorated"
+            else N_("order.terms_full")
+        )
         terms = render(key, lang, first=fen_to_yuan(pending.first_fee_fen))
     else:
         return text

@@ -19,7 +19,7 @@ from telcare.channels.web.staff import CONSOLES
 from telcare.domain import chat as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
+from telcare.domain.messages import N_
 from telcare.services import chat, knowledge, selfcare
 from telcare.store.uow import Database
 
@@ -29,31 +29,7 @@ Staff = Annotated[Principal, Depends(require_staff)]
 CSRF = [Depends(require_csrf)]
 ChatId = Annotated[int, Path(ge=1, le=2**62)]
 
-CONSOLES.append(("/staff/chat/", "web.chat.console"))
-register(
-    {
-        "web.chat.console": ("在线客服坐席", "Online service desk"),
-        "web.chat.title": ("在线客服", "Online service"),
-        "web.chat.queue": ("排队中", "Waiting"),
-        "web.chat.mine": ("我的会话", "My chats"),
-        "web.chat.all": ("全部进行中的会话（班长视图）", "Every open chat (supervisor)"),
-        "web.chat.take": ("接入", "Answer"),
-        "web.chat.open": ("打开", "Open"),
-        "web.chat.none": ("暂无。", "None."),
-        "web.chat.send": ("发送", "Send"),
-        "web.chat.leave": ("退回队列", "Return to queue"),
-        "web.chat.transfer": ("转接至", "Transfer to"),
-        "web.chat.close": ("结束会话", "End chat"),
-        "web.chat.ticket": ("生成工单", "File a ticket"),
-        "web.chat.category": ("类别", "Category"),
-        "web.chat.summary": ("摘要", "Summary"),
-        "web.chat.canned": ("知识库回复", "Knowledge-base replies"),
-        "web.chat.customer": ("客户概况", "Customer"),
-        "web.chat.your_message": ("输入消息", "Your message"),
-        "web.chat.waited": ("排队时间", "Queued at"),
-        "web.chat.state": ("状态", "State"),
-    }
-)
+CONSOLES.append(("/staff/chat/", N_("web.chat.console")))
 
 
 def _back(request: Request, chat_id: int, err: DomainError | None = None) -> Response:

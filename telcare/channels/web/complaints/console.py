@@ -23,7 +23,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import FormKey, lang_of
 from telcare.domain import complaints as dc
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.msisdn import normalise_msisdn
 from telcare.domain.provinces import PROVINCES
 from telcare.services import complaints as svc
@@ -80,12 +80,12 @@ def _queue_page(
     }
     asked = {"status": status, "category": category, "severity": severity, "queue": queue,
              "province": province}  # fmt: skip
-    errors = {k: "web.cmp.bad_filter" for k, v in asked.items() if v and v not in choices[k]}
+    errors = {k: N_("web.cmp.bad_filter") for k, v in asked.items() if v and v not in choices[k]}
     number = int(page_no) if page_no.isdigit() and 1 <= int(page_no) <= 10_000 else None
     if number is None:
-        errors["page"] = "web.cmp.bad_filter"
+        errors["page"] = N_("web.cmp.bad_filter")
     if len(q) > 40:
-        errors["q"] = "web.cmp.bad_filter"
+        errors["q"] = N_("web.cmp.bad_filter")
     ok = {k: v for k, v in asked.items() if k not in errors}
     page_no_ = number or 1
     flt = svc.TicketFilter(

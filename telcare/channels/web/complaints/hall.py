@@ -27,47 +27,16 @@ from telcare.channels.web.security import FormKey, lang_of
 from telcare.domain import complaints as dc
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, NotFound
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, known, render
 from telcare.services import complaints as svc
 
 router = APIRouter(include_in_schema=False)
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.cmp.need_category": ("请选择投诉分类。", "Choose a category."),
-    "web.cmp.need_description": ("请填写投诉内容。", "Say what happened."),
-    "web.cmp.view": ("查看", "View"),
-    "web.cmp.ticket_title": ("投诉单 {id}", "Complaint {id}"),
-    "web.cmp.timeline": ("处理进度", "Timeline"),
-    "web.cmp.reply": ("补充说明", "Reply"),
-    "web.cmp.reply_send": ("发送", "Send"),
-    "web.cmp.replied": ("您的补充说明已发送。", "Your reply was sent."),
-    "web.cmp.withdraw": ("撤销投诉", "Withdraw the complaint"),
-    "web.cmp.withdraw_hint": (
-        "问题已解决或不再需要处理时，可以撤销投诉。",
-        "If the problem is solved or you no longer need help, you may withdraw it.",
-    ),
-    "web.cmp.withdrawn": ("投诉单{id}已撤销。", "Complaint {id} withdrawn."),
-    "web.cmp.you": ("我", "Me"),
-    "web.cmp.agent": ("客服", "Customer service"),
-    "web.cmp.system": ("系统", "System"),
-    "web.cmp.back_mine": ("返回我的投诉", "Back to my complaints"),
-    "web.cmp.tl.file": ("投诉已提交", "Complaint filed"),
-    "web.cmp.tl.acknowledge": ("投诉已受理", "Complaint acknowledged"),
-    "web.cmp.tl.start": ("开始处理", "Work started"),
-    "web.cmp.tl.resolve": ("处理完成，请确认", "Resolved: please confirm"),
-    "web.cmp.tl.close": ("投诉已关闭", "Complaint closed"),
-    "web.cmp.tl.withdraw": ("您已撤销投诉", "You withdrew the complaint"),
-    "web.cmp.tl.reopen": ("重新处理", "Reopened"),
-    "web.cmp.tl.note": ("留言", "Message"),
-    "web.cmp.tl.attach": ("上传了附件", "Attachment added"),
-    "web.cmp.tl.escalate": ("已升级处理", "Escalated"),
-    "web.cmp.tl.send_back": ("转交省公司处理", "Passed to the province"),
-    "web.cmp.tl.update": ("投诉信息已更新", "Details updated"),
-    "web.cmp.tl.other": ("投诉已更新", "Complaint updated"),
-}
-register(TEXTS)
 # Which field a domain error belongs next to (others show above the form).
-FIELD_OF = {"complaint.unknown_category": "category", "complaint.taxonomy_invalid": "category"}
+FIELD_OF = {
+    N_("complaint.unknown_category"): "category",
+    N_("complaint.taxonomy_invalid"): "category",
+}
 
 
 def _who(msisdn: str) -> Principal:
@@ -173,7 +142,7 @@ def _timeline(view: svc.TicketView, trail: list[Any], msisdn: str) -> list[dict[
             {
                 "at": entry.at,
                 "who": who,
-                "key": key if key in TEXTS else "web.cmp.tl.other",
+                "key": key if known(key) else N_("web.cmp.tl.other"),
                 "text": note.text if note else "",
             }
         )
@@ -211,11 +180,13 @@ def hall_move(
         if act not in dc.SUBSCRIBER_ACTIONS:
             raise ValueError(action)
     except ValueError:
-        _error(request, dc.InvalidTransition("complaint.bad_transition", status="?", action="?"))
+        _error(
+            request, dc.InvalidTransition(N_("complaint.bad_transition"), status="?", action="?")
+        )
         return redirect(f"{HALL}/{ticket_id[:40]}")
     try:
         svc.transition(db, _who(msisdn), ticket_id[:40], act.value, node=_node())
-        key = "web.cmp.withdrawn" if act is dc.Action.WITHDRAW else "web.cmp.moved"
+        key = N_("web.cmp.withdrawn") if act is dc.Action.WITHDRAW else N_("web.cmp.moved")
         flash(request, "ok", key, id=ticket_id[:40])
     except DomainError as err:
         return _back(request, err, ticket_id[:40])

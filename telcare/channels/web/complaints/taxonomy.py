@@ -19,6 +19,7 @@ from telcare.channels.web.complaints.common import (
 from telcare.channels.web.render import flash, page, redirect
 from telcare.domain import complaints as dc
 from telcare.domain.errors import DomainError, InvalidInput
+from telcare.domain.messages import N_
 from telcare.services import complaints as svc
 
 router = APIRouter(include_in_schema=False)
@@ -73,7 +74,7 @@ def parse_lines(text: str) -> list[dc.Category]:
             continue
         parts = [p.strip() for p in line.split("|")]
         if len(parts) != 4 or not parts[0]:
-            raise InvalidInput("web.cmp.bad_line", n=n)
+            raise InvalidInput(N_("web.cmp.bad_line"), n=n)
         code, parent, zh, en = parts
         out.append(dc.Category(code, zh, en, parent or None))
     return out

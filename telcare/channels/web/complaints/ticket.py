@@ -24,6 +24,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import lang_of
 from telcare.domain import complaints as dc
 from telcare.domain.errors import DomainError, InvalidInput
+from telcare.domain.messages import N_
 from telcare.services import complaints as svc
 
 router = APIRouter(include_in_schema=False)
@@ -84,7 +85,9 @@ def _action(value: str) -> str:
     try:
         return dc.Action(value).value
     except ValueError as exc:
-        raise dc.InvalidTransition("complaint.bad_transition", status="?", action=value) from exc
+        raise dc.InvalidTransition(
+            N_("complaint.bad_transition"), status="?", action=value
+        ) from exc
 
 
 @router.post(CONSOLE + "/t/{ticket_id}/note", dependencies=[*CSRF, requires("complaint.handle")])
@@ -143,7 +146,7 @@ async def attach(
     try:
         upload = await _upload(attachment)
         if upload is None:
-            raise InvalidInput("complaint.attachment_type", name="")
+            raise InvalidInput(N_("complaint.attachment_type"), name="")
         name, content_type, content = upload
         svc.add_attachment(
             db,
@@ -167,7 +170,7 @@ def download(db: Db, who: Staff, ticket_id: str, attachment_id: str) -> Response
     """An attachment's content, as a download (never rendered inline)."""
     att, content = svc.attachment_content(db, who, ticket_id, attachment_id)
     if content is None:
-        raise dc.UnknownTicket("complaint.unknown_ticket", id=attachment_id)
+        raise dc.UnknownTicket(N_("complaint.unknown_ticket"), id=attachment_id)
     return Response(
         content,
         media_type=att.content_type,

@@ -16,7 +16,7 @@ from telcare.channels.web.security import lang_of
 from telcare.domain import loyalty as rules
 from telcare.domain.catalog import Brand
 from telcare.domain.errors import DomainError, InvalidInput
-from telcare.domain.messages import render
+from telcare.domain.messages import N_, render
 from telcare.domain.provinces import PROVINCES
 from telcare.services import loyalty
 
@@ -36,13 +36,13 @@ def _day(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput("web.staff.bad_date", value=text[:20]) from exc
+        raise InvalidInput(N_("web.staff.bad_date"), value=text[:20]) from exc
 
 
 def _required_day(text: str) -> date:
     day = _day(text)
     if day is None:
-        raise InvalidInput("web.staff.bad_date", value="-")
+        raise InvalidInput(N_("web.staff.bad_date"), value="-")
     return day
 
 
@@ -121,7 +121,7 @@ def staff_gift_active(
     """List (``active=1``) or withdraw a gift (HQ)."""
     try:
         loyalty.set_gift_active(db, who, code, bool(active))
-        state = "web.staff.list" if active else "web.staff.withdraw"
+        state = N_("web.staff.list") if active else N_("web.staff.withdraw")
         flash(
             request, "ok", "web.staff.listed_ok", code=code, state=render(state, lang_of(request))
         )
@@ -233,7 +233,7 @@ def _number(text: str) -> Decimal:
     try:
         return Decimal(text.strip() or "0")
     except ArithmeticError as exc:
-        raise InvalidInput("loyalty.bad_field", field="#", value=text[:20]) from exc
+        raise InvalidInput(N_("loyalty.bad_field"), field="#", value=text[:20]) from exc
 
 
 @router.get(

@@ -13,7 +13,6 @@ from telcare.channels.guards import public
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import end_session, ensure_session_id, lang_of
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
 from telcare.domain.roles import Role
 from telcare.services import loyalty
 from telcare.store.uow import Database
@@ -21,22 +20,6 @@ from telcare.store.uow import Database
 from .shared import CSRF, MERCHANT, Db, _error
 
 router = APIRouter(include_in_schema=False)
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.merchant.title": ("合作商户兑换码验证", "Partner merchant: check a code"),
-    "web.merchant.login": ("商户登录", "Merchant login"),
-    "web.merchant.id": ("商户编号", "Merchant ID"),
-    "web.merchant.password": ("密码", "Password"),
-    "web.merchant.code": ("兑换码", "Code"),
-    "web.merchant.verify": ("验证并核销", "Check and honour"),
-    "web.merchant.recent": ("最近核销", "Recently honoured"),
-    "web.merchant.logout": ("退出", "Log out"),
-    "web.merchant.ok": (
-        "验证成功：{service}（{msisdn}），{points}积分。",
-        "Valid: {service} ({msisdn}), {points} points. Honoured.",
-    ),
-}
-register(TEXTS)
 
 
 def _merchant(request: Request, db: Database) -> loyalty.MerchantInfo | None:

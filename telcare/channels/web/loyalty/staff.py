@@ -12,7 +12,7 @@ from telcare.channels.web import staff as staff_console
 from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import RowId, lang_of
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register, render
+from telcare.domain.messages import N_, render
 from telcare.domain.provinces import PROVINCES
 from telcare.services import loyalty
 
@@ -20,98 +20,8 @@ from .shared import CSRF, STAFF, Db, Staff, _error
 
 router = APIRouter(include_in_schema=False)
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.staff.loyalty": ("积分商城管理", "Points mall console"),
-    "web.staff.catalog": ("礼品与库存", "Catalog and stock"),
-    "web.staff.queue_title": ("配送队列", "Fulfilment queue"),
-    "web.staff.settlement": ("商户结算", "Merchant settlement"),
-    "web.staff.set_stock": ("设置库存", "Set stock"),
-    "web.staff.stock_saved": ("库存已更新。", "Stock updated."),
-    "web.staff.order_moved": ("订单{id}已更新为{state}。", "Order {id} is now {state}."),
-    "web.staff.csv": ("下载CSV", "Download CSV"),
-    "web.staff.month": ("月份", "Month"),
-    "web.staff.console.loyalty": ("积分商城管理", "Points mall console"),
-    "web.staff.rules": ("积分规则与活动", "Rules and campaigns"),
-    "web.staff.merchants": ("合作商户", "Partner merchants"),
-    "web.staff.gift_form": ("新建或修改礼品", "Create or edit a gift"),
-    "web.staff.gift_saved": ("礼品{code}已保存。", "Gift {code} saved."),
-    "web.staff.edit": ("修改", "Edit"),
-    "web.staff.withdraw": ("下架", "Withdraw"),
-    "web.staff.list": ("上架", "List"),
-    "web.staff.withdrawn": ("已下架", "Withdrawn"),
-    "web.staff.listed_ok": ("礼品{code}已{state}。", "Gift {code}: {state}."),
-    "web.staff.code": ("编号", "Code"),
-    "web.staff.name_zh": ("中文名称", "Chinese name"),
-    "web.staff.name_en": ("英文名称", "English name"),
-    "web.staff.points": ("所需积分", "Points price"),
-    "web.staff.kind": ("类型", "Kind"),
-    "web.staff.brands": ("限品牌（不选为全部）", "Brands (none: all)"),
-    "web.staff.provinces": ("限省份（不选为全部）", "Provinces (none: all)"),
-    "web.staff.service": ("商户服务", "Merchant service"),
-    "web.staff.active": ("上架", "Listed"),
-    "web.staff.description": ("说明", "Description"),
-    "web.staff.save": ("保存", "Save"),
-    "web.staff.hq_only_note": (
-        "礼品目录、规则、活动和商户由总部维护；各省维护本省库存。",
-        "HQ keeps the catalog, rules, campaigns and merchants; provinces keep their stock.",
-    ),
-    "web.staff.rule_form": ("新建或修改积分规则", "Create or edit an accrual rule"),
-    "web.staff.rule_saved": ("积分规则{id}已保存。", "Accrual rule {id} saved."),
-    "web.staff.campaign_form": ("新建或修改活动", "Create or edit a campaign"),
-    "web.staff.campaign_saved": ("活动{code}已保存。", "Campaign {code} saved."),
-    "web.staff.source": ("来源", "Source"),
-    "web.staff.brand": ("品牌", "Brand"),
-    "web.staff.tier": ("等级", "Tier"),
-    "web.staff.any": ("不限", "Any"),
-    "web.staff.rate": ("每元积分", "Points per yuan"),
-    "web.staff.valid_from": ("生效日", "From"),
-    "web.staff.valid_to": ("截止日", "Until"),
-    "web.staff.starts_on": ("开始日", "Starts"),
-    "web.staff.ends_on": ("结束日", "Ends"),
-    "web.staff.multiplier": ("倍数", "Multiplier"),
-    "web.staff.bonus": ("每元加赠积分", "Bonus per yuan"),
-    "web.staff.merchant_form": ("新建或修改商户", "Create or edit a merchant"),
-    "web.staff.merchant_saved": ("商户{code}已保存。", "Merchant {code} saved."),
-    "web.staff.merchant_created": (
-        "商户{code}已创建，初始密码：{password}（只显示这一次）",
-        "Merchant {code} created; its password is {password} (shown this once).",
-    ),
-    "web.staff.service_form": ("新建或修改商户服务", "Create or edit a merchant service"),
-    "web.staff.service_saved": ("商户服务{code}已保存。", "Service {code} saved."),
-    "web.staff.rate_fen": ("结算（分/积分）", "Settlement (fen per point)"),
-    "web.staff.valid_days": ("兑换码有效天数", "Code valid for (days)"),
-    "web.staff.bad_date": ("日期无效：{value}", "Not a valid date: {value}"),
-    # the fulfilment queue: column headers, buttons named for the action (#20)
-    "web.staff.col.order": ("订单号", "Order"),
-    "web.staff.col.placed": ("下单时间", "Placed"),
-    "web.staff.col.gift": ("礼品", "Gift"),
-    "web.staff.col.route": ("发货仓 → 收货省份", "From → to"),
-    "web.staff.col.address": ("收货地址", "Address"),
-    "web.staff.col.state": ("状态", "State"),
-    "web.staff.col.actions": ("操作", "Actions"),
-    "web.staff.col.stock": ("各省库存", "Stock by province"),
-    "web.staff.col.listed": ("上架状态", "Listing"),
-    "web.staff.col.kind": ("类型", "Kind"),
-    "web.staff.col.points": ("所需积分", "Points"),
-    "web.staff.do.picked": ("拣货出库", "Pick"),
-    "web.staff.do.shipped": ("发货", "Ship"),
-    "web.staff.do.delivered": ("确认签收", "Mark delivered"),
-    "web.staff.do.returned": ("登记退货", "Record the return"),
-    "web.staff.do.cancelled": ("取消订单", "Cancel the order"),
-    "web.staff.all_provinces": ("全部省份", "All provinces"),
-    "web.staff.gift": ("礼品", "Gift"),
-    "web.staff.quantity": ("库存数量", "Quantity in stock"),
-    "web.staff.listed": ("在售", "Listed"),
-    "web.staff.bad_quantity": (
-        "请输入0至1000000之间的整数。",
-        "Enter a whole number from 0 to 1,000,000.",
-    ),
-    "web.staff.bad_choice": ("请从列表中选择。", "Choose one from the list."),
-    "web.staff.stock_of": ("{province}：{n}", "{province}: {n}"),
-}
-register(TEXTS)
-if (STAFF, "web.staff.console.loyalty") not in staff_console.CONSOLES:
-    staff_console.CONSOLES.append((STAFF, "web.staff.console.loyalty"))
+if (STAFF, N_("web.staff.console.loyalty")) not in staff_console.CONSOLES:
+    staff_console.CONSOLES.append((STAFF, N_("web.staff.console.loyalty")))
 
 
 @router.get(STAFF, response_class=HTMLResponse, dependencies=[requires("loyalty.console.view")])

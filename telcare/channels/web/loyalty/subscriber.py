@@ -14,68 +14,12 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import RowId, lang_of
 from telcare.domain import loyalty as rules
 from telcare.domain.errors import DomainError
-from telcare.domain.messages import register
 from telcare.domain.provinces import PROVINCES
 from telcare.services import loyalty, orders, selfcare
 
 from .shared import CSRF, HALL, Db, Msisdn, Text, _error
 
 router = APIRouter(include_in_schema=False)
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "web.points.title": ("积分商城", "Points mall"),
-    "web.points.mine": ("我的积分", "My points"),
-    "web.points.history": ("积分明细", "Points history"),
-    "web.points.orders": ("兑换订单", "My gift orders"),
-    "web.points.codes": ("兑换码", "My codes"),
-    "web.points.search": ("搜索礼品", "Search gifts"),
-    "web.points.none": ("没有符合条件的礼品。", "No gifts match."),
-    "web.points.price": ("{points}积分", "{points} points"),
-    "web.points.stock": ("库存{n}", "{n} in stock"),
-    "web.points.out": ("暂时无货", "Out of stock"),
-    "web.points.short": ("积分不足", "Not enough points"),
-    "web.points.redeem": ("兑换", "Redeem"),
-    "web.points.kind.physical": ("实物礼品（送货上门）", "Gift delivered to your door"),
-    "web.points.kind.evoucher": ("电子券", "E-voucher"),
-    "web.points.kind.service": ("合作商户服务", "Partner service"),
-    "web.points.confirm_title": ("请确认兑换", "Please confirm the redemption"),
-    "web.points.confirm_text": (
-        "使用{points}积分兑换{name}。",
-        "Redeem {name} for {points} points.",
-    ),
-    "web.points.ship_to": ("寄往：{address}", "Ship to: {address}"),
-    "web.points.confirm": ("确认兑换", "Confirm"),
-    "web.points.decline": ("不兑换了", "Cancel"),
-    "web.points.declined": ("已放弃兑换，积分未扣除。", "Not redeemed; no points spent."),
-    "web.points.address": ("默认收货地址", "Default delivery address"),
-    "web.points.address_none": ("尚未设置收货地址。", "No delivery address yet."),
-    "web.points.recipient": ("收货人", "Recipient"),
-    "web.points.phone": ("联系电话", "Contact phone"),
-    "web.points.province": ("省份", "Province"),
-    "web.points.city": ("城市", "City"),
-    "web.points.street": ("详细地址", "Street address"),
-    "web.points.save": ("保存地址", "Save address"),
-    "web.points.saved": ("收货地址已保存。", "Address saved."),
-    "web.points.order_no": ("订单{id}", "Order {id}"),
-    "web.points.from": ("发货仓库：{warehouse}", "Ships from: {warehouse}"),
-    "web.points.cross": ("跨省配送", "Cross-province delivery"),
-    "web.points.cancel": ("取消订单", "Cancel order"),
-    "web.points.cancelled": (
-        "订单已取消，{points}积分已退还。",
-        "Cancelled; {points} points back.",
-    ),
-    "web.points.no_orders": ("还没有兑换订单。", "No gift orders yet."),
-    "web.points.no_codes": ("还没有兑换码。", "No codes yet."),
-    "web.points.code_valid": ("有效期至{when}", "Valid until {when}"),
-    "web.points.code_used": ("已于{when}使用", "Used on {when}"),
-    "web.points.code_expired": ("已过期", "Expired"),
-    "web.points.kind_accrual": ("累积", "Earned"),
-    "web.points.kind_redemption": ("兑换", "Redeemed"),
-    "web.points.kind_reversal": ("退还", "Given back"),
-    "web.points.kind_adjustment": ("调整", "Adjustment"),
-    "web.points.kind_expiry": ("到期", "Expired"),
-}
-register(TEXTS)
 
 
 @router.get(HALL, response_class=HTMLResponse)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from telcare.channels.web.partners import console, hall, portal
-from telcare.channels.web.partners import texts as texts  # registers the page texts
 from telcare.channels.web.partners.hall import require_subscriber as require_subscriber
 from telcare.channels.web.partners.portal import require_sp as require_sp
 

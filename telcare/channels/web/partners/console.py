@@ -24,6 +24,7 @@ from telcare.channels.web.partners.common import (
 from telcare.channels.web.render import flash, page, redirect
 from telcare.domain import partners as rules
 from telcare.domain.errors import DomainError
+from telcare.domain.messages import N_
 from telcare.domain.money import fen_to_yuan
 from telcare.domain.months import month_of
 from telcare.services import partners
@@ -32,8 +33,8 @@ from telcare.services.idempotency import check_key
 router = APIRouter(include_in_schema=False)
 
 
-if (STAFF + "/", "web.staff.console.partners") not in staff_console.CONSOLES:
-    staff_console.CONSOLES.append((STAFF + "/", "web.staff.console.partners"))
+if (STAFF + "/", N_("web.staff.console.partners")) not in staff_console.CONSOLES:
+    staff_console.CONSOLES.append((STAFF + "/", N_("web.staff.console.partners")))
 
 
 def _this_month() -> str:

@@ -15,6 +15,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import LoginRequired, lang_of
 from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import DomainError, NothingPending, NotSubscribed
+from telcare.domain.messages import N_
 from telcare.domain.roles import Role
 from telcare.services import orders, partners
 from telcare.services.idempotency import check_key, run_once
@@ -115,10 +116,10 @@ def hall_order(
 
     def call() -> dict[str, Any]:
         partners.request(db, who.subject, access_code, code, channel="web")
-        return {"msg": "web.sp.pending", "params": {}}
+        return {"msg": N_("web.sp.pending"), "params": {}}
 
     try:
-        _flash_outcome(request, _once(db, "web.sp.order", key, who.subject, call, None))
+        _flash_outcome(request, _once(db, N_("web.sp.order"), key, who.subject, call, None))
     except DomainError as err:
         _error(request, err)
     return redirect(HALL)
@@ -132,17 +133,19 @@ def hall_confirm(request: Request, db: Db, who: Subscriber, key: Key) -> Respons
         subs = partners.subscriptions(db, who, who.subject)
         pending = orders.pending(db, who.subject)
         if pending is None:
-            raise NothingPending("order.nothing_pending")
+            raise NothingPending(N_("order.nothing_pending"))
         if not any(s.service_code == pending.offer.code and s.state != "cancelled" for s in subs):
-            return {"msg": "web.sp.other_pending", "params": {}}
+            return {"msg": N_("web.sp.other_pending"), "params": {}}
         done = orders.confirm(db, who.subject)
         names = [pending.offer.name_zh, pending.offer.name_en]
         if isinstance(done, orders.Subscribed):  # a package replaced the SP order meanwhile
-            return {"msg": "web.sp.other_pending", "params": {}}
+            return {"msg": N_("web.sp.other_pending"), "params": {}}
         return {"msg": done.message_key, "params": dict(done.message_params), "names": names}
 
     try:
-        _flash_outcome(request, _once(db, "web.sp.confirm", key, who.subject, call, NothingPending))
+        _flash_outcome(
+            request, _once(db, N_("web.sp.confirm"), key, who.subject, call, NothingPending)
+        )
     except DomainError as err:
         _error(request, err)
     return redirect(HALL)
@@ -154,10 +157,12 @@ def hall_decline(request: Request, db: Db, who: Subscriber, key: Key) -> Respons
 
     def call() -> dict[str, Any]:
         offer = orders.decline(db, who.subject)
-        return {"msg": "web.sp.declined", "params": {}, "names": [offer.name_zh, offer.name_en]}
+        return {"msg": N_("web.sp.declined"), "params": {}, "names": [offer.name_zh, offer.name_en]}
 
     try:
-        _flash_outcome(request, _once(db, "web.sp.decline", key, who.subject, call, NothingPending))
+        _flash_outcome(
+            request, _once(db, N_("web.sp.decline"), key, who.subject, call, NothingPending)
+        )
     except DomainError as err:
         _error(request, err)
     return redirect(HALL)
@@ -179,10 +184,12 @@ def hall_cancel(
                                                               include_cancelled=True)
                    if s.id == subscription), "")  # fmt: skip
         names = [done.offer.name_zh, done.offer.name_en]
-        return {"msg": "sp.cancelled", "params": {"sp": sp}, "names": names}
+        return {"msg": N_("sp.cancelled"), "params": {"sp": sp}, "names": names}
 
     try:
-        _flash_outcome(request, _once(db, "web.sp.cancel", key, who.subject, call, NotSubscribed))
+        _flash_outcome(
+            request, _once(db, N_("web.sp.cancel"), key, who.subject, call, NotSubscribed)
+        )
     except DomainError as err:
         _error(request, err)
     return redirect(HALL)

@@ -4,7 +4,7 @@ it, canned replies from the knowledge base, transfer, leave, close and "file a t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -79,6 +79,7 @@ def desk(request: Request, db: Db, who: Staff) -> Response:
 def take(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.take(db, who, chat_id)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
         return redirect("/staff/chat/")
@@ -116,7 +117,7 @@ def reply(
     request: Request, db: Db, who: Staff, chat_id: ChatId, text: Annotated[str, Form()] = ""
 ) -> Response:
     try:
-        chat.reply(db, who, chat_id, text)
+        live.announce(request.app, chat_id, [chat.reply(db, who, chat_id, text)])
     except DomainError as err:
         return _back(request, chat_id, err)
     return _back(request, chat_id)
@@ -126,6 +127,7 @@ def reply(
 def leave(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.leave(db, who, chat_id)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     return redirect("/staff/chat/")
@@ -141,6 +143,7 @@ def transfer(
 ) -> Response:
     try:
         chat.transfer(db, who, chat_id, queue or None)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     return redirect("/staff/chat/")
@@ -150,6 +153,7 @@ def transfer(
 def close(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.close(db, who, chat_id)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     return redirect("/staff/chat/")
@@ -166,6 +170,7 @@ def ticket(
 ) -> Response:
     try:
         ticket_id = chat.to_ticket(db, who, chat_id, category, summary)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     flash(request, "ok", "chat.ticket", ticket=ticket_id)
@@ -183,15 +188,15 @@ async def socket(websocket: WebSocket, chat_id: int, after: int = 0) -> None:
         await websocket.close(code=4401)
         return
     try:
-        await run_in_threadpool(chat.messages, db, who, chat_id, 0)
+        await run_in_threadpool(chat.view_of, db, who, chat_id)
     except DomainError:
         await websocket.close(code=4404)
         return
     await websocket.accept()
     staff = who
 
-    async def on_text(text: str) -> Any:
-        await run_in_threadpool(chat.reply, db, staff, chat_id, text)
+    async def on_text(text: str) -> list[chat.Message]:
+        return [await run_in_threadpool(chat.reply, db, staff, chat_id, text)]
 
     await live.serve(
         websocket, db, who, chat_id, max(after, 0), on_text, lang_of(cast(Request, websocket))

@@ -126,15 +126,22 @@ async def _measure(db: Database, url: str, n: int) -> dict[str, float]:
     ready = asyncio.Event()
     opened = 0
 
-    async def agent(chat_id: int, who: Principal, after: int) -> None:
+    def settled() -> None:
+        """One more agent socket open, or failed to: the subscribers start when all are."""
         nonlocal opened
+        opened += 1
+        if opened == len(chats):
+            ready.set()
+
+    async def agent(chat_id: int, who: Principal, after: int) -> None:
         token = auth.issue_token(who, secret_key())
         headers = {"Authorization": f"Bearer {token}"}
-        async with websockets.connect(f"{base}/staff/chat/{chat_id}/ws?after={after}",
-                                      additional_headers=headers) as ws:  # fmt: skip
-            opened += 1
-            if opened == len(chats):
-                ready.set()
+        try:
+            ws = await websockets.connect(f"{base}/staff/chat/{chat_id}/ws?after={after}",
+                                          additional_headers=headers, open_timeout=120)  # fmt: skip
+        finally:
+            settled()
+        async with ws:
             got = 0
             while got < MESSAGES:
                 frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
@@ -147,8 +154,8 @@ async def _measure(db: Database, url: str, n: int) -> dict[str, float]:
     async def subscriber(msisdn: str, chat_id: int, after: int) -> None:
         token = auth.issue_token(Principal(Kind.SUBSCRIBER, msisdn, ""), secret_key())
         headers = {"Authorization": f"Bearer {token}"}
-        async with websockets.connect(f"{base}/hall/chat/ws?after={after}",
-                                      additional_headers=headers) as ws:  # fmt: skip
+        hall = f"{base}/hall/chat/ws?after={after}"
+        async with websockets.connect(hall, additional_headers=headers, open_timeout=120) as ws:
             await ready.wait()
             for k in range(MESSAGES):
                 await asyncio.sleep(0.5 + (hash((chat_id, k)) % 1000) / 1000)

@@ -77,7 +77,7 @@ def test_a_gap_between_two_writers_is_read_once_and_delivered_in_order(store: St
         hub.written(1, [msg(6)])  # 4 and 5 were written by another process
         await asyncio.sleep(0.2)
         assert drain(outlet) == [4, 5, 6]
-        assert store.reads == [("since", (1, 3))]
+        assert [r for r in store.reads if r[0] == "since"] == [("since", (1, 3))]
         hub.written(1, [msg(5)])  # the crossing writer's message arrives late: nothing new
         assert drain(outlet) == []
 

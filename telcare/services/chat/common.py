@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from telcare.domain import chat as dc
 from telcare.domain.access import Kind, Principal
@@ -95,7 +96,7 @@ _NEXT_SEQ = {
         _S.c.state.in_((dc.State.QUEUED.value, dc.State.AGENT.value)),
     )
     .values(seq=_S.c.seq + 1)
-    .returning(_S.c.seq),
+    .returning(_S.c.id, _S.c.seq),
     dc.Role.AGENT: update(_S)
     .where(
         _S.c.id == bindparam("chat"),
@@ -103,27 +104,47 @@ _NEXT_SEQ = {
         _S.c.state == dc.State.AGENT.value,
     )
     .values(seq=_S.c.seq + 1)
-    .returning(_S.c.seq),
+    .returning(_S.c.id, _S.c.seq),
 }
 _ADD = insert(_M)
+_FIELDS = ("role", "author", "text", "at")
+
+
+def _in_one(bump: Update) -> ReturningInsert[tuple[int]]:
+    """Number the message and store it in one statement (PostgreSQL: a data-modifying CTE)."""
+    c = bump.cte("numbered")
+    values = [bindparam(f, type_=_M.c[f].type) for f in _FIELDS]
+    picked = select(c.c.id, c.c.seq, *values)
+    return _ADD.from_select(["session_id", "seq", *_FIELDS], picked).returning(_M.c.seq)
+
+
+_IN_ONE = {role: _in_one(bump) for role, bump in _NEXT_SEQ.items()}
 
 
 def append_direct(
     db: Database, role: dc.Role, who: str, chat_id: int, text: str, now: datetime
 ) -> Message | None:
-    """The common case of a person's message, as two statements in one transaction (no
-    read, no lock taken first): a subscriber's to a chat with (or waiting for) a person,
-    an agent's to their own chat. None when the chat is in no such state (then the caller
-    takes the long way, which also says why it refuses)."""
-    with db.uow() as uow:
-        s = uow.session
-        seq = s.execute(_NEXT_SEQ[role], {"chat": chat_id, "who": who}).scalar()
-        if seq is None:
-            return None
-        row = {"session_id": chat_id, "seq": seq, "role": role.value, "author": who}
-        s.execute(_ADD, {**row, "text": text, "at": now})
-        uow.commit()
-    return Message(seq, role.value, who, text, now)
+    """The common case of a person's message, without a read or a lock taken first: a
+    subscriber's to a chat with (or waiting for) a person, an agent's in their own chat.
+    On PostgreSQL one statement that commits by itself, elsewhere one transaction of two.
+    None when the chat is in no such state (the caller then takes the long way, which
+    also says why it refuses)."""
+    params = {"chat": chat_id, "who": who, "role": role.value, "author": who}
+    params |= {"text": text, "at": now}
+    single = db.single_statement()
+    if single is not None:
+        with single as conn:
+            seq = conn.execute(_IN_ONE[role], params).scalar()
+    else:
+        with db.uow() as uow:
+            s = uow.session
+            numbered = s.execute(_NEXT_SEQ[role], params).first()
+            seq = None if numbered is None else numbered.seq
+            if seq is not None:
+                fields = {f: params[f] for f in _FIELDS}
+                s.execute(_ADD, {"session_id": chat_id, "seq": seq, **fields})
+                uow.commit()
+    return None if seq is None else Message(seq, role.value, who, text, now)
 
 
 def transcript(s: Session, chat_id: int) -> str:

@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -186,7 +185,7 @@ def same_origin(websocket: WebSocket) -> bool:
 
 
 def message_json(m: chat.Message) -> dict[str, Any]:
-    return {**asdict(m), "at": m.at.isoformat()}
+    return {"seq": m.seq, "role": m.role, "author": m.author, "text": m.text, "at": m.at.isoformat()}
 
 
 async def serve(

@@ -185,7 +185,8 @@ def same_origin(websocket: WebSocket) -> bool:
 
 
 def message_json(m: chat.Message) -> dict[str, Any]:
-    return {"seq": m.seq, "role": m.role, "author": m.author, "text": m.text, "at": m.at.isoformat()}
+    at = m.at.isoformat()
+    return {"seq": m.seq, "role": m.role, "author": m.author, "text": m.text, "at": at}
 
 
 async def serve(

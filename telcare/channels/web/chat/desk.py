@@ -196,7 +196,7 @@ async def socket(websocket: WebSocket, chat_id: int, after: int = 0) -> None:
     staff = who
 
     async def on_text(text: str) -> list[chat.Message]:
-        return [await run_in_threadpool(chat.reply, db, staff, chat_id, text)]
+        return [await live.in_thread(chat.reply, db, staff, chat_id, text)]
 
     await live.serve(
         websocket, db, who, chat_id, max(after, 0), on_text, lang_of(cast(Request, websocket))

@@ -113,6 +113,6 @@ async def socket(websocket: WebSocket, after: int = 0) -> None:
     lang = lang_of(cast(Request, websocket))
 
     async def on_text(text: str) -> list[chat.Message]:
-        return await run_in_threadpool(chat.say, db, msisdn, session.id, text, bot)
+        return await live.in_thread(chat.say, db, msisdn, session.id, text, bot)
 
     await live.serve(websocket, db, _me(msisdn), session.id, max(after, 0), on_text, lang)

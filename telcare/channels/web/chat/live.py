@@ -16,10 +16,10 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from fastapi import WebSocket, WebSocketDisconnect
-from starlette.concurrency import run_in_threadpool
 
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
@@ -34,8 +34,20 @@ MAX_FRAME = 8192
 GAP_TRIES = 5
 """Reads for a gap that does not fill (a message deleted) before the feed skips it."""
 
+WRITERS = 4
+"""Threads for the chat sockets' database work. A few, not Starlette's forty: each thread
+holds the interpreter lock while it runs Python, and forty of them crowding a node made
+every statement wait its turn many times over (docs/benchmarks.md, "Online chat")."""
+
 log = logging.getLogger(__name__)
 Outlet = asyncio.Queue[list[chat.Message]]
+_threads = ThreadPoolExecutor(WRITERS, thread_name_prefix="chat")
+T = TypeVar("T")
+
+
+async def in_thread(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` on one of the chat threads."""
+    return await asyncio.get_running_loop().run_in_executor(_threads, func, *args)
 
 
 class Feed:
@@ -97,7 +109,7 @@ class Feed:
         while self.last is not None:
             self._again = False
             try:
-                fresh = await run_in_threadpool(reads.since, self.hub.db, self.chat_id, self.last)
+                fresh = await in_thread(reads.since, self.hub.db, self.chat_id, self.last)
             except Exception:  # the database is away: the next poll tries again
                 log.exception("chat %s: reading new messages failed", self.chat_id)
                 return
@@ -150,7 +162,7 @@ class Hub:
         while self.feeds:
             await asyncio.sleep(POLL_SECONDS)
             try:
-                seqs = await run_in_threadpool(reads.last_numbers, self.db, list(self.feeds))
+                seqs = await in_thread(reads.last_numbers, self.db, list(self.feeds))
             except Exception:
                 log.exception("chat poll failed")
                 continue
@@ -206,7 +218,7 @@ async def serve(
     async def pump() -> None:
         last = after
         try:
-            batch, seq = await run_in_threadpool(reads.catch_up, db, who, chat_id, after)
+            batch, seq = await in_thread(reads.catch_up, db, who, chat_id, after)
         except DomainError:
             await websocket.close(code=4404)
             return

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -119,6 +120,32 @@ def _in_one(bump: Update) -> ReturningInsert[tuple[int]]:
 
 
 _IN_ONE = {role: _in_one(bump) for role, bump in _NEXT_SEQ.items()}
+
+
+Said = tuple[dc.Role, str, int, str, datetime]
+"""A person's message for :func:`append_many`: role, who (msisdn or agent), chat, text, at."""
+
+
+def append_many(db: Database, said: Sequence[Said]) -> list[Message | None]:
+    """:func:`append_direct` for messages that arrived together, in one transaction (one
+    commit, one thread); each None where its chat is in no such state."""
+    out: list[Message | None] = []
+    with db.uow() as uow:
+        s = uow.session
+        for role, who, chat_id, text, now in said:
+            params = {"chat": chat_id, "who": who, "role": role.value, "author": who}
+            params |= {"text": text, "at": now}
+            if db.is_postgresql:
+                seq = s.execute(_IN_ONE[role], params).scalar()
+            else:
+                numbered = s.execute(_NEXT_SEQ[role], params).first()
+                seq = None if numbered is None else numbered.seq
+                if seq is not None:
+                    fields = {f: params[f] for f in _FIELDS}
+                    s.execute(_ADD, {"session_id": chat_id, "seq": seq, **fields})
+            out.append(None if seq is None else Message(seq, role.value, who, text, now))
+        uow.commit()
+    return out
 
 
 def append_direct(

@@ -22,6 +22,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import current_msisdn, lang_of, require_csrf, require_msisdn
 from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
+from telcare.domain.chat import Role
 from telcare.domain.errors import DomainError
 from telcare.services import auth, chat, selfcare
 from telcare.store.uow import Database
@@ -112,7 +113,12 @@ async def socket(websocket: WebSocket, after: int = 0) -> None:
     bot = await run_in_threadpool(_bot, websocket, db, msisdn)
     lang = lang_of(cast(Request, websocket))
 
+    hub = live.hub_of(websocket.app, db)
+
     async def on_text(text: str) -> list[chat.Message]:
+        said = await hub.person_says(Role.SUBSCRIBER, msisdn, session.id, text)
+        if said is not None:  # to a person
+            return [said]
         return await live.in_thread(chat.say, db, msisdn, session.id, text, bot)
 
     await live.serve(websocket, db, _me(msisdn), session.id, max(after, 0), on_text, lang)

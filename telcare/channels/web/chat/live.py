@@ -21,11 +21,14 @@ from typing import Any, TypeVar
 
 from fastapi import WebSocket, WebSocketDisconnect
 
+from telcare import clock
+from telcare.domain import chat as dc
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import render
 from telcare.services import chat
 from telcare.services.chat import feed as reads
+from telcare.services.chat.common import Said, append_many
 from telcare.store.uow import Database
 
 POLL_SECONDS = 2.0
@@ -42,6 +45,8 @@ every statement wait its turn many times over (docs/benchmarks.md, "Online chat"
 log = logging.getLogger(__name__)
 Outlet = asyncio.Queue[list[chat.Message]]
 _threads = ThreadPoolExecutor(WRITERS, thread_name_prefix="chat")
+_writer = ThreadPoolExecutor(1, thread_name_prefix="chat-writer")
+"""The people's messages have a thread of their own: never queued behind catching up."""
 T = TypeVar("T")
 
 
@@ -124,13 +129,44 @@ class Feed:
 
 
 class Hub:
-    """The feeds of one event loop, and their poll for other processes' writes."""
+    """The feeds of one event loop, their poll for other processes' writes, and the
+    writer of the people's messages that its sockets receive."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.loop = asyncio.get_running_loop()
         self.feeds: dict[int, Feed] = {}
         self._poller: asyncio.Task[None] | None = None
+        self._said: list[tuple[Said, asyncio.Future[chat.Message | None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def person_says(
+        self, role: dc.Role, who: str, chat_id: int, text: str
+    ) -> chat.Message | None:
+        """A person's message the short way (:func:`append_many`): the messages that
+        arrive while a batch is written go together in the next one. None: the chat is in
+        no state for it (the caller takes the long way)."""
+        said: Said = (role, who, chat_id, dc.check_text(text), clock.now())
+        done: asyncio.Future[chat.Message | None] = self.loop.create_future()
+        self._said.append((said, done))
+        if self._writer is None or self._writer.done():
+            self._writer = self.loop.create_task(self._write())
+        return await done
+
+    async def _write(self) -> None:
+        while self._said:
+            batch, self._said = self._said, []
+            try:
+                said = [s for s, _ in batch]
+                written = await self.loop.run_in_executor(_writer, append_many, self.db, said)
+            except Exception as exc:  # the database is away: each sender hears of it
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), message in zip(batch, written, strict=True):
+                if not done.done():
+                    done.set_result(message)
 
     def join(self, chat_id: int) -> tuple[Feed, Outlet]:
         feed = self.feeds.get(chat_id)

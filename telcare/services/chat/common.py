@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Update, bindparam, insert, select, update
+from sqlalchemy import Update, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -94,7 +95,7 @@ _NEXT_SEQ = {
     .where(
         _S.c.id == bindparam("chat"),
         _S.c.msisdn == bindparam("who"),
-        _S.c.state.in_((dc.State.QUEUED.value, dc.State.AGENT.value)),
+        or_(_S.c.state == dc.State.QUEUED.value, _S.c.state == dc.State.AGENT.value),
     )
     .values(seq=_S.c.seq + 1)
     .returning(_S.c.id, _S.c.seq),
@@ -129,6 +130,8 @@ Said = tuple[dc.Role, str, int, str, datetime]
 def append_many(db: Database, said: Sequence[Said]) -> list[Message | None]:
     """:func:`append_direct` for messages that arrived together, in one transaction (one
     commit, one thread); each None where its chat is in no such state."""
+    if db.is_postgresql:
+        return _pipelined(db, said)
     out: list[Message | None] = []
     with db.uow() as uow:
         s = uow.session
@@ -146,6 +149,39 @@ def append_many(db: Database, said: Sequence[Said]) -> list[Message | None]:
             out.append(None if seq is None else Message(seq, role.value, who, text, now))
         uow.commit()
     return out
+
+
+def _pipelined(db: Database, said: Sequence[Said]) -> list[Message | None]:
+    """On PostgreSQL: every statement sent at once (psycopg's pipeline), one round trip."""
+    if not _SQL:
+        for role, stmt in _IN_ONE.items():
+            done = stmt.compile(
+                dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
+            )
+            _SQL[role] = (str(done), dict(done.construct_params(_check=False)))
+    raw = db.engine.raw_connection()
+    try:
+        conn: Any = raw.driver_connection
+        cursors = []
+        with conn.pipeline():
+            for role, who, chat_id, text, now in said:
+                sql, fixed = _SQL[role]
+                params = fixed | {"chat": chat_id, "who": who, "role": role.value}
+                params |= {"author": who, "text": text, "at": now}
+                cur = conn.cursor()
+                cur.execute(sql, params)
+                cursors.append(cur)
+        seqs = [cur.fetchone() for cur in cursors]
+        conn.commit()
+    finally:
+        raw.close()
+    return [
+        None if row is None else Message(row[0], role.value, who, text, now)
+        for row, (role, who, _, text, now) in zip(seqs, said, strict=True)
+    ]
+
+
+_SQL: dict[dc.Role, tuple[str, dict[str, Any]]] = {}
 
 
 def append_direct(

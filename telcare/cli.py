@@ -159,6 +159,9 @@ def serve(
         ssl_keyfile=ssl_keyfile,
         log_config=None,  # our structured logs (telcare.ops.logs), set up in each worker
         access_log=False,  # one line per request comes from the app's middleware
+        # Chat frames are a few hundred bytes: deflating each cost more CPU than anything
+        # else on a node with 1,000 chat sockets (docs/benchmarks.md, "Online chat").
+        ws_per_message_deflate=False,
     )
 
 

@@ -33,7 +33,7 @@ def _database() -> Database:
 def send(
     msisdn: Annotated[str, typer.Option("--msisdn", help="The subscriber's number.")],
     trigger: Annotated[
-        str, typer.Option("--trigger", help="shop | hotline | ticket | g3 | online.")
+        str, typer.Option("--trigger", help="shop | hotline | ticket | g3 | online | chat.")
     ],
     province: Annotated[
         str | None, typer.Option("--province", help="Where the contact was (default: home).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from telcare.store.db import READ_ONLY, make_engine, make_session_factory
@@ -54,6 +54,7 @@ class Database:
         else:
             reader = self.engine.execution_options(**{READ_ONLY: True})
         self._reads = make_session_factory(reader)
+        self._autocommit = reader if self.is_postgresql else None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
@@ -64,6 +65,11 @@ class Database:
         READ COMMITTED sees what a transaction would; on SQLite it begins deferred, so it
         does not queue behind a writer."""
         return UnitOfWork(self._reads)
+
+    def single_statement(self) -> Connection | None:
+        """On PostgreSQL, a connection whose every statement commits by itself, for a write
+        that is one statement (no BEGIN/COMMIT round trips); None on SQLite."""
+        return None if self._autocommit is None else self._autocommit.connect()
 
     @property
     def is_postgresql(self) -> bool:

@@ -3,7 +3,7 @@ knowledge base), hand-over to a queue, the agent desk, tickets from chats, after
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import time_machine
@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from telcare.channels.sms.dispatcher import SmsDispatcher
 from telcare.channels.web.chat.bot import bot_for
 from telcare.domain.access import Kind, Principal
+from telcare.domain.chat import Role
 from telcare.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from telcare.services import chat, complaints, selfcare
+from telcare.services.chat.common import append_many
 from telcare.store import models as m
 from telcare.store.uow import Database
 
@@ -150,3 +152,34 @@ def test_the_desk_is_for_staff_in_the_service_too(db: Database) -> None:
             chat.queue(db, outsider)
         with pytest.raises(Forbidden):
             chat.take(db, outsider, chat_id)
+
+
+@pytest.mark.usefixtures("noon")
+def test_messages_written_together_keep_their_order_and_each_its_refusal(db: Database) -> None:
+    """The sockets' short way (a batch per round trip on PostgreSQL, one transaction on
+    SQLite): numbered in order; a message to a chat in no state for it is refused alone."""
+    say(db, BJ, "人工")
+    say(db, GD, "CXYE")  # GD's chat is with the bot: not the short way
+    bj, gd = chat.start(db, BJ).id, chat.start(db, GD).id
+    chat.take(db, BJ_AGENT, bj)
+    now = datetime(2026, 12, 2, 4, 1, tzinfo=UTC)
+    before = chat.messages(db, BJ_AGENT, bj)[-1].seq
+    written = append_many(
+        db,
+        [
+            (Role.SUBSCRIBER, BJ, bj, "一", now),
+            (Role.AGENT, "bj-agent", bj, "二", now),
+            (Role.SUBSCRIBER, GD, gd, "bot", now),
+            (Role.AGENT, "gd-agent", bj, "not mine", now),
+            (Role.SUBSCRIBER, BJ, bj, "三", now),
+        ],
+    )
+    assert [w.seq if w else None for w in written] == [
+        before + 1,
+        before + 2,
+        None,
+        None,
+        before + 3,
+    ]
+    texts = [x.text for x in chat.messages(db, BJ_AGENT, bj, before)]
+    assert texts == ["一", "二", "三"]

@@ -2,7 +2,8 @@
 
 * A template (code + version) is data: its questions with the answers each allows
   (a 1–5 scale, 满意/一般/不满意, or free text), the trigger it answers (a shop
-  visit, a hotline call, a closed ticket, a new G3 subscription, or an online visit),
+  visit, a hotline call, a closed ticket, a new G3 subscription, an online visit, or
+  an online chat that ended),
   the provinces it covers (none = all), its active window and its sampling share.
   Changing a template makes a new version; a survey and its answers keep theirs.
 * Sending: a trigger is sampled by a hash of its key (deterministic, so tests are

@@ -128,4 +128,5 @@ def follow_up_category(trigger: Trigger) -> str:
         Trigger.TICKET: "SVC.HOTLINE.WAIT",
         Trigger.G3: "NET.DATA.G3",
         Trigger.ONLINE: "SVC.HALL.ATTITUDE",
+        Trigger.CHAT: "SVC.ONLINE.CHAT",
     }[trigger]

@@ -23,6 +23,7 @@ class Trigger(enum.StrEnum):
     TICKET = "ticket"  # a complaint ticket closed
     G3 = "g3"  # a new G3 subscription
     ONLINE = "online"  # the online business hall
+    CHAT = "chat"  # an online chat ended (with the assistant or an agent)
 
 
 class Via(enum.StrEnum):

@@ -20,10 +20,12 @@ from telcare.domain.access import Kind, Principal
 from telcare.domain.errors import NotFound, UnknownSubscriber
 from telcare.domain.messages import N_, render
 from telcare.domain.subscriptions import OPERATOR_TZ
+from telcare.services import surveys
 from telcare.services.chat.common import (
     ChatView,
     Message,
     append,
+    append_direct,
     locked,
     may_see,
     transcript,
@@ -77,6 +79,9 @@ def start(db: Database, msisdn: str) -> ChatView:
 def say(db: Database, msisdn: str, chat_id: int, text: str, bot: Bot) -> list[Message]:
     """The subscriber's message and what answers it at once (the bot or the system)."""
     text = dc.check_text(text)
+    direct = append_direct(db, dc.Role.SUBSCRIBER, msisdn, chat_id, text, clock.now())
+    if direct is not None:  # to a person: one transaction
+        return [direct]
     who = _subscriber(msisdn)
     with db.uow() as uow:
         s = uow.session
@@ -182,14 +187,22 @@ def messages(db: Database, who: Principal, chat_id: int, after: int = 0) -> list
 
 
 def close(db: Database, who: Principal, chat_id: int) -> ChatView:
-    """End the chat (the subscriber, its agent, or a supervisor of its province)."""
+    """End the chat (the subscriber, its agent, or a supervisor of its province); the
+    subscriber is then sent the chat's satisfaction survey (once per chat, if sampled,
+    under the survey rules: 7 days, quiet hours)."""
     now = clock.now()
     with db.uow() as uow:
         s = uow.session
         row = locked(s, who, chat_id)
-        if row.state != dc.State.CLOSED.value:
+        ended = row.state != dc.State.CLOSED.value
+        if ended:
             row.state = dc.State.CLOSED.value
             row.closed_at = now
             append(s, row, dc.Role.SYSTEM, "system", _text(s, row, N_("chat.ended")), now)
         uow.commit()
-        return view(row)
+        done = view(row)
+    if ended:
+        surveys.record_chat(
+            db, done.msisdn, chat_id=done.id, province=done.province, agent=done.agent, now=now
+        )
+    return done

@@ -8,7 +8,7 @@ in the same transaction as the survey row.
 
 - :mod:`.template_versions`: the built-in templates (``builtin_templates.yaml`` beside it)
   and every version saved since;
-- :mod:`.triggers`: :func:`record_visit`, :func:`record_call`,
+- :mod:`.triggers`: :func:`record_visit`, :func:`record_call`, :func:`record_chat`,
   :func:`record_g3_subscription` and :func:`on_ticket_closed` (a local subscriber of
   the bus's ``ticket.closed``; connected by :func:`telcare.wiring.connect`), :func:`send_now`;
 - :mod:`.sending`: :func:`record_contact`, sampling, the 7-day rule, quiet hours;
@@ -43,6 +43,7 @@ from telcare.services.surveys.triggers import g3_subscribed as g3_subscribed
 from telcare.services.surveys.triggers import hook_orders as hook_orders
 from telcare.services.surveys.triggers import on_ticket_closed as on_ticket_closed
 from telcare.services.surveys.triggers import record_call as record_call
+from telcare.services.surveys.triggers import record_chat as record_chat
 from telcare.services.surveys.triggers import record_g3_subscription as record_g3_subscription
 from telcare.services.surveys.triggers import record_visit as record_visit
 from telcare.services.surveys.triggers import send_now as send_now

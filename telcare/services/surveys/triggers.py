@@ -1,4 +1,5 @@
-"""The triggers: shop visits, 10086 calls, closed tickets (bus), G3 orders, a manual send."""
+"""The triggers: shop visits, 10086 calls, closed tickets (bus), G3 orders, ended chats, a
+manual send."""
 
 from __future__ import annotations
 
@@ -53,6 +54,28 @@ def record_call(
         source_key=f"call:{call_id}",
         province=province,
         agent=agent,
+        now=now,
+    )
+
+
+def record_chat(
+    db: Database,
+    msisdn: str,
+    *,
+    chat_id: int,
+    province: str,
+    agent: str | None = None,
+    now: datetime | None = None,
+) -> Sent:
+    """An online chat that ended (with an agent or the assistant alone): once per chat."""
+    return record_contact(
+        db,
+        sv.Trigger.CHAT,
+        msisdn,
+        source_key=f"chat:{chat_id}",
+        province=province,
+        agent=agent,
+        ref=str(chat_id),
         now=now,
     )
 

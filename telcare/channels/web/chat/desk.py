@@ -4,7 +4,7 @@ it, canned replies from the knowledge base, transfer, leave, close and "file a t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -17,6 +17,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import current_staff, lang_of, require_csrf, require_staff
 from telcare.channels.web.staff import CONSOLES
 from telcare.domain import chat as dc
+from telcare.domain import roles
 from telcare.domain.access import Principal
 from telcare.domain.errors import DomainError
 from telcare.domain.messages import N_
@@ -55,6 +56,7 @@ def desk(request: Request, db: Db, who: Staff) -> Response:
 def take(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.take(db, who, chat_id)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
         return redirect("/staff/chat/")
@@ -92,7 +94,7 @@ def reply(
     request: Request, db: Db, who: Staff, chat_id: ChatId, text: Annotated[str, Form()] = ""
 ) -> Response:
     try:
-        chat.reply(db, who, chat_id, text)
+        live.announce(request.app, chat_id, [chat.reply(db, who, chat_id, text)])
     except DomainError as err:
         return _back(request, chat_id, err)
     return _back(request, chat_id)
@@ -102,6 +104,7 @@ def reply(
 def leave(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.leave(db, who, chat_id)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     return redirect("/staff/chat/")
@@ -117,6 +120,7 @@ def transfer(
 ) -> Response:
     try:
         chat.transfer(db, who, chat_id, queue or None)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     return redirect("/staff/chat/")
@@ -126,6 +130,7 @@ def transfer(
 def close(request: Request, db: Db, who: Staff, chat_id: ChatId) -> Response:
     try:
         chat.close(db, who, chat_id)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     return redirect("/staff/chat/")
@@ -142,6 +147,7 @@ def ticket(
 ) -> Response:
     try:
         ticket_id = chat.to_ticket(db, who, chat_id, category, summary)
+        live.announce(request.app, chat_id)
     except DomainError as err:
         return _back(request, chat_id, err)
     flash(request, "ok", "chat.ticket", ticket=ticket_id)
@@ -159,15 +165,21 @@ async def socket(websocket: WebSocket, chat_id: int, after: int = 0) -> None:
         await websocket.close(code=4401)
         return
     try:
-        await run_in_threadpool(chat.messages, db, who, chat_id, 0)
+        await run_in_threadpool(chat.view_of, db, who, chat_id)
     except DomainError:
         await websocket.close(code=4404)
         return
     await websocket.accept()
     staff = who
 
-    async def on_text(text: str) -> Any:
-        await run_in_threadpool(chat.reply, db, staff, chat_id, text)
+    hub = live.hub_of(websocket.app, db)
+
+    async def on_text(text: str) -> list[chat.Message]:
+        if roles.allowed(staff, "chat.handle"):  # else the long way says why not
+            said = await hub.person_says(dc.Role.AGENT, staff.subject, chat_id, text)
+            if said is not None:  # in the agent's own chat
+                return [said]
+        return [await live.in_thread(chat.reply, db, staff, chat_id, text)]
 
     await live.serve(
         websocket, db, who, chat_id, max(after, 0), on_text, lang_of(cast(Request, websocket))

@@ -8,7 +8,7 @@ questions from the knowledge base; ``人工`` / ``agent`` asks for a person.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Form, Query, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -22,6 +22,7 @@ from telcare.channels.web.render import flash, page, redirect
 from telcare.channels.web.security import current_msisdn, lang_of, require_csrf, require_msisdn
 from telcare.config import secret_key
 from telcare.domain.access import Kind, Principal
+from telcare.domain.chat import Role
 from telcare.domain.errors import DomainError
 from telcare.services import auth, chat, selfcare
 from telcare.store.uow import Database
@@ -54,9 +55,11 @@ def send(request: Request, db: Db, msisdn: Msisdn, text: Annotated[str, Form()] 
     """The form without JavaScript: say it, then show the chat again."""
     session = chat.start(db, msisdn)
     try:
-        chat.say(db, msisdn, session.id, text, _bot(request, db, msisdn))
+        said = chat.say(db, msisdn, session.id, text, _bot(request, db, msisdn))
     except DomainError as err:
         flash(request, "error", err.key, **err.params)
+        said = []
+    live.announce(request.app, session.id, said)
     return redirect("/hall/chat")
 
 
@@ -76,7 +79,8 @@ def poll(db: Db, msisdn: Msisdn, after: After = 0) -> JSONResponse:
 
 @router.post("/close", dependencies=CSRF)
 def close(request: Request, db: Db, msisdn: Msisdn) -> Response:
-    chat.close(db, _me(msisdn), chat.start(db, msisdn).id)
+    ended = chat.close(db, _me(msisdn), chat.start(db, msisdn).id)
+    live.announce(request.app, ended.id)
     flash(request, "ok", "chat.ended")
     return redirect("/hall/survey")  # the online satisfaction survey
 
@@ -109,7 +113,12 @@ async def socket(websocket: WebSocket, after: int = 0) -> None:
     bot = await run_in_threadpool(_bot, websocket, db, msisdn)
     lang = lang_of(cast(Request, websocket))
 
-    async def on_text(text: str) -> Any:
-        await run_in_threadpool(chat.say, db, msisdn, session.id, text, bot)
+    hub = live.hub_of(websocket.app, db)
+
+    async def on_text(text: str) -> list[chat.Message]:
+        said = await hub.person_says(Role.SUBSCRIBER, msisdn, session.id, text)
+        if said is not None:  # to a person
+            return [said]
+        return await live.in_thread(chat.say, db, msisdn, session.id, text, bot)
 
     await live.serve(websocket, db, _me(msisdn), session.id, max(after, 0), on_text, lang)

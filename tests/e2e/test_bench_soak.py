@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 
 import pytest
 
 from telcare.benchmarks import sms, soak
 from tests.e2e.peer_smsc import node_or_skip
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+def test_a_benchmark_without_a_duration_refuses_minutes() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "telcare", "bench", "smpp", "--minutes", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "takes no --minutes" in out.stdout, out
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_a_short_soak_reports_every_figure_without_errors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -50,10 +50,10 @@ from telcare.store.uow import Database
 MINUTES = 3.0
 INGEST_RECORDS = 20_000
 INGEST_EVERY_S = 5.0
-SMPP_MIXES: list[tuple[list[str], int]] = [
-    (["CXYE"], 300),
-    (["KTG3YH", "Y", "QXG3YH"], 40),
-    (["0000"], 60),
+SMPP_MIXES: list[tuple[str, list[str], int]] = [  # name (smpp_<name>_p99_ms), texts, count
+    ("cxye", ["CXYE"], 300),
+    ("order", ["KTG3YH", "Y", "QXG3YH"], 40),
+    ("menu", ["0000"], 60),
 ]
 BALANCE = "/tmf-api/prepayBalanceManagement/v4/bucket"
 CATALOG = "/tmf-api/productCatalogManagement/v4/productOffering"
@@ -100,6 +100,7 @@ class _Soak:
         self.warm_end = self.start + min(30.0, max(2.0, seconds / 10))
         self.end = self.start + seconds
         self.kinds = {k: _Kind() for k in ("smpp", "api", "page", "ingest")}
+        self.mixes = {name: array("d") for name, _, _ in SMPP_MIXES}
         self.stop = threading.Event()
         self.warm = threading.Event()  # set after the first usage file (numpy, caches loaded)
         self.lost = self.stray = self.ingested = 0
@@ -117,7 +118,7 @@ class _Soak:
     def smpp(self, peer: _Peer, senders: list[str]) -> None:
         kind, turn = self.kinds["smpp"], 0
         while self.running():
-            texts, n = SMPP_MIXES[turn % len(SMPP_MIXES)]
+            name, texts, n = SMPP_MIXES[turn % len(SMPP_MIXES)]
             turn += 1
             measuring = self.measuring
             done = peer.blast(senders, n, texts)
@@ -130,6 +131,7 @@ class _Soak:
                 kind.requests += int(done["mos"])
                 if measuring:
                     kind.latencies.extend(x / 1000 for x in done["latencies"])
+                    self.mixes[name].extend(x / 1000 for x in done["latencies"])
 
     # --- HTTP ---------------------------------------------------------------------------
 
@@ -303,6 +305,8 @@ def _figures(
     for name in ("smpp", "api", "page"):
         latencies = list(k[name].latencies)
         figures[f"{name}_p99_ms"] = _p99_ms(latencies) if latencies else float("nan")
+    for name, latencies in soak.mixes.items():
+        figures[f"smpp_{name}_p99_ms"] = _p99_ms(list(latencies)) if latencies else float("nan")
     for name, kind in k.items():
         figures[f"{name}_requests"] = kind.requests
     return figures

@@ -10,6 +10,7 @@ import importlib
 import json
 import pkgutil
 import uuid
+from inspect import signature
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -260,6 +261,9 @@ def bench(
     records: Annotated[
         int | None, typer.Option(help="Size of the workload, for benchmarks that take one.")
     ] = None,
+    minutes: Annotated[
+        float | None, typer.Option(help="Duration, for timed benchmarks (soak).")
+    ] = None,
 ) -> None:
     """Run a benchmark; with --json the last line is one JSON object of its figures."""
     import telcare.benchmarks as benchmarks
@@ -269,7 +273,12 @@ def bench(
         console.print(f"[red]unknown benchmark {name!r}[/]; known: {', '.join(names)}")
         raise typer.Exit(2)
     run = importlib.import_module(f"telcare.benchmarks.{name}").run
-    figures = run(records=records) if records is not None else run()
+    options = {"records": records, "minutes": minutes}
+    accepted = signature(run).parameters
+    if unknown := [k for k, v in options.items() if v is not None and k not in accepted]:
+        console.print(f"[red]bench {name} takes no --{unknown[0]}[/]")
+        raise typer.Exit(2)
+    figures = run(**{k: v for k, v in options.items() if v is not None})
     table = Table("figure", "value", title=f"bench {name}")
     for key, value in figures.items():
         table.add_row(key, f"{value:,.3f}" if isinstance(value, float) else str(value))

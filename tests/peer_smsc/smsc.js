@@ -42,6 +42,16 @@ function messageText(value) {
   return Buffer.isBuffer(value) ? value.toString("hex") : String(value || "");
 }
 
+// True for a concatenated SMS's part other than its last (a blast counts a reply once).
+function notLastPart(udh) {
+  for (const element of udh || []) {
+    const ie = Buffer.from(element);
+    if (ie[0] === 0x00 && ie.length >= 5) return ie[4] < ie[3];
+    if (ie[0] === 0x08 && ie.length >= 6) return ie[5] < ie[4];
+  }
+  return false;
+}
+
 function sendReceipt(session, pdu, messageId) {
   const text = `id:${messageId} sub:001 dlvrd:001 submit date:2601010000 done date:2601010000 stat:DELIVRD err:000 text:`;
   session.deliver_sm({
@@ -81,6 +91,7 @@ function onSubmit(session, pdu) {
   const messageId = `peer${nextMessageId++}`;
   session.send(pdu.response({ message_id: messageId }));
   if (blast) {
+    if (notLastPart(pdu.short_message && pdu.short_message.udh)) return;
     onBlastReply(session, pdu.destination_addr);
     return;
   }
@@ -136,10 +147,13 @@ function deliver(cmd) {
   }
 }
 
-// {"op": "blast", "n", "window", "senders": [...], "recipient", "text"}: send n MOs, at most
-// `window` awaiting their reply (one per sender at a time); report rate and latencies.
+// {"op": "blast", "n", "window", "senders": [...], "recipient", "text" | "texts": [...]}: each
+// sender in turn sends the texts one after another, each after the reply to the one before (at
+// most `window` senders busy); n sequences in all. Reports rate, per-MO latencies and strays
+// (replies to a sender with nothing awaiting one: doubled MTs).
 function startBlast(cmd) {
-  blast = { ...cmd, sent: 0, done: 0, started: process.hrtime.bigint(), at: new Map(),
+  blast = { ...cmd, texts: cmd.texts || [cmd.text], sent: 0, done: 0, mos: 0, stray: 0,
+            started: process.hrtime.bigint(), at: new Map(), step: new Map(),
             free: [...cmd.senders], latencies: [] };
   const session = [...sessions][0];
   for (let i = 0; i < cmd.window; i++) sendBlast(session);
@@ -149,23 +163,40 @@ function sendBlast(session) {
   if (blast.sent >= blast.n || blast.free.length === 0) return;
   const sender = blast.free.shift();
   blast.sent += 1;
+  blast.step.set(sender, 0);
+  sendStep(session, sender);
+}
+
+function sendStep(session, sender) {
+  const text = blast.texts[blast.step.get(sender)];
   blast.at.set(sender, process.hrtime.bigint());
   session.deliver_sm({ source_addr: sender, destination_addr: blast.recipient,
-                       data_coding: 0, short_message: Buffer.from(blast.text, "latin1") });
+                       data_coding: 0, short_message: Buffer.from(text, "latin1") });
 }
 
 function onBlastReply(session, recipient) {
   const sent = blast.at.get(recipient);
-  if (sent === undefined) return;
+  if (sent === undefined) {
+    blast.stray += 1;
+    return;
+  }
   blast.at.delete(recipient);
   blast.latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+  blast.mos += 1;
+  const step = blast.step.get(recipient) + 1;
+  if (step < blast.texts.length) {
+    blast.step.set(recipient, step);
+    sendStep(session, recipient);
+    return;
+  }
   blast.free.push(recipient);
   blast.done += 1;
   if (blast.done >= blast.n) {
     const seconds = Number(process.hrtime.bigint() - blast.started) / 1e9;
     const sorted = blast.latencies.sort((a, b) => a - b);
     const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
-    emit({ ev: "blast", count: blast.done, seconds, p99_ms: p99 });
+    emit({ ev: "blast", count: blast.done, mos: blast.mos, stray: blast.stray, seconds,
+           p99_ms: p99, latencies: blast.keep ? sorted : undefined });
     blast = null;
     return;
   }

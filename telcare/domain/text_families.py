@@ -509,6 +509,8 @@ CODES = (
     # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
     N_("code.sender_status.restricted"),
     # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
+    N_("code.survey_trigger.chat"),
+    # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
     N_("code.survey_trigger.g3"),
     # TRANSLATORS: a code shown on a page (value|code(family) in the templates).
     N_("code.survey_trigger.hotline"),

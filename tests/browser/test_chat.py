@@ -66,7 +66,9 @@ def test_ask_the_bot_then_a_person_on_the_desk(
         desk.get_by_label("用户名").fill("hq-admin")
         desk.get_by_label("密码").fill("pw-browser")
         desk.get_by_role("button", name="登录").click()
-        desk.get_by_role("link", name="在线客服坐席").click()
+        desk.get_by_role("navigation", name="工作台菜单").get_by_role(
+            "link", name="在线客服坐席"
+        ).click()
         desk.get_by_role("button", name="接入").first.click()
         expect(desk.locator("#chat-messages")).to_contain_text("怎么查流量")
         expect(desk.locator("aside")).to_contain_text(msisdn)

@@ -50,7 +50,9 @@ def test_an_admin_replays_dead_letters(page: Page, live_hall: Hall) -> None:
     page.get_by_label("用户名").fill("hq-admin")
     page.get_by_label("密码").fill("pw-browser-hub")
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("link", name="TMF事件订阅").click()
+    page.get_by_role("navigation", name="工作台菜单").get_by_role(
+        "link", name="TMF事件订阅"
+    ).click()
     row = page.locator(f'tr[data-listener="{listener_id}"]')
     expect(row).to_have_attribute("data-dead", "1")
     expect(page.locator("tr[data-dead-letter]")).to_contain_text("HTTP 503")

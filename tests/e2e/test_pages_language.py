@@ -49,6 +49,7 @@ XFAIL: dict[str, str] = {
     # Chinese (or English seed) text when the entry is posted ("opening balance",
     # "充值卡 9202…0002"); showing them in the reader's language needs a reason key and
     # parameters on the ledger entry — not done here.
+    r"^/staff/logins/$": "the login audit's details are shown as the JSON they are stored as",
     r"^/hall/(ledger|points|statement)$": "ledger and points reasons stored as text at posting",
 }
 

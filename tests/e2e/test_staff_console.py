@@ -172,7 +172,8 @@ def test_quality_dashboard_layout_and_met_missed_in_words(client: TestClient) ->
     chart = re.search(r'<div class="chart" id="trend-chart"><img class="chart-img" alt="近期趋势" '
                       r'src="data:image/svg\+xml;base64,([^"]+)"', html)  # fmt: skip
     assert chart  # an image (its styles are its own, not refused by the page's CSP) ...
-    assert 'style="' in base64.b64decode(chart.group(1)).decode()
+    svg = base64.b64decode(chart.group(1)).decode()
+    assert 'fill="' in svg and 'style="' not in svg  # shapes painted by attributes
     assert 'style="' not in html  # ... and no inline style on the page itself
     assert '<table id="indicators" class="full">' in html
     assert '<table id="standards" class="full">' in html

@@ -12,6 +12,7 @@ import pytest
 
 from telcare.channels.web.chat import live
 from telcare.services.chat import Message
+from tests import aio
 
 AT = datetime(2026, 12, 2, 4, tzinfo=UTC)
 
@@ -65,7 +66,7 @@ def test_written_messages_reach_every_socket_of_the_chat_without_a_read(store: S
         assert drain(subscriber) == drain(agent) == [4, 5]
         assert store.reads == []
 
-    asyncio.run(run())
+    aio.run(run())
 
 
 def test_a_gap_between_two_writers_is_read_once_and_delivered_in_order(store: Store) -> None:
@@ -81,7 +82,7 @@ def test_a_gap_between_two_writers_is_read_once_and_delivered_in_order(store: St
         hub.written(1, [msg(5)])  # the crossing writer's message arrives late: nothing new
         assert drain(outlet) == []
 
-    asyncio.run(run())
+    aio.run(run())
 
 
 def test_at_rest_one_poll_asks_for_every_watched_chat(store: Store) -> None:
@@ -101,4 +102,4 @@ def test_at_rest_one_poll_asks_for_every_watched_chat(store: Store) -> None:
             hub.part(feed, outlet)
         assert hub.feeds == {}
 
-    asyncio.run(run())
+    aio.run(run())

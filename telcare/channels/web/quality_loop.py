@@ -15,7 +15,7 @@ from telcare.channels.api.deps import get_db
 from telcare.channels.guards import requires
 from telcare.channels.sms import launch_test
 from telcare.channels.web.render import flash, page, redirect
-from telcare.channels.web.security import require_csrf, require_staff
+from telcare.channels.web.security import RowId, require_csrf, require_staff
 from telcare.domain import discipline as disc_rules
 from telcare.domain import launch as launch_rules
 from telcare.domain.access import Principal
@@ -73,7 +73,7 @@ def action_list(
 
 @router.post("/actions/{action_id}/assign", dependencies=[*CSRF, requires("quality.action.handle")])
 def action_assign(
-    request: Request, db: Db, who: Staff, action_id: int, department: Short, owner: Short,
+    request: Request, db: Db, who: Staff, action_id: RowId, department: Short, owner: Short,
     plan: Text, due_on: Annotated[date | None, Form()] = None,
 ) -> Response:  # fmt: skip
     _safe(request, actions.assign, db, who, action_id, department=department, owner=owner,
@@ -84,13 +84,13 @@ def action_assign(
 @router.post(
     "/actions/{action_id}/evidence", dependencies=[*CSRF, requires("quality.action.handle")]
 )
-def action_evidence(request: Request, db: Db, who: Staff, action_id: int, text: Text) -> Response:
+def action_evidence(request: Request, db: Db, who: Staff, action_id: RowId, text: Text) -> Response:
     _safe(request, actions.record_evidence, db, who, action_id, text)
     return redirect(BASE + "/actions")
 
 
 @router.post("/actions/{action_id}/close", dependencies=[*CSRF, requires("quality.action.handle")])
-def action_close(request: Request, db: Db, who: Staff, action_id: int, text: Text) -> Response:
+def action_close(request: Request, db: Db, who: Staff, action_id: RowId, text: Text) -> Response:
     _safe(request, actions.close_action, db, who, action_id, text)
     return redirect(BASE + "/actions")
 
@@ -211,7 +211,7 @@ def case_list(request: Request, db: Db, who: Staff, province: Province = None) -
 
 @router.post("/discipline/{case_id}", dependencies=[*CSRF, requires("quality.discipline.handle")])
 def case_move(
-    request: Request, db: Db, who: Staff, case_id: int,
+    request: Request, db: Db, who: Staff, case_id: RowId,
     action: Annotated[str, Form(pattern=r"^(investigate|uphold|dismiss)$")],
     finding: Annotated[str, Form(max_length=2000)] = "",
     penalty: Annotated[str, Form(max_length=2000)] = "",

@@ -129,6 +129,7 @@ PAGE_KEYS = (
     N_("web.code.dim.template"),
     N_("web.code.dim.version"),
     N_("web.code.launch_kind.product"),
+    N_("web.code.launch_kind.tariff"),
     N_("web.code.launch_kind.sp_service"),
     N_("web.code.launch_status.legacy"),
     N_("web.code.launch_status.passed"),

@@ -236,7 +236,7 @@ def test_low_balance_and_barred_banners_with_a_recharge_button(
 
 
 def test_usage_history_chart_for_six_months(client: TestClient, sqlite_db: Database) -> None:
-    today = clock.now().date()
+    today = clock.today()  # Beijing time: the chart counts Beijing months
     earlier = (today.replace(day=1) - timedelta(days=40)).replace(day=3)
     with sqlite_db.uow() as uow:
         sub = lookups.subscriber(uow.session, ZH_USER)
